@@ -1,0 +1,70 @@
+//! CloudWatch collector: metric and composite alarms with their state and actions.
+
+use super::{Aws, timestamp};
+use crate::model::*;
+use crate::source::FetchError;
+use aws_sdk_cloudwatch::types as t;
+
+/// DescribeAlarms pages hold at most 100 alarms.
+const PAGE: i32 = 100;
+
+fn state(v: Option<&t::StateValue>) -> AlarmState {
+    match v {
+        Some(t::StateValue::Alarm) => AlarmState::Alarm,
+        Some(t::StateValue::Ok) => AlarmState::Ok,
+        _ => AlarmState::InsufficientData,
+    }
+}
+
+impl Aws {
+    pub(super) async fn alarms(&self) -> Result<Vec<Alarm>, FetchError> {
+        let mut stream = self
+            .cloudwatch
+            .describe_alarms()
+            .alarm_types(t::AlarmType::MetricAlarm)
+            .alarm_types(t::AlarmType::CompositeAlarm)
+            .max_records(PAGE)
+            .into_paginator()
+            .send();
+        let mut out = Vec::new();
+        while let Some(page) = stream.next().await {
+            self.count_call();
+            let page = page.map_err(|e| self.fail("cloudwatch:DescribeAlarms", &e))?;
+            for a in page.metric_alarms() {
+                let detail = match (a.namespace(), a.metric_name()) {
+                    (Some(ns), Some(m)) => Some(format!("{ns}/{m}")),
+                    (None, Some(m)) => Some(m.to_string()),
+                    _ if !a.metrics().is_empty() => Some("metric math".to_string()),
+                    _ => None,
+                };
+                out.push(Alarm {
+                    name: a.alarm_name().unwrap_or_default().to_string(),
+                    kind: AlarmKind::Metric,
+                    state: state(a.state_value()),
+                    state_reason: a.state_reason().map(str::to_string),
+                    state_updated: a.state_updated_timestamp().and_then(timestamp),
+                    actions_enabled: a.actions_enabled().unwrap_or(false),
+                    alarm_actions: a.alarm_actions().to_vec(),
+                    ok_actions: a.ok_actions().to_vec(),
+                    insufficient_data_actions: a.insufficient_data_actions().to_vec(),
+                    detail,
+                });
+            }
+            for a in page.composite_alarms() {
+                out.push(Alarm {
+                    name: a.alarm_name().unwrap_or_default().to_string(),
+                    kind: AlarmKind::Composite,
+                    state: state(a.state_value()),
+                    state_reason: a.state_reason().map(str::to_string),
+                    state_updated: a.state_updated_timestamp().and_then(timestamp),
+                    actions_enabled: a.actions_enabled().unwrap_or(false),
+                    alarm_actions: a.alarm_actions().to_vec(),
+                    ok_actions: a.ok_actions().to_vec(),
+                    insufficient_data_actions: a.insufficient_data_actions().to_vec(),
+                    detail: a.alarm_rule().map(str::to_string),
+                });
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,186 @@
+//! The live AWS collectors: the only code that names `aws_sdk_*`. Every call is a
+//! read-only `Describe*`/`List*`/`Get*`; results are converted into `model` types.
+
+mod cloudwatch;
+mod ec2;
+mod elasticache;
+mod errors;
+mod rds;
+
+use crate::model::{Kind, Snapshot};
+use crate::source::{FetchError, Source};
+use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_sdk_sts::config::ProvideCredentials;
+use futures::future::BoxFuture;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+pub use errors::ConnectError;
+
+/// How to reach AWS: flags over the design's defaults.
+#[derive(Debug, Clone)]
+pub struct AwsOptions {
+    pub profile: Option<String>,
+    pub region: String,
+    /// Overrides every service endpoint (AWS_ENDPOINT_URL is honoured by the SDK too).
+    pub endpoint_url: Option<String>,
+    /// One operation, all retries included. The SDK has no default: without it a hung
+    /// endpoint would hang a fetch forever.
+    pub operation_timeout: Duration,
+    pub attempt_timeout: Duration,
+    pub max_attempts: u32,
+}
+
+impl AwsOptions {
+    pub fn new(region: impl Into<String>) -> Self {
+        AwsOptions {
+            profile: None,
+            region: region.into(),
+            endpoint_url: None,
+            operation_timeout: Duration::from_secs(30),
+            attempt_timeout: Duration::from_secs(10),
+            max_attempts: 3,
+        }
+    }
+}
+
+/// Connected clients plus call accounting.
+pub struct Aws {
+    ec2: aws_sdk_ec2::Client,
+    rds: aws_sdk_rds::Client,
+    elasticache: aws_sdk_elasticache::Client,
+    cloudwatch: aws_sdk_cloudwatch::Client,
+    sts: aws_sdk_sts::Client,
+    region: String,
+    account: Mutex<Option<String>>,
+    operation_timeout: Duration,
+    calls: AtomicU64,
+    errors: AtomicU64,
+}
+
+/// How long credential resolution may take before we call it "no credentials": the
+/// default chain's IMDS probe otherwise waits far longer on a laptop.
+const CREDENTIALS_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl Aws {
+    pub async fn connect(opts: &AwsOptions) -> Result<Aws, ConnectError> {
+        let timeouts = TimeoutConfig::builder()
+            .connect_timeout(Duration::from_secs(3))
+            .operation_timeout(opts.operation_timeout)
+            .operation_attempt_timeout(opts.attempt_timeout.min(opts.operation_timeout))
+            .build();
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .region(aws_config::Region::new(opts.region.clone()))
+            .timeout_config(timeouts)
+            .retry_config(RetryConfig::standard().with_max_attempts(opts.max_attempts.max(1)));
+        if let Some(p) = &opts.profile {
+            loader = loader.profile_name(p);
+        }
+        if let Some(url) = &opts.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        let config = loader.load().await;
+        let provider = config.credentials_provider().ok_or_else(ConnectError::no_credentials)?;
+        match tokio::time::timeout(CREDENTIALS_TIMEOUT, provider.provide_credentials()).await {
+            Err(_) => return Err(ConnectError::no_credentials()),
+            Ok(Err(e)) => return Err(ConnectError::from_credentials(&e, opts.profile.as_deref())),
+            Ok(Ok(_)) => {}
+        }
+        Ok(Aws {
+            ec2: aws_sdk_ec2::Client::new(&config),
+            rds: aws_sdk_rds::Client::new(&config),
+            elasticache: aws_sdk_elasticache::Client::new(&config),
+            cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
+            sts: aws_sdk_sts::Client::new(&config),
+            region: opts.region.clone(),
+            account: Mutex::new(None),
+            operation_timeout: opts.operation_timeout,
+            calls: AtomicU64::new(0),
+            errors: AtomicU64::new(0),
+        })
+    }
+
+    /// The account the credentials belong to (STS GetCallerIdentity, read-only).
+    pub async fn caller_account(&self) -> Result<String, ConnectError> {
+        self.count_call();
+        let out = self.sts.get_caller_identity().send().await.map_err(|e| {
+            self.count_error();
+            ConnectError(errors::sdk_error("sts:GetCallerIdentity", &e, self.operation_timeout).message)
+        })?;
+        let account = out
+            .account()
+            .map(str::to_string)
+            .ok_or_else(|| ConnectError("sts:GetCallerIdentity returned no account".into()))?;
+        if let Ok(mut slot) = self.account.lock() {
+            *slot = Some(account.clone());
+        }
+        Ok(account)
+    }
+
+    fn count_call(&self) {
+        self.calls.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn count_error(&self) {
+        self.errors.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Turn an SDK error into a one-line fetch error, counting it.
+    fn fail<E, R>(&self, op: &str, e: &aws_smithy_runtime_api::client::result::SdkError<E, R>) -> FetchError
+    where
+        E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug + 'static,
+    {
+        self.count_error();
+        errors::sdk_error(op, e, self.operation_timeout)
+    }
+
+    async fn fetch(&self, kind: Kind) -> Result<Snapshot, FetchError> {
+        let mut s = Snapshot::new(self.region.clone());
+        match kind {
+            Kind::Vpcs => s.vpcs = self.vpcs().await?,
+            Kind::Subnets => s.subnets = self.subnets().await?,
+            Kind::RouteTables => s.route_tables = self.route_tables().await?,
+            Kind::InternetGateways => s.internet_gateways = self.internet_gateways().await?,
+            Kind::NatGateways => s.nat_gateways = self.nat_gateways().await?,
+            Kind::PeeringConnections => s.peering_connections = self.peering_connections().await?,
+            Kind::SecurityGroups => s.security_groups = self.security_groups().await?,
+            Kind::DbInstances => s.db_instances = self.db_instances().await?,
+            Kind::DbClusters => s.db_clusters = self.db_clusters().await?,
+            Kind::CacheReplicationGroups => s.cache_replication_groups = self.replication_groups().await?,
+            Kind::CacheClusters => s.cache_clusters = self.cache_clusters().await?,
+            Kind::Alarms => s.alarms = self.alarms().await?,
+        }
+        Ok(s)
+    }
+}
+
+impl Source for Aws {
+    fn fetch_kind(&self, kind: Kind) -> BoxFuture<'_, Result<Snapshot, FetchError>> {
+        Box::pin(self.fetch(kind))
+    }
+
+    fn region(&self) -> &str {
+        &self.region
+    }
+
+    fn account(&self) -> Option<String> {
+        self.account.lock().ok().and_then(|a| a.clone())
+    }
+
+    fn call_stats(&self) -> (u64, u64) {
+        (self.calls.load(Ordering::Relaxed), self.errors.load(Ordering::Relaxed))
+    }
+}
+
+/// Tags as a map; AWS returns them as a list of key/value pairs.
+fn tag_map<'a>(tags: impl IntoIterator<Item = (Option<&'a str>, Option<&'a str>)>) -> crate::model::Tags {
+    tags.into_iter().filter_map(|(k, v)| Some((k?.to_string(), v.unwrap_or_default().to_string()))).collect()
+}
+
+fn timestamp(t: &aws_smithy_types::DateTime) -> Option<jiff::Timestamp> {
+    jiff::Timestamp::new(t.secs(), t.subsec_nanos() as i32).ok()
+}

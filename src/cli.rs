@@ -1,0 +1,106 @@
+//! Command-line interface: flags and subcommands (clap derive).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "driftdeck",
+    version,
+    about = "See at once whether a live AWS environment matches its documented design",
+    after_help = "Run the console on the built-in demo: driftdeck demo\nCheck an account in CI:          driftdeck check --design config/designs/client-a-prod.toml"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Design file(s) for the live console; several allow `:env NAME` switching.
+    #[arg(long = "design", short = 'd', global = false)]
+    pub designs: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
+
+    #[command(flatten)]
+    pub console: ConsoleArgs,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct AwsArgs {
+    /// AWS profile (overrides the design's `profile`).
+    #[arg(long, global = true, env = "AWS_PROFILE", hide_env_values = true)]
+    pub profile: Option<String>,
+    /// AWS region (overrides the design's `region`).
+    #[arg(long, global = true)]
+    pub region: Option<String>,
+    /// Custom endpoint for every AWS service (also read from AWS_ENDPOINT_URL).
+    #[arg(long, global = true)]
+    pub endpoint_url: Option<String>,
+    /// Seconds before one AWS operation (all its retries) is abandoned.
+    #[arg(long, global = true, default_value_t = 30, value_name = "SECS")]
+    pub timeout: u64,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct ConsoleArgs {
+    /// Console config file (default: $XDG_CONFIG_HOME/driftdeck/config.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Colour theme: dark or light (overrides the config file).
+    #[arg(long, global = true)]
+    pub theme: Option<String>,
+    /// Poll intervals, e.g. `alarms=15,security_groups=60,db_instances=120` (seconds).
+    #[arg(long, global = true, value_name = "KIND=SECS,...")]
+    pub intervals: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Evaluate the design against AWS (or a snapshot) once and report drift; for CI gates.
+    Check(CheckArgs),
+    /// Fetch the inventory and write it as versioned JSON, to evaluate offline later.
+    Snapshot(SnapshotArgs),
+    /// Validate design files without touching AWS.
+    Validate {
+        /// Design files to validate.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// The documented design (TOML).
+    #[arg(long, short = 'd')]
+    pub design: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Lowest severity that makes the check fail (exit 1).
+    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_severity)]
+    pub fail_on: crate::drift::Severity,
+    /// Evaluate offline from a snapshot written by `driftdeck snapshot`.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct SnapshotArgs {
+    /// The documented design (TOML): gives region, profile and account guard.
+    #[arg(long, short = 'd')]
+    pub design: PathBuf,
+    /// Where to write the snapshot JSON (mode 0600).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+fn parse_severity(s: &str) -> Result<crate::drift::Severity, String> {
+    crate::drift::Severity::parse(&s.to_ascii_lowercase())
+        .ok_or_else(|| format!("`{s}` is not a severity; expected critical, high, medium, low or info"))
+}

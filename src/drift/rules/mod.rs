@@ -1,0 +1,106 @@
+//! The rule catalogue: one rule per file, each with a stable id, default severity and
+//! the inventory kinds it reads.
+
+use super::{Context, Finding};
+use crate::design::Design;
+use crate::model::Kind;
+
+mod alarm_actions_disabled;
+mod alarm_firing;
+mod alarm_insufficient_data;
+mod alarm_missing;
+mod cache_automatic_failover;
+mod cache_encryption;
+mod cache_multi_az;
+pub mod inventory_unavailable;
+mod rds_backup_retention;
+mod rds_common;
+mod rds_deletion_protection;
+mod rds_encryption;
+mod rds_instance_class;
+mod rds_multi_az;
+mod rds_public;
+mod route_blackhole;
+mod route_internet_forbidden;
+mod route_internet_missing;
+mod route_nat_missing;
+mod route_peering_forbidden;
+mod sg_admin_port_open;
+mod sg_flow_undeclared;
+mod sg_public_ingress;
+mod sg_unclassified;
+
+/// One drift rule.
+pub trait Rule: Sync {
+    /// Stable id, e.g. `route.peering-forbidden`.
+    fn id(&self) -> &'static str;
+    /// Inventory kinds the rule reads; if any is unknown the rule does not run and
+    /// `inventory.unavailable` is reported instead.
+    fn needs(&self) -> &'static [Kind];
+    /// Whether the design switches this rule on at all.
+    fn applies(&self, design: &Design) -> bool;
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>);
+}
+
+pub(crate) const NETWORK: &[Kind] = &[Kind::Vpcs, Kind::Subnets, Kind::RouteTables];
+pub(crate) const NETWORK_NAT: &[Kind] = &[Kind::Vpcs, Kind::Subnets, Kind::RouteTables, Kind::NatGateways];
+pub(crate) const SECURITY: &[Kind] = &[Kind::Vpcs, Kind::SecurityGroups];
+pub(crate) const RDS: &[Kind] = &[Kind::Vpcs, Kind::DbInstances, Kind::DbClusters];
+pub(crate) const CACHE: &[Kind] = &[Kind::Vpcs, Kind::CacheReplicationGroups];
+pub(crate) const ALARMS: &[Kind] = &[Kind::Alarms];
+
+static CATALOGUE: &[&dyn Rule] = &[
+    &route_peering_forbidden::RULE,
+    &route_internet_forbidden::RULE,
+    &route_internet_missing::RULE,
+    &route_nat_missing::RULE,
+    &route_blackhole::RULE,
+    &sg_admin_port_open::RULE,
+    &sg_public_ingress::RULE,
+    &sg_flow_undeclared::RULE,
+    &sg_unclassified::RULE,
+    &rds_multi_az::RULE,
+    &rds_encryption::RULE,
+    &rds_public::RULE,
+    &rds_backup_retention::RULE,
+    &rds_deletion_protection::RULE,
+    &rds_instance_class::RULE,
+    &cache_multi_az::RULE,
+    &cache_automatic_failover::RULE,
+    &cache_encryption::RULE,
+    &alarm_firing::RULE,
+    &alarm_insufficient_data::RULE,
+    &alarm_missing::RULE,
+    &alarm_actions_disabled::RULE,
+];
+
+pub fn catalogue() -> &'static [&'static dyn Rule] {
+    CATALOGUE
+}
+
+/// Default severity of each rule (a design may override it).
+pub fn default_severity(rule: &str) -> super::Severity {
+    use super::Severity::*;
+    match rule {
+        "route.peering-forbidden" | "route.internet-forbidden" | "sg.admin-port-open" | "rds.public" => Critical,
+        "route.internet-missing"
+        | "route.nat-missing"
+        | "sg.public-ingress"
+        | "sg.flow-undeclared"
+        | "rds.multi-az"
+        | "rds.encryption"
+        | "cache.multi-az"
+        | "cache.automatic-failover"
+        | "cache.encryption"
+        | "alarm.firing"
+        | "inventory.unavailable" => High,
+        "route.blackhole"
+        | "rds.backup-retention"
+        | "rds.deletion-protection"
+        | "alarm.missing"
+        | "alarm.actions-disabled"
+        | "alarm.insufficient-data" => Medium,
+        "rds.instance-class" => Low,
+        _ => Info,
+    }
+}

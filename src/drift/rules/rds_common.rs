@@ -1,0 +1,109 @@
+//! What the RDS rules share: the in-scope instances and clusters with the checks that
+//! apply to each (policy plus per-identifier override).
+
+use crate::design::RdsChecks;
+use crate::drift::{Context, FindingBuilder, Severity};
+use crate::model::{DbCluster, DbInstance};
+
+/// An RDS resource judged by the policy.
+pub enum Db<'a> {
+    Instance(&'a DbInstance),
+    Cluster(&'a DbCluster),
+}
+
+impl Db<'_> {
+    pub fn id(&self) -> &str {
+        match self {
+            Db::Instance(i) => &i.id,
+            Db::Cluster(c) => &c.id,
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Db::Instance(_) => "db_instance",
+            Db::Cluster(_) => "db_cluster",
+        }
+    }
+
+    /// Cluster members carry availability, encryption and backups at the cluster level.
+    pub fn is_cluster_member(&self) -> bool {
+        matches!(self, Db::Instance(i) if i.cluster_id.is_some())
+    }
+
+    pub fn engine(&self) -> &str {
+        match self {
+            Db::Instance(i) => &i.engine,
+            Db::Cluster(c) => &c.engine,
+        }
+    }
+
+    pub fn label(&self) -> String {
+        match self {
+            Db::Instance(i) => format!("RDS instance {} ({}, {})", i.id, i.engine, i.class),
+            Db::Cluster(c) => format!("RDS cluster {} ({})", c.id, c.engine),
+        }
+    }
+}
+
+/// In-scope RDS resources with their effective checks.
+pub fn targets<'a>(cx: &Context<'a>) -> Vec<(Db<'a>, RdsChecks)> {
+    let Some(policy) = cx.design.rds.as_ref() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for i in cx.snap.db_instances.iter().filter(|i| cx.vpc_covered(i.vpc_id.as_deref())) {
+        out.push((Db::Instance(i), policy.checks_for(&i.id)));
+    }
+    for c in cx.snap.db_clusters.iter().filter(|c| cx.vpc_covered(c.vpc_id.as_deref())) {
+        out.push((Db::Cluster(c), policy.checks_for(&c.id)));
+    }
+    out
+}
+
+pub fn builder(id: &str, sev: Severity, db: &Db<'_>, clause: &str) -> FindingBuilder {
+    FindingBuilder::new(id, sev, db.kind(), db.id()).evidence("engine", db.engine()).clause(clause)
+}
+
+/// A yes/no RDS property the design pins: which check field holds the wanted value,
+/// how to read the live value, and whether cluster members are judged directly.
+pub struct BoolCheck {
+    pub id: &'static str,
+    /// AWS attribute name, as shown to the user.
+    pub attribute: &'static str,
+    /// Design key, for the clause.
+    pub key: &'static str,
+    pub want: fn(&RdsChecks) -> Option<bool>,
+    pub actual: fn(&Db<'_>) -> Option<bool>,
+    pub judge_members: bool,
+}
+
+impl BoolCheck {
+    pub fn applies(&self, d: &crate::design::Design) -> bool {
+        d.rds.as_ref().is_some_and(|p| {
+            (self.want)(&p.checks).is_some() || p.overrides.iter().any(|o| (self.want)(&o.checks).is_some())
+        })
+    }
+
+    pub fn check(&self, cx: &Context<'_>, out: &mut Vec<crate::drift::Finding>) {
+        let sev = super::default_severity(self.id);
+        for (db, checks) in targets(cx) {
+            let Some(want) = (self.want)(&checks) else { continue };
+            if db.is_cluster_member() && !self.judge_members {
+                continue;
+            }
+            let Some(actual) = (self.actual)(&db) else { continue };
+            if actual == want {
+                continue;
+            }
+            let attr = self.attribute;
+            out.push(
+                builder(self.id, sev, &db, &format!("rds.{} = {want}", self.key))
+                    .expected(format!("{attr} = {want}"))
+                    .actual(format!("{attr} = {actual}"))
+                    .evidence(attr, actual.to_string())
+                    .message(format!("{} has {attr} = {actual}; the design requires {want}", db.label())),
+            );
+        }
+    }
+}

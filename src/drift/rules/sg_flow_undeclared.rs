@@ -1,0 +1,101 @@
+//! `sg.flow-undeclared`: ingress into a role's group on a port from a source (group or
+//! CIDR) that no declared flow allows, such as 8080 on app from anything but the ALB.
+//!
+//! World-open rules belong to `sg.public-ingress` and admin ports from outside the
+//! allowed sets to `sg.admin-port-open`, so each bad rule is reported once, by the rule
+//! that says most about it. ICMP rules are not judged (flows are TCP/UDP).
+
+use super::sg_public_ingress::{rule_range, rule_within};
+use super::{Rule, SECURITY, default_severity};
+use crate::design::{Design, PortRange};
+use crate::drift::{Context, Finding, FindingBuilder};
+use crate::model::{Kind, RulePeer};
+
+pub struct FlowUndeclared;
+pub static RULE: FlowUndeclared = FlowUndeclared;
+const ID: &str = "sg.flow-undeclared";
+
+impl Rule for FlowUndeclared {
+    fn id(&self) -> &'static str {
+        ID
+    }
+    fn needs(&self) -> &'static [Kind] {
+        SECURITY
+    }
+    fn applies(&self, d: &Design) -> bool {
+        !d.security.roles.is_empty()
+    }
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let sec = &cx.design.security;
+        for g in cx.groups() {
+            let Some(role) = cx.role_of(&g.id) else { continue };
+            for r in &g.ingress {
+                if r.peer.is_world() || !(r.all_traffic() || matches!(r.protocol_name(), "tcp" | "udp")) {
+                    continue;
+                }
+                let (from, to) = rule_range(r);
+                let only_admin =
+                    r.protocol_name() == "tcp" && from == to && sec.admin_ports.iter().any(|p| i32::from(*p) == from);
+                if only_admin && !matches!(r.peer, RulePeer::Group(_)) {
+                    // Admin port from a CIDR: allowed sets are declared, others are admin-port-open's.
+                    continue;
+                }
+                let flows_ok = sec
+                    .flows
+                    .iter()
+                    .filter(|f| f.to == role && cx.source_matches(&f.from, &r.peer))
+                    .any(|f| rule_within(r, &f.protocol, &f.ports));
+                let public_ok =
+                    sec.public.iter().filter(|p| p.role == role).any(|p| rule_within(r, &p.protocol, &p.ports));
+                if flows_ok || public_ok {
+                    continue;
+                }
+                let source = match &r.peer {
+                    RulePeer::Group(id) => match cx.role_of(id) {
+                        Some(src_role) => format!("{id} (role {src_role})"),
+                        None => format!("{id} (no role)"),
+                    },
+                    p => p.describe(),
+                };
+                let declared: Vec<String> = sec
+                    .flows
+                    .iter()
+                    .filter(|f| f.to == role)
+                    .map(|f| format!("{} {}/{}", f.from, f.protocol, join_ports(&f.ports)))
+                    .collect();
+                let expected = if declared.is_empty() {
+                    format!("no ingress into {role} except declared flows (none declared)")
+                } else {
+                    format!("ingress into {role} only from: {}", declared.join("; "))
+                };
+                out.push(
+                    FindingBuilder::new(ID, default_severity(ID), "security_group", &g.id)
+                        .role(Some(role))
+                        .expected(expected)
+                        .actual(format!("{} {} from {source}", proto_label(r), r.ports_label()))
+                        .evidence("protocol", r.protocol_name())
+                        .evidence("ports", r.ports_label())
+                        .evidence("source", r.peer.describe())
+                        .evidence_opt("rule_id", r.rule_id.as_deref())
+                        .evidence_opt("description", r.description.as_deref())
+                        .evidence("group_name", g.name.clone())
+                        .clause(format!("security.flows (to = \"{role}\")"))
+                        .message(format!(
+                            "{} ({role}) accepts {} {} from {source}, which no declared flow allows",
+                            g.id,
+                            proto_label(r),
+                            r.ports_label()
+                        )),
+                );
+            }
+        }
+    }
+}
+
+fn proto_label(r: &crate::model::SgRule) -> &str {
+    r.protocol_name()
+}
+
+fn join_ports(p: &[PortRange]) -> String {
+    p.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
+}

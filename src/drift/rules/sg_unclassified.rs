@@ -1,0 +1,39 @@
+//! `sg.unclassified` (info): an in-scope security group that matches no role, so its
+//! flows cannot be judged against the design.
+
+use super::{Rule, SECURITY, default_severity};
+use crate::design::Design;
+use crate::drift::{Context, Finding, FindingBuilder};
+use crate::model::Kind;
+
+pub struct Unclassified;
+pub static RULE: Unclassified = Unclassified;
+const ID: &str = "sg.unclassified";
+
+impl Rule for Unclassified {
+    fn id(&self) -> &'static str {
+        ID
+    }
+    fn needs(&self) -> &'static [Kind] {
+        SECURITY
+    }
+    fn applies(&self, d: &Design) -> bool {
+        !d.security.roles.is_empty()
+    }
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let sec = &cx.design.security;
+        let roles: Vec<&str> = sec.roles.iter().map(|r| r.name.as_str()).collect();
+        for g in cx.groups().filter(|g| cx.role_of(&g.id).is_none()) {
+            let tag = g.tags.get(&sec.role_tag).map_or("none".to_string(), |v| format!("`{v}`"));
+            out.push(
+                FindingBuilder::new(ID, default_severity(ID), "security_group", &g.id)
+                    .expected(format!("tag {} = one of {}", sec.role_tag, roles.join(", ")))
+                    .actual(format!("tag {} = {tag}", sec.role_tag))
+                    .evidence("group_name", g.name.clone())
+                    .evidence("vpc", g.vpc_id.clone().unwrap_or_default())
+                    .clause("security.roles")
+                    .message(format!("{} ({}) matches no role, so its rules are not judged", g.id, g.name)),
+            );
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! The `driftdeck` binary: parses flags and dispatches to the console or a headless command.
+
+use clap::Parser;
+use driftdeck::cli::{Cli, Command};
+use driftdeck::commands;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let _log = driftdeck::logging::init();
+    match &cli.command {
+        Some(Command::Check(args)) => commands::check(args, &cli.aws),
+        Some(Command::Snapshot(args)) => commands::snapshot(args, &cli.aws),
+        Some(Command::Validate { files }) => commands::validate(files),
+        None => {
+            use clap::CommandFactory;
+            let _ = Cli::command().print_help();
+            ExitCode::from(commands::EXIT_ERROR)
+        }
+    }
+}

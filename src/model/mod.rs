@@ -1,0 +1,248 @@
+//! SDK-free inventory of one AWS region: the `Snapshot` every later stage reads.
+//!
+//! Collectors in `aws/` fill it; the drift engine and the UI only read it. It is serde
+//! serialisable and versioned so it can be written to disk and evaluated offline.
+
+mod resources;
+
+pub use resources::*;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Version of the snapshot file format. Bump on any incompatible change.
+pub const SNAPSHOT_SCHEMA: u32 = 1;
+
+/// One kind of resource, fetched (and failing) independently of the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Vpcs,
+    Subnets,
+    RouteTables,
+    InternetGateways,
+    NatGateways,
+    PeeringConnections,
+    SecurityGroups,
+    DbInstances,
+    DbClusters,
+    CacheReplicationGroups,
+    CacheClusters,
+    Alarms,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 12] = [
+        Kind::Vpcs,
+        Kind::Subnets,
+        Kind::RouteTables,
+        Kind::InternetGateways,
+        Kind::NatGateways,
+        Kind::PeeringConnections,
+        Kind::SecurityGroups,
+        Kind::DbInstances,
+        Kind::DbClusters,
+        Kind::CacheReplicationGroups,
+        Kind::CacheClusters,
+        Kind::Alarms,
+    ];
+
+    /// Stable snake_case name, as used in JSON and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Vpcs => "vpcs",
+            Kind::Subnets => "subnets",
+            Kind::RouteTables => "route_tables",
+            Kind::InternetGateways => "internet_gateways",
+            Kind::NatGateways => "nat_gateways",
+            Kind::PeeringConnections => "peering_connections",
+            Kind::SecurityGroups => "security_groups",
+            Kind::DbInstances => "db_instances",
+            Kind::DbClusters => "db_clusters",
+            Kind::CacheReplicationGroups => "cache_replication_groups",
+            Kind::CacheClusters => "cache_clusters",
+            Kind::Alarms => "alarms",
+        }
+    }
+
+    /// Short human label for panes and tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Vpcs => "VPCs",
+            Kind::Subnets => "Subnets",
+            Kind::RouteTables => "Route tables",
+            Kind::InternetGateways => "Internet gateways",
+            Kind::NatGateways => "NAT gateways",
+            Kind::PeeringConnections => "VPC peering",
+            Kind::SecurityGroups => "Security groups",
+            Kind::DbInstances => "RDS instances",
+            Kind::DbClusters => "RDS clusters",
+            Kind::CacheReplicationGroups => "ElastiCache groups",
+            Kind::CacheClusters => "ElastiCache clusters",
+            Kind::Alarms => "Alarms",
+        }
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Freshness of one kind's data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FetchStatus {
+    /// The last fetch succeeded.
+    Ok,
+    /// The last fetch failed, but data from an earlier good fetch is kept.
+    Stale,
+    /// No good data at all: the kind is unknown.
+    Failed,
+}
+
+/// Per-kind stamp: when it was fetched, whether it worked, and how much came back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KindStatus {
+    pub status: FetchStatus,
+    /// Time of the last successful fetch (kept across later failures).
+    pub fetched_at: Option<Timestamp>,
+    pub count: usize,
+    pub error: Option<String>,
+}
+
+impl KindStatus {
+    pub fn ok(fetched_at: Timestamp, count: usize) -> Self {
+        KindStatus { status: FetchStatus::Ok, fetched_at: Some(fetched_at), count, error: None }
+    }
+
+    pub fn failed(error: impl Into<String>) -> Self {
+        KindStatus { status: FetchStatus::Failed, fetched_at: None, count: 0, error: Some(error.into()) }
+    }
+
+    /// Data for this kind can be trusted as a basis for judging (ok or stale).
+    pub fn usable(&self) -> bool {
+        matches!(self.status, FetchStatus::Ok | FetchStatus::Stale)
+    }
+}
+
+/// The whole inventory of one region at one moment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub schema: u32,
+    pub region: String,
+    /// Account the credentials belong to, when it was resolved.
+    pub account: Option<String>,
+    pub taken_at: Option<Timestamp>,
+    /// Status per kind. A kind absent from this map was never fetched and counts as unknown.
+    pub inventory: BTreeMap<Kind, KindStatus>,
+    #[serde(default)]
+    pub vpcs: Vec<Vpc>,
+    #[serde(default)]
+    pub subnets: Vec<Subnet>,
+    #[serde(default)]
+    pub route_tables: Vec<RouteTable>,
+    #[serde(default)]
+    pub internet_gateways: Vec<InternetGateway>,
+    #[serde(default)]
+    pub nat_gateways: Vec<NatGateway>,
+    #[serde(default)]
+    pub peering_connections: Vec<PeeringConnection>,
+    #[serde(default)]
+    pub security_groups: Vec<SecurityGroup>,
+    #[serde(default)]
+    pub db_instances: Vec<DbInstance>,
+    #[serde(default)]
+    pub db_clusters: Vec<DbCluster>,
+    #[serde(default)]
+    pub cache_replication_groups: Vec<CacheReplicationGroup>,
+    #[serde(default)]
+    pub cache_clusters: Vec<CacheCluster>,
+    #[serde(default)]
+    pub alarms: Vec<Alarm>,
+}
+
+impl Snapshot {
+    pub fn new(region: impl Into<String>) -> Self {
+        Snapshot { schema: SNAPSHOT_SCHEMA, region: region.into(), ..Default::default() }
+    }
+
+    /// Status of a kind; a kind never fetched reads as failed.
+    pub fn status(&self, kind: Kind) -> KindStatus {
+        self.inventory.get(&kind).cloned().unwrap_or_else(|| KindStatus::failed("not fetched"))
+    }
+
+    pub fn usable(&self, kind: Kind) -> bool {
+        self.inventory.get(&kind).is_some_and(KindStatus::usable)
+    }
+
+    /// Number of items currently held for a kind.
+    pub fn len_of(&self, kind: Kind) -> usize {
+        match kind {
+            Kind::Vpcs => self.vpcs.len(),
+            Kind::Subnets => self.subnets.len(),
+            Kind::RouteTables => self.route_tables.len(),
+            Kind::InternetGateways => self.internet_gateways.len(),
+            Kind::NatGateways => self.nat_gateways.len(),
+            Kind::PeeringConnections => self.peering_connections.len(),
+            Kind::SecurityGroups => self.security_groups.len(),
+            Kind::DbInstances => self.db_instances.len(),
+            Kind::DbClusters => self.db_clusters.len(),
+            Kind::CacheReplicationGroups => self.cache_replication_groups.len(),
+            Kind::CacheClusters => self.cache_clusters.len(),
+            Kind::Alarms => self.alarms.len(),
+        }
+    }
+
+    /// Replace one kind's items with those of `other` (a fresh partial fetch),
+    /// keeping everything else. Used by the live loop, which fetches kinds on
+    /// their own intervals.
+    pub fn take_kind_from(&mut self, kind: Kind, other: &mut Snapshot) {
+        use std::mem::take;
+        match kind {
+            Kind::Vpcs => self.vpcs = take(&mut other.vpcs),
+            Kind::Subnets => self.subnets = take(&mut other.subnets),
+            Kind::RouteTables => self.route_tables = take(&mut other.route_tables),
+            Kind::InternetGateways => self.internet_gateways = take(&mut other.internet_gateways),
+            Kind::NatGateways => self.nat_gateways = take(&mut other.nat_gateways),
+            Kind::PeeringConnections => self.peering_connections = take(&mut other.peering_connections),
+            Kind::SecurityGroups => self.security_groups = take(&mut other.security_groups),
+            Kind::DbInstances => self.db_instances = take(&mut other.db_instances),
+            Kind::DbClusters => self.db_clusters = take(&mut other.db_clusters),
+            Kind::CacheReplicationGroups => self.cache_replication_groups = take(&mut other.cache_replication_groups),
+            Kind::CacheClusters => self.cache_clusters = take(&mut other.cache_clusters),
+            Kind::Alarms => self.alarms = take(&mut other.alarms),
+        }
+    }
+
+    /// Record a failed fetch of `kind`: keep the last good data as stale, or mark it failed.
+    pub fn mark_failed(&mut self, kind: Kind, error: String) {
+        let entry = self.inventory.entry(kind).or_insert_with(|| KindStatus::failed(error.clone()));
+        if entry.fetched_at.is_some() {
+            entry.status = FetchStatus::Stale;
+        } else {
+            entry.status = FetchStatus::Failed;
+        }
+        entry.error = Some(error);
+    }
+
+    pub fn from_json(text: &str) -> Result<Snapshot, String> {
+        #[derive(Deserialize)]
+        struct Probe {
+            schema: Option<u32>,
+        }
+        let probe: Probe = serde_json::from_str(text).map_err(|e| format!("not a snapshot: {e}"))?;
+        match probe.schema {
+            Some(SNAPSHOT_SCHEMA) => {}
+            Some(other) => {
+                return Err(format!(
+                    "snapshot schema {other} is not supported (this driftdeck reads schema {SNAPSHOT_SCHEMA})"
+                ));
+            }
+            None => return Err("not a snapshot: no \"schema\" field".into()),
+        }
+        serde_json::from_str(text).map_err(|e| format!("invalid snapshot: {e}"))
+    }
+}

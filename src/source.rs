@@ -1,0 +1,70 @@
+//! Where inventory comes from: the live AWS collectors or the demo replay.
+//!
+//! The live loop and `snapshot`/`check` only see this trait, so the console runs the
+//! same code over AWS and over the built-in demo.
+
+use crate::model::{Kind, Snapshot};
+use futures::future::BoxFuture;
+use std::fmt;
+
+/// Why one kind could not be fetched. One line, says what to fix where it can.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchError {
+    pub message: String,
+    /// The API throttled us (after the SDK's own retries): back off before the next poll.
+    pub throttled: bool,
+}
+
+impl FetchError {
+    pub fn new(message: impl Into<String>) -> Self {
+        FetchError { message: message.into(), throttled: false }
+    }
+}
+
+impl fmt::Display for FetchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for FetchError {}
+
+/// A source of inventory, one kind at a time.
+pub trait Source: Send + Sync {
+    /// Fetch every item of one kind. The returned snapshot holds only that kind's items
+    /// (merge with `Snapshot::take_kind_from`).
+    fn fetch_kind(&self, kind: Kind) -> BoxFuture<'_, Result<Snapshot, FetchError>>;
+
+    /// Region the source reads.
+    fn region(&self) -> &str;
+
+    /// Account the source reads, when known.
+    fn account(&self) -> Option<String>;
+
+    /// API calls made so far (every page counts), and how many of them failed.
+    fn call_stats(&self) -> (u64, u64);
+}
+
+/// Fetch the given kinds concurrently into one snapshot. A failing kind is recorded
+/// as failed with its error; it never stops the others.
+pub async fn fetch_all(source: &dyn Source, kinds: &[Kind]) -> Snapshot {
+    let futs = kinds.iter().map(|k| async move { (*k, source.fetch_kind(*k).await) });
+    let results = futures::future::join_all(futs).await;
+    let mut snap = Snapshot::new(source.region());
+    snap.account = source.account();
+    let now = jiff::Timestamp::now();
+    snap.taken_at = Some(now);
+    for (kind, result) in results {
+        match result {
+            Ok(mut part) => {
+                let count = part.len_of(kind);
+                snap.take_kind_from(kind, &mut part);
+                snap.inventory.insert(kind, crate::model::KindStatus::ok(now, count));
+            }
+            Err(e) => {
+                snap.inventory.insert(kind, crate::model::KindStatus::failed(e.message));
+            }
+        }
+    }
+    snap
+}
