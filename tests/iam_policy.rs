@@ -43,14 +43,19 @@ fn called_operations() -> BTreeSet<String> {
 
 #[test]
 fn policy_matches_the_operations_called() {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/iam-policy.json")).expect("policy");
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/iam-policy.json")).expect("policy");
     let v: serde_json::Value = serde_json::from_str(&text).expect("json");
     let statements = v["Statement"].as_array().expect("statements");
     assert_eq!(statements.len(), 1);
     assert_eq!(statements[0]["Effect"], "Allow");
     assert_eq!(statements[0]["Resource"], "*");
-    let actions: Vec<String> =
-        statements[0]["Action"].as_array().expect("actions").iter().map(|a| a.as_str().expect("str").to_string()).collect();
+    let actions: Vec<String> = statements[0]["Action"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .map(|a| a.as_str().expect("str").to_string())
+        .collect();
     let mut sorted = actions.clone();
     sorted.sort();
     assert_eq!(actions, sorted, "keep the policy's actions sorted");

@@ -1,5 +1,7 @@
 //! `sg.unclassified` (info): an in-scope security group that matches no role, so its
-//! flows cannot be judged against the design.
+//! flows cannot be judged against the design. Each VPC's AWS-made `default` group is not
+//! reported (every VPC has one); its rules are still judged by the admin-port and
+//! public-ingress rules like any other group's.
 
 use super::{Rule, SECURITY, default_severity};
 use crate::design::Design;
@@ -23,7 +25,7 @@ impl Rule for Unclassified {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let sec = &cx.design.security;
         let roles: Vec<&str> = sec.roles.iter().map(|r| r.name.as_str()).collect();
-        for g in cx.groups().filter(|g| cx.role_of(&g.id).is_none()) {
+        for g in cx.groups().filter(|g| cx.role_of(&g.id).is_none() && g.name != "default") {
             let tag = g.tags.get(&sec.role_tag).map_or("none".to_string(), |v| format!("`{v}`"));
             out.push(
                 FindingBuilder::new(ID, default_severity(ID), "security_group", &g.id)

@@ -1,0 +1,168 @@
+//! Integration harness: a real moto server (tests/moto/server.py) on 127.0.0.1, seeded
+//! through the AWS APIs, and the driftdeck binary pointed at it.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, Instant};
+
+pub struct Moto {
+    pub endpoint: String,
+    port: u16,
+    child: Mutex<Child>,
+    // Held open: the server exits when its stdin closes, so it never outlives us.
+    _stdin: Mutex<ChildStdin>,
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn python() -> PathBuf {
+    let p = std::env::var_os("DRIFTDECK_PYTHON").map(PathBuf::from).unwrap_or_else(|| root().join(".venv/bin/python"));
+    assert!(
+        p.exists(),
+        "no Python with moto at {}: run `bash scripts/test.sh` (it creates .venv) or set DRIFTDECK_PYTHON",
+        p.display()
+    );
+    p
+}
+
+impl Moto {
+    fn start() -> Moto {
+        let mut child = Command::new(python())
+            .arg(root().join("tests/moto/server.py"))
+            .arg("0")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start moto server");
+        let stdin = child.stdin.take().expect("stdin");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("PORT line");
+        let port: u16 =
+            line.trim().strip_prefix("PORT=").and_then(|p| p.parse().ok()).expect("PORT=<n> from server.py");
+        let moto = Moto {
+            endpoint: format!("http://127.0.0.1:{port}"),
+            port,
+            child: Mutex::new(child),
+            _stdin: Mutex::new(stdin),
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while moto.http("GET", "/moto-api/", "").is_err() {
+            assert!(Instant::now() < deadline, "moto did not answer within 30 s");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        moto
+    }
+
+    /// One server per test binary; tests lock it because moto's state is global.
+    pub fn shared() -> (&'static Moto, MutexGuard<'static, ()>) {
+        static MOTO: OnceLock<Moto> = OnceLock::new();
+        static LOCK: Mutex<()> = Mutex::new(());
+        let guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        let moto = MOTO.get_or_init(Moto::start);
+        moto.reset();
+        (moto, guard)
+    }
+
+    /// Minimal HTTP/1.0 client for moto's control endpoints.
+    pub fn http(&self, method: &str, path: &str, body: &str) -> std::io::Result<String> {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port))?;
+        s.set_read_timeout(Some(Duration::from_secs(30)))?;
+        write!(
+            s,
+            "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )?;
+        let mut out = String::new();
+        s.read_to_string(&mut out)?;
+        Ok(out)
+    }
+
+    pub fn reset(&self) {
+        self.http("POST", "/moto-api/reset", "").expect("reset moto");
+        self.http("DELETE", "/_driftdeck/faults", "").expect("clear faults");
+    }
+
+    pub fn faults(&self, rules: serde_json::Value) {
+        self.http("POST", "/_driftdeck/faults", &serde_json::json!({ "rules": rules }).to_string()).expect("faults");
+    }
+
+    /// Seed a scenario through the AWS APIs; returns logical name -> AWS id.
+    pub fn seed(&self, scenario: &str, drift: bool) -> serde_json::Value {
+        let mut cmd = Command::new(python());
+        cmd.arg(root().join("tests/moto/seed.py")).arg(&self.endpoint).arg(scenario);
+        if drift {
+            cmd.arg("--drift");
+        }
+        let out = cmd.output().expect("run seed.py");
+        assert!(out.status.success(), "seed.py failed: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).expect("seed.py prints JSON")
+    }
+
+    /// The driftdeck binary with credentials and endpoint for this server, and nothing
+    /// of the developer's own AWS setup.
+    pub fn driftdeck(&self) -> assert_cmd::Command {
+        let mut c = driftdeck_isolated();
+        c.env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_ENDPOINT_URL", &self.endpoint);
+        c
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        if let Ok(mut c) = self.child.lock() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// The binary with no AWS configuration at all: empty config files, no metadata service.
+pub fn driftdeck_isolated() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("driftdeck").expect("binary");
+    let home = std::env::temp_dir().join(format!("driftdeck-it-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&home);
+    let empty = home.join("empty");
+    let _ = std::fs::write(&empty, "");
+    c.current_dir(root())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", &home)
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("AWS_CONFIG_FILE", &empty)
+        .env("AWS_SHARED_CREDENTIALS_FILE", &empty)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("NO_COLOR", "1")
+        .timeout(Duration::from_secs(120));
+    c
+}
+
+/// (rule, resource) pairs of a `check --format json` document.
+pub fn finding_pairs(report: &serde_json::Value) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| (f["rule"].as_str().unwrap_or("").to_string(), f["resource"].as_str().unwrap_or("").to_string()))
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+pub fn check_json(cmd: &mut assert_cmd::Command) -> (Option<i32>, serde_json::Value, String) {
+    let out = cmd.output().expect("run driftdeck");
+    let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        panic!("not JSON: {}\nstderr: {}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    });
+    (out.status.code(), v, String::from_utf8_lossy(&out.stderr).to_string())
+}

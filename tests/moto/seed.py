@@ -1,0 +1,222 @@
+"""Seed moto through the AWS APIs (boto3) with an environment from the seeds.
+
+Usage: seed.py ENDPOINT SCENARIO [--drift]
+  client-a  the eu-west-2 client-a-prod environment (four tiers, three AZs)
+  pair      production and production-pci in us-east-1, peered
+
+Prints one JSON object mapping logical names to the AWS ids created, so tests can
+state the exact findings they expect.
+"""
+
+import json
+import sys
+import urllib.request
+
+import boto3
+
+CREDS = dict(aws_access_key_id="testing", aws_secret_access_key="testing")
+DEVOPS = ["203.0.113.0/24", "198.51.100.0/24", "192.0.2.0/24"]
+SNS = "arn:aws:sns:eu-west-2:123456789012:client-a-prod-critical"
+
+
+class Env:
+    def __init__(self, endpoint, region):
+        self.endpoint, self.region = endpoint, region
+        kw = dict(endpoint_url=endpoint, region_name=region, **CREDS)
+        self.ec2 = boto3.client("ec2", **kw)
+        self.rds = boto3.client("rds", **kw)
+        self.ec = boto3.client("elasticache", **kw)
+        self.cw = boto3.client("cloudwatch", **kw)
+        self.ids = {}
+
+    def tag(self, rid, **tags):
+        self.ec2.create_tags(Resources=[rid], Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
+
+    def vpc(self, name, cidr):
+        vpc = self.ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
+        self.tag(vpc, Name=name, Environment="prod")
+        return vpc
+
+    def subnet(self, vpc, cidr, az, tier):
+        sid = self.ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=az)["Subnet"]["SubnetId"]
+        self.tag(sid, Tier=tier)
+        return sid
+
+    def route_table(self, vpc, subnets, routes):
+        rtb = self.ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+        for s in subnets:
+            self.ec2.associate_route_table(RouteTableId=rtb, SubnetId=s)
+        for dest, target in routes:
+            self.route(rtb, dest, target)
+        return rtb
+
+    def route(self, rtb, dest, target):
+        key = {"igw": "GatewayId", "nat": "NatGatewayId", "pcx": "VpcPeeringConnectionId"}[target.split("-")[0]]
+        self.ec2.create_route(RouteTableId=rtb, DestinationCidrBlock=dest, **{key: target})
+
+    def sg(self, vpc, name, role, rules):
+        gid = self.ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc)["GroupId"]
+        if role:
+            self.tag(gid, Role=role)
+        if rules:
+            self.ingress(gid, rules)
+        return gid
+
+    def ingress(self, gid, rules):
+        perms = []
+        for proto, lo, hi, src in rules:
+            p = {"IpProtocol": proto, "FromPort": lo, "ToPort": hi}
+            if src.startswith("sg-"):
+                p["UserIdGroupPairs"] = [{"GroupId": src}]
+            elif ":" in src:
+                p["Ipv6Ranges"] = [{"CidrIpv6": src}]
+            else:
+                p["IpRanges"] = [{"CidrIp": src}]
+            perms.append(p)
+        self.ec2.authorize_security_group_ingress(GroupId=gid, IpPermissions=perms)
+
+    def network(self, prefix, name, azs, tiers):
+        """VPC, subnets per tier and AZ, IGW, public table, one NAT and app table per AZ."""
+        ids = self.ids
+        vpc = ids[f"{prefix}vpc"] = self.vpc(name, tiers["cidr"])
+        subnets = {}
+        for tier, thirds in tiers["subnets"].items():
+            for az, third in zip(azs, thirds):
+                subnets[(tier, az)] = self.subnet(vpc, f"{tiers['base']}.{third}.0/24", az, tier)
+        igw = ids[f"{prefix}igw"] = self.ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        self.ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+        public = [subnets[("public", az)] for az in azs]
+        ids[f"{prefix}rt_public"] = self.route_table(vpc, public, [("0.0.0.0/0", igw)])
+        for az in azs:
+            alloc = self.ec2.allocate_address(Domain="vpc")["AllocationId"]
+            nat = self.ec2.create_nat_gateway(SubnetId=subnets[("public", az)], AllocationId=alloc)
+            ids[f"{prefix}nat_{az[-1]}"] = nat["NatGateway"]["NatGatewayId"]
+        for az in azs:
+            ids[f"{prefix}rt_app_{az[-1]}"] = self.route_table(
+                vpc, [subnets[("app", az)]], [("0.0.0.0/0", ids[f"{prefix}nat_{az[-1]}"])])
+        for tier in tiers["subnets"]:
+            if tier not in ("public", "app"):
+                ids[f"{prefix}rt_{tier}"] = self.route_table(vpc, [subnets[(tier, az)] for az in azs], [])
+        return vpc, subnets
+
+    def peer(self, a, b):
+        pcx = self.ec2.create_vpc_peering_connection(VpcId=a, PeerVpcId=b)["VpcPeeringConnection"]
+        pid = pcx["VpcPeeringConnectionId"]
+        self.ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=pid)
+        return pid
+
+    def composite_alarm(self, spec):
+        req = urllib.request.Request(f"{self.endpoint}/_driftdeck/composite-alarm",
+                                     data=json.dumps(dict(spec, region=self.region)).encode(), method="POST")
+        urllib.request.urlopen(req).read()
+
+    def alarm(self, name, metric, enabled=True):
+        self.cw.put_metric_alarm(
+            AlarmName=name, Namespace=metric.split("/")[0] + "/" + metric.split("/")[1],
+            MetricName=metric.split("/")[2], ComparisonOperator="GreaterThanThreshold", EvaluationPeriods=2,
+            Period=300, Threshold=70, Statistic="Average", AlarmActions=[SNS], ActionsEnabled=enabled)
+
+
+def client_a(endpoint, drift):
+    e = Env(endpoint, "eu-west-2")
+    ids = e.ids
+    azs = ["eu-west-2a", "eu-west-2b", "eu-west-2c"]
+    vpc, subnets = e.network("", "client-a-prod", azs, {
+        "cidr": "10.0.0.0/16", "base": "10.0",
+        "subnets": {"public": [1, 2, 3], "app": [10, 11, 12], "data": [20, 21, 22], "cache": [30, 31, 32]},
+    })
+    shared = ids["shared_vpc"] = e.vpc("shared-services", "10.50.0.0/16")
+    pcx = ids["pcx"] = e.peer(vpc, shared)
+    for az in azs:
+        e.route(ids[f"rt_app_{az[-1]}"], "10.50.0.0/16", pcx)
+
+    alb = ids["sg_alb"] = e.sg(vpc, "client-a-prod-alb", "alb", [("tcp", 80, 80, "0.0.0.0/0"), ("tcp", 443, 443, "0.0.0.0/0")])
+    app = ids["sg_app"] = e.sg(vpc, "client-a-prod-app", "app", [("tcp", 8080, 8080, alb)])
+    db = ids["sg_db"] = e.sg(vpc, "client-a-prod-db", "db", [("tcp", 5432, 5432, app), ("tcp", 3306, 3306, app)])
+    cache = ids["sg_cache"] = e.sg(vpc, "client-a-prod-cache", "cache", [("tcp", 6379, 6379, app)])
+    ids["sg_bastion"] = e.sg(vpc, "client-a-prod-bastion", "bastion", [("tcp", 22, 22, c) for c in DEVOPS])
+
+    e.rds.create_db_subnet_group(DBSubnetGroupName="client-a-prod-db", DBSubnetGroupDescription="data tier",
+                                 SubnetIds=[subnets[("data", az)] for az in azs])
+    common = dict(Engine="postgres", MasterUsername="driftdeck", MasterUserPassword="not-a-secret-123",
+                  AllocatedStorage=20, DBSubnetGroupName="client-a-prod-db", VpcSecurityGroupIds=[db])
+    e.rds.create_db_instance(DBInstanceIdentifier="client-a-prod-pg", DBInstanceClass="db.t3.medium", MultiAZ=True,
+                             StorageEncrypted=True, PubliclyAccessible=False, BackupRetentionPeriod=30,
+                             DeletionProtection=True, **common)
+    e.ec.create_cache_subnet_group(CacheSubnetGroupName="client-a-prod-cache", CacheSubnetGroupDescription="cache tier",
+                                   SubnetIds=[subnets[("cache", az)] for az in azs])
+    e.ec.create_replication_group(
+        ReplicationGroupId="client-a-prod-redis", ReplicationGroupDescription="sessions and cache", Engine="redis",
+        CacheNodeType="cache.t3.medium", ReplicasPerNodeGroup=1, PreferredCacheClusterAZs=azs[:2],
+        MultiAZEnabled=True, AutomaticFailoverEnabled=True, AtRestEncryptionEnabled=True,
+        TransitEncryptionEnabled=True, CacheSubnetGroupName="client-a-prod-cache", SecurityGroupIds=[cache])
+    e.alarm("client-a-prod-rds-cpu-high", "AWS/RDS/CPUUtilization")
+    e.alarm("client-a-prod-alb-5xx", "AWS/ApplicationELB/HTTPCode_ELB_5XX_Count")
+    e.alarm("client-a-prod-redis-memory", "AWS/ElastiCache/DatabaseMemoryUsagePercentage")
+    if not drift:
+        return ids
+
+    # One of each kind of drift the design must catch.
+    e.route(ids["rt_data"], "10.50.0.0/16", pcx)                      # route.peering-forbidden
+    e.route(ids["rt_cache"], "0.0.0.0/0", ids["igw"])                 # route.internet-forbidden
+    e.ec2.delete_route(RouteTableId=ids["rt_public"], DestinationCidrBlock="0.0.0.0/0")  # route.internet-missing
+    e.ec2.delete_route(RouteTableId=ids["rt_app_c"], DestinationCidrBlock="0.0.0.0/0")
+    e.route(ids["rt_app_c"], "0.0.0.0/0", ids["nat_a"])               # route.nat-missing (NAT in another AZ)
+    e.ingress(app, [("tcp", 22, 22, "0.0.0.0/0")])                    # sg.admin-port-open + sg.public-ingress
+    e.ingress(cache, [("tcp", 0, 65535, "::/0")])                     # sg.admin-port-open + sg.public-ingress
+    e.ingress(app, [("tcp", 8080, 8080, "10.0.0.0/8")])               # sg.flow-undeclared
+    ids["sg_legacy"] = e.sg(vpc, "legacy-workers", None, [])          # sg.unclassified
+    e.rds.create_db_instance(DBInstanceIdentifier="client-a-prod-reporting", DBInstanceClass="db.t3.micro",
+                             MultiAZ=False, StorageEncrypted=False, PubliclyAccessible=True,
+                             BackupRetentionPeriod=1, DeletionProtection=False, **common)
+    e.ec.create_replication_group(
+        ReplicationGroupId="client-a-prod-sessions", ReplicationGroupDescription="no HA", Engine="redis",
+        CacheNodeType="cache.t3.medium", ReplicasPerNodeGroup=0, PreferredCacheClusterAZs=azs[:1],
+        MultiAZEnabled=False, AutomaticFailoverEnabled=False, CacheSubnetGroupName="client-a-prod-cache")
+    e.cw.set_alarm_state(AlarmName="client-a-prod-rds-cpu-high", StateValue="ALARM",
+                         StateReason="Threshold Crossed: 2 datapoints [91.2, 88.0] were greater than the threshold (70.0)")
+    e.alarm("client-a-prod-alb-5xx", "AWS/ApplicationELB/HTTPCode_ELB_5XX_Count", enabled=False)
+    e.cw.delete_alarms(AlarmNames=["client-a-prod-redis-memory"])     # alarm.missing
+    e.alarm("client-a-prod-queue-depth", "AWS/SQS/ApproximateNumberOfMessagesVisible")
+    e.cw.set_alarm_state(AlarmName="client-a-prod-queue-depth", StateValue="INSUFFICIENT_DATA",
+                         StateReason="Insufficient Data: no datapoints")
+    e.composite_alarm({"name": "client-a-prod-service-health", "rule": "ALARM(client-a-prod-rds-cpu-high)",
+                       "state": "ALARM", "reason": "client-a-prod-rds-cpu-high is in ALARM", "alarm_actions": [SNS]})
+    return ids
+
+
+def pair(endpoint, drift):
+    e = Env(endpoint, "us-east-1")
+    ids = e.ids
+    azs = ["us-east-1a", "us-east-1b", "us-east-1c"]
+    nets = {}
+    for prefix, name, second in (("prod_", "production", 20), ("pci_", "production-pci", 21)):
+        nets[prefix] = e.network(prefix, name, azs, {
+            "cidr": f"10.{second}.0.0/16", "base": f"10.{second}",
+            "subnets": {"public": [1, 2, 3], "app": [11, 12, 13], "data": [21, 22, 23]},
+        })
+    pcx = ids["pcx"] = e.peer(ids["prod_vpc"], ids["pci_vpc"])
+    for prefix, other in (("prod_", "10.21.0.0/16"), ("pci_", "10.20.0.0/16")):
+        for az in azs:
+            e.route(ids[f"{prefix}rt_app_{az[-1]}"], other, pcx)
+    for prefix, devops, alb_from in (("prod_", DEVOPS, "0.0.0.0/0"), ("pci_", DEVOPS[:1], "10.20.0.0/16")):
+        vpc = ids[f"{prefix}vpc"]
+        alb = ids[f"{prefix}sg_alb"] = e.sg(vpc, f"{prefix}alb", "alb", [("tcp", 443, 443, alb_from)])
+        app = ids[f"{prefix}sg_app"] = e.sg(vpc, f"{prefix}app", "app", [("tcp", 8080, 8080, alb)])
+        ids[f"{prefix}sg_db"] = e.sg(vpc, f"{prefix}db", "db", [("tcp", 5432, 5432, app)])
+        ids[f"{prefix}sg_bastion"] = e.sg(vpc, f"{prefix}bastion", "bastion", [("tcp", 22, 22, c) for c in devops])
+    if drift:
+        e.route(ids["prod_rt_data"], "10.21.0.0/16", pcx)
+        e.route(ids["pci_rt_data"], "10.20.0.0/16", pcx)
+    return ids
+
+
+def main():
+    endpoint, scenario = sys.argv[1], sys.argv[2]
+    drift = "--drift" in sys.argv[3:]
+    ids = {"client-a": client_a, "pair": pair}[scenario](endpoint, drift)
+    print(json.dumps(ids, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()

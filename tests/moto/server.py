@@ -1,0 +1,258 @@
+"""moto in server mode, in-process, for driftdeck's integration tests.
+
+Three small WSGI layers in front of moto's own app:
+- CloudWatch over Smithy RPC v2 CBOR (what aws-sdk-cloudwatch 1.100+ speaks) is
+  translated to the awsJson1_0 protocol moto routes, and the answer back to CBOR.
+- /_driftdeck/faults makes chosen operations answer with a throttling or server error,
+  in the protocol the caller speaks, so error paths run through the real SDK.
+- /_driftdeck/composite-alarm puts a composite alarm into moto's backend directly
+  (moto's PutCompositeAlarm API answers 500).
+
+Usage: server.py PORT   (0 picks a free port; prints "PORT=<n>" once it listens).
+Exits when its stdin closes, so a test harness that dies never leaks it.
+"""
+
+import datetime
+import io
+import json
+import re
+import sys
+import threading
+import uuid
+
+import botocore.loaders
+import cbor2
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from werkzeug.serving import make_server
+
+CBOR_PATH = re.compile(r"^/service/GraniteServiceVersion20100801/operation/(\w+)$")
+ACCOUNT = "123456789012"
+
+_faults = []
+_faults_lock = threading.Lock()
+
+
+def _timestamp_paths():
+    """For each CloudWatch operation, which output members are timestamps (by path)."""
+    model = botocore.loaders.Loader().load_service_model("cloudwatch", "service-2")
+    shapes = model["shapes"]
+
+    def walk(shape_name, depth=0):
+        shape = shapes[shape_name]
+        kind = shape["type"]
+        if kind == "timestamp":
+            return True
+        if depth > 8:
+            return None
+        if kind == "structure":
+            out = {}
+            for member, ref in shape.get("members", {}).items():
+                sub = walk(ref["shape"], depth + 1)
+                if sub:
+                    out[member] = sub
+            return out or None
+        if kind == "list":
+            sub = walk(shape["member"]["shape"], depth + 1)
+            return {"[]": sub} if sub else None
+        if kind == "map":
+            sub = walk(shape["value"]["shape"], depth + 1)
+            return {"{}": sub} if sub else None
+        return None
+
+    paths = {}
+    for op, spec in model["operations"].items():
+        out = spec.get("output")
+        paths[op] = walk(out["shape"]) if out else None
+    return paths
+
+
+TIMESTAMPS = _timestamp_paths()
+
+
+def _epoch(value):
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        text = value.replace("Z", "+00:00")
+        parsed = datetime.datetime.fromisoformat(text)
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+        return parsed.timestamp()
+    return value
+
+
+def _tag_timestamps(value, paths):
+    """Mark timestamp members as CBOR tag 1 (epoch seconds), as RPC v2 CBOR requires."""
+    if paths is True:
+        return cbor2.CBORTag(1, _epoch(value)) if value is not None else None
+    if not paths or value is None:
+        return value
+    if isinstance(value, list):
+        return [_tag_timestamps(v, paths.get("[]")) for v in value]
+    if isinstance(value, dict):
+        if "{}" in paths:
+            return {k: _tag_timestamps(v, paths["{}"]) for k, v in value.items()}
+        return {k: _tag_timestamps(v, paths.get(k)) for k, v in value.items()}
+    return value
+
+
+def _json_default(value):
+    if isinstance(value, datetime.datetime):
+        return value.timestamp()
+    if isinstance(value, bytes):
+        import base64
+
+        return base64.b64encode(value).decode()
+    raise TypeError(f"cannot encode {type(value)}")
+
+
+def _read_body(environ):
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    return body
+
+
+def _service_of(environ):
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    m = re.search(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/", auth)
+    return m.group(1) if m else ""
+
+
+def _action_of(environ, body):
+    m = CBOR_PATH.match(environ.get("PATH_INFO", ""))
+    if m:
+        return m.group(1)
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    if "." in target:
+        return target.split(".", 1)[1]
+    m = re.search(rb"(?:^|&)Action=([A-Za-z]+)", body)
+    return m.group(1).decode() if m else ""
+
+
+def _fault_response(start_response, environ, rule):
+    status = int(rule.get("status", 503))
+    code = rule.get("code", "ServiceUnavailable")
+    message = rule.get("message", "injected fault")
+    reason = {400: "Bad Request", 429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}
+    line = f"{status} {reason.get(status, 'Error')}"
+    if CBOR_PATH.match(environ.get("PATH_INFO", "")):
+        body = cbor2.dumps({"__type": code, "message": message})
+        start_response(line, [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor")])
+        return [body]
+    request_id = str(uuid.uuid4())
+    if _service_of(environ) == "ec2":
+        xml = (f"<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors>"
+               f"<RequestID>{request_id}</RequestID></Response>")
+    else:
+        xml = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message>"
+               f"</Error><RequestId>{request_id}</RequestId></ErrorResponse>")
+    start_response(line, [("Content-Type", "text/xml")])
+    return [xml.encode()]
+
+
+def _json_reply(start_response, status, payload):
+    start_response(status, [("Content-Type", "application/json")])
+    return [json.dumps(payload).encode()]
+
+
+def _control(environ, start_response, body):
+    path, method = environ["PATH_INFO"], environ["REQUEST_METHOD"]
+    if path == "/_driftdeck/faults":
+        with _faults_lock:
+            if method == "DELETE":
+                _faults.clear()
+            else:
+                _faults[:] = json.loads(body or b"{}").get("rules", [])
+            return _json_reply(start_response, "200 OK", {"rules": list(_faults)})
+    if path == "/_driftdeck/composite-alarm" and method == "POST":
+        from moto.cloudwatch.models import cloudwatch_backends
+
+        spec = json.loads(body)
+        backend = cloudwatch_backends[ACCOUNT][spec.get("region", "eu-west-2")]
+        backend.put_metric_alarm(
+            name=spec["name"], namespace=None, metric_name=None, comparison_operator=None,
+            evaluation_periods=None, period=None, threshold=None, statistic=None,
+            description=spec.get("description", ""), dimensions=[],
+            alarm_actions=spec.get("alarm_actions", []), actions_enabled=spec.get("actions_enabled", True),
+            rule=spec["rule"],
+        )
+        if spec.get("state"):
+            backend.set_alarm_state(spec["name"], spec.get("reason", "injected"), None, spec["state"])
+        return _json_reply(start_response, "200 OK", {"ok": True})
+    return _json_reply(start_response, "404 Not Found", {"error": "unknown control path"})
+
+
+def _cbor_to_json(environ, start_response, moto_app, op, body):
+    """Forward a CBOR CloudWatch call to moto as awsJson1_0 and re-encode the answer."""
+    request = cbor2.loads(body) if body else {}
+    payload = json.dumps(request, default=_json_default).encode()
+    environ["PATH_INFO"] = "/"
+    environ["CONTENT_TYPE"] = "application/x-amz-json-1.0"
+    environ["HTTP_X_AMZ_TARGET"] = f"GraniteServiceVersion20100801.{op}"
+    environ["CONTENT_LENGTH"] = str(len(payload))
+    environ["wsgi.input"] = io.BytesIO(payload)
+
+    captured = {}
+
+    def capture(status, headers, exc_info=None):
+        captured["status"], captured["headers"] = status, headers
+
+    chunks = b"".join(moto_app(environ, capture))
+    status, headers = captured["status"], captured["headers"]
+    # moto labels its JSON answers "text"; anything that is not JSON (its HTML error
+    # pages) passes through untouched.
+    try:
+        data = json.loads(chunks) if chunks.strip() else {}
+    except ValueError:
+        start_response(status, headers)
+        return [chunks]
+    if not status.startswith("2"):
+        error = {"__type": data.get("__type", "InternalFailure").split("#")[-1],
+                 "message": data.get("message") or data.get("Message", "")}
+        out = cbor2.dumps(error)
+    else:
+        out = cbor2.dumps(_tag_timestamps(data, TIMESTAMPS.get(op)))
+    start_response(status, [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor"),
+                            ("Content-Length", str(len(out)))])
+    return [out]
+
+
+def make_app():
+    moto_app = DomainDispatcherApplication(create_backend_app)
+
+    def app(environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/moto-api"):
+            return moto_app(environ, start_response)
+        body = _read_body(environ)
+        if path.startswith("/_driftdeck/"):
+            return _control(environ, start_response, body)
+        action = _action_of(environ, body)
+        with _faults_lock:
+            rule = next((r for r in _faults if r.get("action") in ("*", action)), None)
+        if rule:
+            return _fault_response(start_response, environ, rule)
+        m = CBOR_PATH.match(path)
+        if m:
+            return _cbor_to_json(environ, start_response, moto_app, m.group(1), body)
+        return moto_app(environ, start_response)
+
+    return app
+
+
+def main():
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    server = make_server("127.0.0.1", port, make_app(), threaded=True)
+    print(f"PORT={server.server_port}", flush=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # Serve until the parent closes our stdin (or dies).
+    try:
+        sys.stdin.read()
+    except KeyboardInterrupt:
+        pass
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
