@@ -66,6 +66,8 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Open the console on the built-in demo environment (no AWS account needed).
+    Demo,
 }
 
 #[derive(Args, Debug)]

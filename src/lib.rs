@@ -3,12 +3,20 @@
 //! Data flows one way: collect (`aws`, `source`) → snapshot (`model`) → evaluate
 //! (`drift`, against `design`) → render (`report` for `check`, `ui` for the console).
 
+pub mod action;
+pub mod app;
 pub mod aws;
 pub mod cli;
 pub mod commands;
+pub mod config;
+pub mod console;
+pub mod demo;
 pub mod design;
 pub mod drift;
+pub mod keymap;
 pub mod logging;
 pub mod model;
+pub mod poller;
 pub mod report;
 pub mod source;
+pub mod ui;

@@ -12,9 +12,12 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => commands::check(args, &cli.aws),
         Some(Command::Snapshot(args)) => commands::snapshot(args, &cli.aws),
         Some(Command::Validate { files }) => commands::validate(files),
+        Some(Command::Demo) => commands::console(&cli, true),
+        None if !cli.designs.is_empty() => commands::console(&cli, false),
         None => {
             use clap::CommandFactory;
             let _ = Cli::command().print_help();
+            eprintln!("\ndriftdeck: give --design FILE to open the console, or try `driftdeck demo`");
             ExitCode::from(commands::EXIT_ERROR)
         }
     }

@@ -18,6 +18,7 @@ import json
 import re
 import sys
 import threading
+import logging
 import uuid
 
 import botocore.loaders
@@ -242,6 +243,7 @@ def make_app():
 
 
 def main():
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
     server = make_server("127.0.0.1", port, make_app(), threaded=True)
     print(f"PORT={server.server_port}", flush=True)

@@ -1,0 +1,116 @@
+//! Everything that can change the console's state: key-driven intents and background
+//! results. `App::update` is the only place they are applied.
+
+use crate::model::{Kind, Snapshot};
+use crate::source::FetchError;
+use jiff::Timestamp;
+
+/// The console's panes, in tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Pane {
+    Overview,
+    Network,
+    Security,
+    Databases,
+    Alarms,
+    Findings,
+    Timeline,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 7] =
+        [Pane::Overview, Pane::Network, Pane::Security, Pane::Databases, Pane::Alarms, Pane::Findings, Pane::Timeline];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Overview => "Overview",
+            Pane::Network => "Network",
+            Pane::Security => "Security",
+            Pane::Databases => "Databases",
+            Pane::Alarms => "Alarms",
+            Pane::Findings => "Findings",
+            Pane::Timeline => "Timeline",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+
+    /// `:net`, `:sg`, ... as typed on the command line.
+    pub fn from_command(cmd: &str) -> Option<Pane> {
+        Some(match cmd {
+            "overview" | "ov" | "home" => Pane::Overview,
+            "net" | "network" | "routes" => Pane::Network,
+            "sg" | "security" => Pane::Security,
+            "db" | "databases" | "rds" | "cache" => Pane::Databases,
+            "alarms" | "alarm" => Pane::Alarms,
+            "findings" | "drift" => Pane::Findings,
+            "timeline" | "tl" => Pane::Timeline,
+            _ => return None,
+        })
+    }
+}
+
+/// One result from the background: a kind fetched (or not) for a generation.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    pub generation: u64,
+    pub kind: Kind,
+    pub result: Result<Snapshot, FetchError>,
+    pub at: Timestamp,
+    /// API calls made and failed so far by the source.
+    pub calls: (u64, u64),
+}
+
+#[derive(Debug, Clone)]
+pub enum Action {
+    Quit,
+    NextPane,
+    PrevPane,
+    Pane(Pane),
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Refresh,
+    StartFilter,
+    StartCommand,
+    ToggleDriftOnly,
+    ToggleHelp,
+    ToggleErrors,
+    /// Open the detail of the selected finding.
+    Open,
+    /// Leave the current overlay, input line or filter.
+    Back,
+    /// A key typed into the filter or command line.
+    Input(crossterm::event::KeyEvent),
+    Submit,
+    /// A background fetch finished.
+    Fetched(Box<Fetched>),
+    /// Connecting to the source failed for a generation (no credentials, wrong account).
+    SourceFailed {
+        generation: u64,
+        error: String,
+    },
+    /// The source is connected; its account is known.
+    Connected {
+        generation: u64,
+        account: Option<String>,
+    },
+    /// Time passed: ages shown on screen change.
+    Tick(Timestamp),
+    Resize,
+}
+
+/// What the event loop must do after an update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Quit,
+    /// Fetch every kind now.
+    RefreshNow,
+    /// The environment changed: stop the old pollers, start new ones.
+    SwitchEnv(usize),
+}

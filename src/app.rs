@@ -1,0 +1,455 @@
+//! Console state and `update(Action)`: the one place state changes. Background results
+//! arrive tagged with a generation; results of an older generation (before an
+//! environment switch) are dropped.
+
+use crate::action::{Action, Effect, Fetched, Pane};
+use crate::config::Config;
+use crate::design::Design;
+use crate::drift::{Finding, Report, Severity, evaluate_at};
+use crate::model::{AlarmState, FetchStatus, Kind, KindStatus, Snapshot};
+use crate::ui::theme::Theme;
+use jiff::Timestamp;
+use ratatui_textarea::TextArea;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One environment (one design file) and what is known of it.
+pub struct EnvState {
+    pub design: Design,
+    pub snapshot: Snapshot,
+    pub report: Report,
+    /// Kinds asked for but not answered yet: shown as loading, not as failed.
+    pub pending: BTreeSet<Kind>,
+    /// Error of the connection itself (credentials, account guard), if it failed.
+    pub connect_error: Option<String>,
+}
+
+impl EnvState {
+    pub fn new(design: Design) -> EnvState {
+        let snapshot = Snapshot::new(design.environment.region.clone());
+        let report = evaluate_at(&design, &snapshot, Timestamp::UNIX_EPOCH);
+        let pending = polled_kinds(&design).into_iter().collect();
+        let mut env = EnvState { design, snapshot, report, pending, connect_error: None };
+        env.reevaluate(Timestamp::UNIX_EPOCH);
+        env
+    }
+
+    fn reevaluate(&mut self, now: Timestamp) {
+        let mut report = evaluate_at(&self.design, &self.snapshot, now);
+        // A kind still loading is not "unavailable": it has not been asked yet.
+        report
+            .findings
+            .retain(|f| !(f.rule == "inventory.unavailable" && self.pending.iter().any(|k| k.as_str() == f.resource)));
+        report.unavailable.retain(|k| !self.pending.contains(k));
+        self.report = report;
+    }
+
+    pub fn findings_for<'a>(&'a self, resource: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
+        self.report.findings.iter().filter(move |f| f.resource == resource)
+    }
+
+    /// Worst severity among findings of a resource.
+    pub fn worst(&self, resource: &str) -> Option<Severity> {
+        self.findings_for(resource).map(|f| f.severity).max()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    FindingAppeared,
+    FindingCleared,
+    AlarmChanged,
+    KindFailed,
+    KindRecovered,
+    Note,
+}
+
+#[derive(Debug, Clone)]
+pub struct TimelineEvent {
+    pub at: Timestamp,
+    pub kind: EventKind,
+    pub severity: Option<Severity>,
+    pub text: String,
+}
+
+/// What the bottom line is being used for.
+pub enum InputMode {
+    Normal,
+    Filter(TextArea<'static>),
+    Command(TextArea<'static>),
+}
+
+pub struct App {
+    pub envs: Vec<EnvState>,
+    pub current: usize,
+    pub generation: u64,
+    pub pane: Pane,
+    pub selected: BTreeMap<Pane, usize>,
+    /// Applied filter, kept across refreshes and pane switches.
+    pub filter: String,
+    pub input: InputMode,
+    pub drift_only: bool,
+    pub show_help: bool,
+    pub show_errors: bool,
+    /// Finding shown in the detail overlay.
+    pub detail: Option<Finding>,
+    pub timeline: Vec<TimelineEvent>,
+    pub calls: (u64, u64),
+    pub now: Timestamp,
+    pub started: Timestamp,
+    pub message: Option<String>,
+    pub config: Config,
+    pub theme: Theme,
+    /// Demo caption of the current scripted frame, if any.
+    pub caption: Option<String>,
+    /// Set when the screen must be redrawn.
+    pub dirty: bool,
+}
+
+const TIMELINE_CAP: usize = 2000;
+
+impl App {
+    pub fn new(designs: Vec<Design>, config: Config, colour: bool, now: Timestamp) -> App {
+        let theme = Theme::new(config.theme, colour);
+        App {
+            envs: designs.into_iter().map(EnvState::new).collect(),
+            current: 0,
+            generation: 1,
+            pane: Pane::Overview,
+            selected: BTreeMap::new(),
+            filter: String::new(),
+            input: InputMode::Normal,
+            drift_only: false,
+            show_help: false,
+            show_errors: false,
+            detail: None,
+            timeline: Vec::new(),
+            calls: (0, 0),
+            now,
+            started: now,
+            message: None,
+            config,
+            theme,
+            caption: None,
+            dirty: true,
+        }
+    }
+
+    pub fn env(&self) -> &EnvState {
+        &self.envs[self.current.min(self.envs.len().saturating_sub(1))]
+    }
+
+    fn env_mut(&mut self) -> &mut EnvState {
+        let i = self.current.min(self.envs.len().saturating_sub(1));
+        &mut self.envs[i]
+    }
+
+    pub fn selected(&self, pane: Pane) -> usize {
+        self.selected.get(&pane).copied().unwrap_or(0)
+    }
+
+    /// Does a row's text pass the filter (case-insensitive substring)?
+    pub fn matches(&self, text: &str) -> bool {
+        self.filter.is_empty() || text.to_lowercase().contains(&self.filter.to_lowercase())
+    }
+
+    fn note(&mut self, kind: EventKind, severity: Option<Severity>, text: String) {
+        self.timeline.push(TimelineEvent { at: self.now, kind, severity, text });
+        if self.timeline.len() > TIMELINE_CAP {
+            self.timeline.remove(0);
+        }
+    }
+
+    fn rows(&self, pane: Pane) -> usize {
+        crate::ui::row_count(self, pane)
+    }
+
+    fn move_selection(&mut self, delta: isize) {
+        let len = self.rows(self.pane);
+        let cur = self.selected(self.pane) as isize;
+        let next = (cur + delta).clamp(0, len.saturating_sub(1) as isize) as usize;
+        self.selected.insert(self.pane, next);
+    }
+
+    pub fn update(&mut self, action: Action) -> Option<Effect> {
+        self.dirty = true;
+        match action {
+            Action::Tick(now) => {
+                self.now = now;
+                return None;
+            }
+            Action::Fetched(f) => return self.on_fetched(*f),
+            Action::SourceFailed { generation, error } => {
+                if generation == self.generation {
+                    let now = self.now;
+                    let env = self.env_mut();
+                    env.connect_error = Some(error.clone());
+                    for k in std::mem::take(&mut env.pending) {
+                        env.snapshot.mark_failed(k, error.clone());
+                    }
+                    env.reevaluate(now);
+                    self.note(EventKind::KindFailed, Some(Severity::High), format!("cannot connect: {error}"));
+                }
+                return None;
+            }
+            Action::Connected { generation, account } => {
+                if generation == self.generation {
+                    let env = self.env_mut();
+                    env.connect_error = None;
+                    env.snapshot.account = account.clone();
+                    env.report.account = account;
+                }
+                return None;
+            }
+            _ => {}
+        }
+        if !matches!(self.input, InputMode::Normal) {
+            return self.update_input(action);
+        }
+        self.message = None;
+        match action {
+            Action::Quit => return Some(Effect::Quit),
+            // Esc closes the innermost thing open; with nothing open it clears the filter.
+            Action::Back => match (self.detail.is_some(), self.show_help, self.show_errors) {
+                (true, _, _) => self.detail = None,
+                (_, true, _) => self.show_help = false,
+                (_, _, true) => self.show_errors = false,
+                _ => self.filter.clear(),
+            },
+            _ if self.show_help || self.show_errors => {
+                // Overlays swallow everything but closing them.
+                if matches!(action, Action::ToggleHelp) {
+                    self.show_help = false;
+                }
+                if matches!(action, Action::ToggleErrors) {
+                    self.show_errors = false;
+                }
+            }
+            Action::NextPane => self.set_pane(Pane::ALL[(self.pane.index() + 1) % Pane::ALL.len()]),
+            Action::PrevPane => self.set_pane(Pane::ALL[(self.pane.index() + Pane::ALL.len() - 1) % Pane::ALL.len()]),
+            Action::Pane(p) => self.set_pane(p),
+            Action::Up => self.move_selection(-1),
+            Action::Down => self.move_selection(1),
+            Action::PageUp => self.move_selection(-10),
+            Action::PageDown => self.move_selection(10),
+            Action::Top => self.move_selection(isize::MIN / 2),
+            Action::Bottom => self.move_selection(isize::MAX / 2),
+            Action::Refresh => {
+                self.message = Some("refreshing every kind…".into());
+                return Some(Effect::RefreshNow);
+            }
+            Action::StartFilter => self.input = InputMode::Filter(text_input(&self.filter)),
+            Action::StartCommand => self.input = InputMode::Command(text_input("")),
+            Action::ToggleDriftOnly => {
+                self.drift_only = !self.drift_only;
+                self.selected.clear();
+            }
+            Action::ToggleHelp => self.show_help = true,
+            Action::ToggleErrors => self.show_errors = true,
+            Action::Open if self.detail.is_none() => self.detail = crate::ui::selected_finding(self),
+            _ => {}
+        }
+        None
+    }
+
+    fn set_pane(&mut self, p: Pane) {
+        self.pane = p;
+        self.detail = None;
+    }
+
+    fn update_input(&mut self, action: Action) -> Option<Effect> {
+        match action {
+            Action::Input(key) => {
+                match &mut self.input {
+                    InputMode::Filter(t) => {
+                        t.input(key);
+                        // The filter applies as you type.
+                        self.filter = t.lines().join("");
+                        self.selected.clear();
+                    }
+                    InputMode::Command(t) => {
+                        t.input(key);
+                    }
+                    InputMode::Normal => {}
+                }
+                None
+            }
+            Action::Back => {
+                if matches!(self.input, InputMode::Filter(_)) {
+                    self.filter.clear();
+                }
+                self.input = InputMode::Normal;
+                None
+            }
+            Action::Submit => match std::mem::replace(&mut self.input, InputMode::Normal) {
+                InputMode::Command(t) => self.run_command(t.lines().join("").trim()),
+                _ => None,
+            },
+            Action::Quit => Some(Effect::Quit),
+            _ => None,
+        }
+    }
+
+    fn run_command(&mut self, cmd: &str) -> Option<Effect> {
+        let cmd = cmd.trim_start_matches(':');
+        let (head, arg) = cmd.split_once(' ').map_or((cmd, ""), |(h, a)| (h, a.trim()));
+        if let Some(p) = Pane::from_command(head) {
+            self.set_pane(p);
+            return None;
+        }
+        match head {
+            "q" | "quit" => Some(Effect::Quit),
+            "env" => {
+                let names: Vec<String> = self.envs.iter().map(|e| e.design.environment.name.clone()).collect();
+                match names.iter().position(|n| n == arg) {
+                    Some(i) if i == self.current => None,
+                    Some(i) => Some(self.switch_env(i)),
+                    None => {
+                        self.message = Some(format!("no environment `{arg}`; loaded: {}", names.join(", ")));
+                        None
+                    }
+                }
+            }
+            "drift" => {
+                self.drift_only = !self.drift_only;
+                None
+            }
+            "help" => {
+                self.show_help = true;
+                None
+            }
+            "" => None,
+            other => {
+                self.message = Some(format!(
+                    "unknown command `:{other}`; try :overview :net :sg :db :alarms :findings :timeline :env NAME :q"
+                ));
+                None
+            }
+        }
+    }
+
+    pub fn switch_env(&mut self, i: usize) -> Effect {
+        self.current = i;
+        self.generation += 1;
+        self.selected.clear();
+        self.detail = None;
+        let name = self.env().design.environment.name.clone();
+        let env = self.env_mut();
+        env.pending = polled_kinds(&env.design).into_iter().filter(|k| !env.snapshot.usable(*k)).collect();
+        self.note(EventKind::Note, None, format!("switched to environment {name}"));
+        Effect::SwitchEnv(i)
+    }
+
+    fn on_fetched(&mut self, f: Fetched) -> Option<Effect> {
+        if f.generation != self.generation {
+            tracing::debug!(kind = %f.kind, generation = f.generation, "dropped a stale result");
+            self.dirty = false;
+            return None;
+        }
+        self.now = f.at.max(self.now);
+        self.calls = f.calls;
+        let now = self.now;
+        let kind = f.kind;
+        let env = self.env_mut();
+        let before_status = env.snapshot.inventory.get(&kind).map(|s| s.status);
+        let before_alarms: BTreeMap<String, AlarmState> =
+            env.snapshot.alarms.iter().map(|a| (a.name.clone(), a.state)).collect();
+        let before: BTreeMap<String, Finding> =
+            env.report.findings.iter().map(|x| (finding_key(x), x.clone())).collect();
+        // Findings that show up while the first picture is still filling in are not changes.
+        let settled = env.pending.is_empty();
+        env.pending.remove(&kind);
+        let mut events: Vec<(EventKind, Option<Severity>, String)> = Vec::new();
+        match f.result {
+            Ok(mut part) => {
+                let count = part.len_of(kind);
+                env.snapshot.take_kind_from(kind, &mut part);
+                env.snapshot.inventory.insert(kind, KindStatus::ok(now, count));
+                if matches!(before_status, Some(FetchStatus::Failed | FetchStatus::Stale)) {
+                    events.push((EventKind::KindRecovered, None, format!("{} recovered", kind.label())));
+                }
+                if kind == Kind::Alarms && before_status.is_some() {
+                    for a in &env.snapshot.alarms {
+                        match before_alarms.get(&a.name) {
+                            Some(old) if *old != a.state => events.push((
+                                EventKind::AlarmChanged,
+                                (a.state == AlarmState::Alarm).then_some(Severity::High),
+                                format!("{} {} → {}", a.name, old.as_str(), a.state.as_str()),
+                            )),
+                            None => events.push((
+                                EventKind::AlarmChanged,
+                                None,
+                                format!("{} appeared in {}", a.name, a.state.as_str()),
+                            )),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                env.snapshot.mark_failed(kind, e.message.clone());
+                if !matches!(before_status, Some(FetchStatus::Failed | FetchStatus::Stale)) {
+                    events.push((
+                        EventKind::KindFailed,
+                        Some(Severity::High),
+                        format!("{} failed: {}", kind.label(), e.message),
+                    ));
+                }
+            }
+        }
+        env.snapshot.taken_at = Some(now);
+        env.reevaluate(now);
+        let after: BTreeMap<String, Finding> =
+            env.report.findings.iter().map(|x| (finding_key(x), x.clone())).collect();
+        if settled {
+            for (k, x) in &after {
+                if !before.contains_key(k) {
+                    events.push((
+                        EventKind::FindingAppeared,
+                        Some(x.severity),
+                        format!("{} {}: {}", x.rule, x.resource, x.message),
+                    ));
+                }
+            }
+            for (k, x) in &before {
+                if !after.contains_key(k) {
+                    events.push((
+                        EventKind::FindingCleared,
+                        Some(x.severity),
+                        format!("{} {} cleared", x.rule, x.resource),
+                    ));
+                }
+            }
+        }
+        if let Some(d) = &self.detail {
+            // Keep the open detail current, or say it is gone.
+            let key = finding_key(d);
+            self.detail = after.get(&key).cloned().or_else(|| self.detail.clone());
+        }
+        for (kind, sev, text) in events {
+            self.note(kind, sev, text);
+        }
+        None
+    }
+}
+
+/// What the console polls: what the rules need plus what the panes show.
+pub fn polled_kinds(design: &Design) -> Vec<Kind> {
+    let mut kinds = crate::drift::needed_kinds(design);
+    kinds.extend([Kind::Vpcs, Kind::Subnets, Kind::RouteTables, Kind::InternetGateways, Kind::NatGateways]);
+    kinds.extend([Kind::PeeringConnections, Kind::SecurityGroups, Kind::Alarms]);
+    kinds.extend([Kind::DbInstances, Kind::DbClusters, Kind::CacheReplicationGroups]);
+    kinds.into_iter().collect()
+}
+
+/// Identity of a finding across evaluations.
+pub fn finding_key(f: &Finding) -> String {
+    let ev: Vec<String> = f.evidence.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    format!("{}|{}|{}", f.rule, f.resource, ev.join(";"))
+}
+
+fn text_input(initial: &str) -> TextArea<'static> {
+    let mut t = TextArea::new(vec![initial.to_string()]);
+    t.move_cursor(ratatui_textarea::CursorMove::End);
+    t.set_cursor_line_style(ratatui::style::Style::default());
+    t
+}

@@ -1,0 +1,211 @@
+//! The console's event loop: terminal setup and restore, keys and mouse, background
+//! results and signals. The frame is drawn at once and redrawn only when state changed.
+
+use crate::action::{Action, Effect};
+use crate::app::{App, InputMode};
+use crate::config::{Config, Intervals};
+use crate::demo::DemoSource;
+use crate::design::Design;
+use crate::poller::Pollers;
+use crate::source::Source;
+use crossterm::event::{
+    DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyCode, KeyEventKind, MouseEventKind,
+};
+use futures::StreamExt;
+use futures::future::BoxFuture;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// Connects one environment's source (checking the account guard), off the UI's path.
+pub type SourceFactory = Arc<dyn Fn(&Design) -> BoxFuture<'static, Result<Arc<dyn Source>, String>> + Send + Sync>;
+
+pub enum Mode {
+    Live(SourceFactory),
+    Demo,
+}
+
+pub struct ConsoleOptions {
+    pub designs: Vec<Design>,
+    pub mode: Mode,
+    pub config: Config,
+    /// Overrides of the configured intervals (`--intervals`).
+    pub intervals: Option<Intervals>,
+    pub colour: bool,
+}
+
+pub fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    rt.block_on(async {
+        let mut terminal = setup()?;
+        let result = event_loop(&mut terminal, opts).await;
+        restore();
+        result
+    })
+}
+
+fn setup() -> anyhow::Result<ratatui::DefaultTerminal> {
+    let terminal = ratatui::try_init()?;
+    crossterm::execute!(std::io::stdout(), EnableMouseCapture)?;
+    // ratatui's hook restores the screen; ours also releases the mouse and logs the
+    // panic, then hands on so the message is printed after the terminal is back.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+        ratatui::restore();
+        tracing::error!("panic: {info}");
+        previous(info);
+    }));
+    Ok(terminal)
+}
+
+fn restore() {
+    let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+    ratatui::restore();
+}
+
+type Connected = (u64, Result<Arc<dyn Source>, String>);
+
+struct Loop {
+    tx: mpsc::Sender<Action>,
+    src_tx: mpsc::Sender<Connected>,
+    mode: Mode,
+    demo: Option<Arc<DemoSource>>,
+    intervals: Intervals,
+    pollers: Option<Pollers>,
+}
+
+impl Loop {
+    /// Connect the current environment in the background; pollers start when it answers.
+    fn start_env(&mut self, app: &App) {
+        if let Some(p) = self.pollers.take() {
+            p.stop();
+        }
+        let generation = app.generation;
+        let design = app.env().design.clone();
+        let src_tx = self.src_tx.clone();
+        match &self.mode {
+            Mode::Demo => {
+                if let Some(d) = &self.demo {
+                    let source: Arc<dyn Source> = d.clone();
+                    let _ = src_tx.try_send((generation, Ok(source)));
+                }
+            }
+            Mode::Live(factory) => {
+                let fut = factory(&design);
+                tokio::spawn(async move {
+                    let _ = src_tx.send((generation, fut.await)).await;
+                });
+            }
+        }
+    }
+
+    fn connected(&mut self, app: &mut App, generation: u64, result: Result<Arc<dyn Source>, String>) {
+        if generation != app.generation {
+            return; // an answer for an environment we already left
+        }
+        match result {
+            Ok(source) => {
+                app.update(Action::Connected { generation, account: source.account() });
+                let kinds = crate::app::polled_kinds(&app.env().design);
+                self.pollers = Some(Pollers::start(source, kinds, &self.intervals, generation, self.tx.clone()));
+            }
+            Err(error) => {
+                app.update(Action::SourceFailed { generation, error });
+            }
+        }
+    }
+}
+
+fn key_action(app: &App, key: crossterm::event::KeyEvent) -> Option<Action> {
+    if key.kind != KeyEventKind::Press {
+        return None;
+    }
+    if !matches!(app.input, InputMode::Normal) {
+        let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL);
+        return Some(match key.code {
+            KeyCode::Enter => Action::Submit,
+            KeyCode::Esc => Action::Back,
+            _ if ctrl_c => Action::Quit,
+            _ => Action::Input(key),
+        });
+    }
+    app.config.keymap.lookup(&key)
+}
+
+async fn event_loop(terminal: &mut ratatui::DefaultTerminal, opts: ConsoleOptions) -> anyhow::Result<()> {
+    let (tx, mut rx) = mpsc::channel::<Action>(256);
+    let (src_tx, mut src_rx) = mpsc::channel::<Connected>(8);
+    let demo = match opts.mode {
+        Mode::Demo => Some(Arc::new(DemoSource::builtin().map_err(anyhow::Error::msg)?)),
+        Mode::Live(_) => None,
+    };
+    let intervals = match (&opts.mode, opts.intervals) {
+        (_, Some(i)) => i,
+        (Mode::Demo, None) => DemoSource::intervals(),
+        (Mode::Live(_), None) => opts.config.intervals.clone(),
+    };
+    let mut app = App::new(opts.designs, opts.config, opts.colour, jiff::Timestamp::now());
+    let mut lp = Loop { tx, src_tx, mode: opts.mode, demo, intervals, pollers: None };
+    lp.start_env(&app);
+
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    #[cfg(unix)]
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    #[cfg(unix)]
+    let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
+
+    loop {
+        if app.dirty {
+            terminal.draw(|f| crate::ui::draw(f, &app))?;
+            app.dirty = false;
+        }
+        let action = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(Event::Key(k))) => key_action(&app, k),
+                Some(Ok(Event::Mouse(m))) => match m.kind {
+                    MouseEventKind::ScrollUp => Some(Action::Up),
+                    MouseEventKind::ScrollDown => Some(Action::Down),
+                    _ => None,
+                },
+                Some(Ok(Event::Resize(..))) => Some(Action::Resize),
+                Some(Ok(_)) => None,
+                Some(Err(e)) => return Err(e.into()),
+                None => Some(Action::Quit),
+            },
+            Some(a) = rx.recv() => Some(a),
+            Some((generation, result)) = src_rx.recv() => {
+                lp.connected(&mut app, generation, result);
+                None
+            }
+            _ = tick.tick() => {
+                if let Some(d) = &lp.demo {
+                    let caption = Some(d.current().caption.clone());
+                    if caption != app.caption {
+                        app.caption = caption;
+                    }
+                }
+                Some(Action::Tick(jiff::Timestamp::now()))
+            }
+            _ = tokio::signal::ctrl_c() => Some(Action::Quit),
+            _ = term.recv() => Some(Action::Quit),
+            _ = hangup.recv() => Some(Action::Quit),
+        };
+        let Some(action) = action else { continue };
+        match app.update(action) {
+            Some(Effect::Quit) => break,
+            Some(Effect::RefreshNow) => {
+                if let Some(p) = &lp.pollers {
+                    p.refresh_now();
+                }
+            }
+            Some(Effect::SwitchEnv(_)) => lp.start_env(&app),
+            None => {}
+        }
+    }
+    if let Some(p) = lp.pollers.take() {
+        p.stop();
+    }
+    Ok(())
+}

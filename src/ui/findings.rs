@@ -1,0 +1,86 @@
+//! Findings pane: every finding by severity; Enter opens a detail view explaining
+//! expected vs actual with the evidence and the design clause.
+
+use super::{Item, centered, draw_items, popup};
+use crate::action::Pane;
+use crate::app::App;
+use crate::drift::Finding;
+use crate::model::Kind;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+
+pub fn items(app: &App) -> Vec<Item> {
+    let th = &app.theme;
+    app.env()
+        .report
+        .findings
+        .iter()
+        .map(|f| {
+            Item::new(vec![
+                Line::from(Span::styled(f.severity.as_str().to_uppercase(), th.severity(f.severity))),
+                Line::from(f.rule.clone()),
+                Line::from(f.resource.clone()),
+                Line::from(f.tier.clone().or_else(|| f.role.clone()).unwrap_or_default()),
+                Line::from(f.message.clone()),
+            ])
+            .with_finding(Some(f))
+        })
+        .collect()
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let n = app.env().report.findings.len();
+    let title = Line::from(vec![
+        Span::styled(format!(" Findings ({n}) "), app.theme.title),
+        super::freshness(app, &Kind::ALL),
+        Span::styled(" Enter: detail ", app.theme.dim),
+    ]);
+    draw_items(
+        frame,
+        area,
+        app,
+        Pane::Findings,
+        title,
+        &["Severity", "Rule", "Resource", "Tier/role", "Message"],
+        &[
+            Constraint::Length(9),
+            Constraint::Length(24),
+            Constraint::Length(24),
+            Constraint::Length(8),
+            Constraint::Min(20),
+        ],
+    );
+}
+
+pub fn draw_detail(frame: &mut Frame, area: Rect, app: &App, f: &Finding) {
+    let th = &app.theme;
+    let label = |k: &str| Span::styled(format!("{k:<10}"), th.dim);
+    let mut lines = vec![
+        Line::from(vec![label("rule"), Span::styled(format!("{} ({})", f.rule, f.severity), th.severity(f.severity))]),
+        Line::from(vec![label("resource"), Span::raw(format!("{} [{}]", f.resource, f.resource_kind))]),
+    ];
+    if let Some(t) = f.tier.as_ref().or(f.role.as_ref()) {
+        lines.push(Line::from(vec![label(if f.tier.is_some() { "tier" } else { "role" }), Span::raw(t.clone())]));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::raw(f.message.clone())));
+    lines.push(Line::from(""));
+    lines.push(Line::from(vec![label("expected"), Span::styled(f.expected.clone(), th.ok)]));
+    lines.push(Line::from(vec![label("actual"), Span::styled(f.actual.clone(), th.severity(f.severity))]));
+    if let Some(c) = &f.clause {
+        lines.push(Line::from(vec![label("design"), Span::raw(format!("{c} in {}", app.env().design.source))]));
+    }
+    if let Some(n) = &f.note {
+        lines.push(Line::from(vec![label("note"), Span::styled(n.clone(), th.stale)]));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled("evidence", th.title)));
+    for (k, v) in &f.evidence {
+        lines.push(Line::from(vec![Span::styled(format!("  {k:<14}"), th.dim), Span::raw(v.clone())]));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled("Esc closes", th.dim)));
+    let h = (lines.len() as u16 + 2).min(area.height);
+    popup(frame, centered(area, 96, h), app, "Finding", lines);
+}

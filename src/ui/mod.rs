@@ -1,0 +1,347 @@
+//! Drawing the console. `draw` reads `App` only: it never awaits and does no I/O.
+//!
+//! Every list pane produces `Item`s (cells + the finding behind the row) so selection,
+//! filtering, drift-only and "Enter opens the finding" work the same everywhere.
+
+mod alarms;
+mod databases;
+mod findings;
+mod help;
+mod network;
+mod overview;
+mod security;
+pub mod theme;
+mod timeline;
+
+use crate::action::Pane;
+use crate::app::{App, InputMode};
+use crate::drift::{Finding, Severity};
+use crate::model::{FetchStatus, Kind};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
+
+/// Smallest size the full layout is designed for; below it the console degrades.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// One row of a list pane.
+pub struct Item {
+    pub cells: Vec<Line<'static>>,
+    /// Worst severity of the findings behind this row, if any.
+    pub severity: Option<Severity>,
+    /// The finding Enter opens.
+    pub finding: Option<Finding>,
+    /// Rows that only give context (headers) are dimmed and never drift.
+    pub header: bool,
+}
+
+impl Item {
+    pub fn new(cells: Vec<Line<'static>>) -> Item {
+        Item { cells, severity: None, finding: None, header: false }
+    }
+
+    pub fn header(mut self) -> Item {
+        self.header = true;
+        self
+    }
+
+    pub fn with_finding(mut self, f: Option<&Finding>) -> Item {
+        if let Some(f) = f {
+            self.severity = Some(self.severity.map_or(f.severity, |s| s.max(f.severity)));
+            self.finding = Some(f.clone());
+        }
+        self
+    }
+
+    fn text(&self) -> String {
+        self.cells.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// Apply the filter and drift-only toggle. A header row stays when any row under it stays.
+fn visible(app: &App, items: Vec<Item>) -> Vec<Item> {
+    if app.filter.is_empty() && !app.drift_only {
+        return items;
+    }
+    let keep = |i: &Item| (!app.drift_only || i.severity.is_some()) && app.matches(&i.text());
+    let mut out: Vec<Item> = Vec::new();
+    let mut pending_header: Option<Item> = None;
+    for item in items {
+        if item.header {
+            // A header matching the filter by itself is kept with everything under it.
+            if !app.drift_only && !app.filter.is_empty() && app.matches(&item.text()) {
+                out.push(item);
+                pending_header = None;
+                continue;
+            }
+            pending_header = Some(item);
+        } else if keep(&item) {
+            if let Some(h) = pending_header.take() {
+                out.push(h);
+            }
+            out.push(item);
+        }
+    }
+    out
+}
+
+fn items(app: &App, pane: Pane) -> Vec<Item> {
+    let raw = match pane {
+        Pane::Overview => return Vec::new(),
+        Pane::Network => network::items(app),
+        Pane::Security => security::items(app),
+        Pane::Databases => databases::items(app),
+        Pane::Alarms => alarms::items(app),
+        Pane::Findings => findings::items(app),
+        Pane::Timeline => timeline::items(app),
+    };
+    visible(app, raw)
+}
+
+/// Rows a pane shows now (for moving the selection).
+pub fn row_count(app: &App, pane: Pane) -> usize {
+    match pane {
+        Pane::Overview => overview::row_count(app),
+        p => items(app, p).len(),
+    }
+}
+
+/// The finding behind the selected row of the current pane.
+pub fn selected_finding(app: &App) -> Option<Finding> {
+    let rows = items(app, app.pane);
+    let i = app.selected(app.pane).min(rows.len().saturating_sub(1));
+    rows.into_iter().nth(i).and_then(|r| r.finding)
+}
+
+/// "12s ago", "3m ago" for a timestamp relative to the app's clock.
+pub fn age(app: &App, t: Option<jiff::Timestamp>) -> String {
+    let Some(t) = t else { return "never".into() };
+    let secs = app.now.as_second().saturating_sub(t.as_second()).max(0);
+    match secs {
+        0..=59 => format!("{secs}s ago"),
+        60..=3599 => format!("{}m ago", secs / 60),
+        _ => format!("{}h{}m ago", secs / 3600, (secs % 3600) / 60),
+    }
+}
+
+/// Freshness of the kinds behind a pane, for its title: oldest age, and stale/failed marks.
+pub fn freshness(app: &App, kinds: &[Kind]) -> Span<'static> {
+    let env = app.env();
+    let mut worst: Option<FetchStatus> = None;
+    let mut oldest: Option<jiff::Timestamp> = None;
+    let mut loading = false;
+    for k in kinds {
+        if env.pending.contains(k) {
+            loading = true;
+            continue;
+        }
+        let Some(st) = env.snapshot.inventory.get(k) else { continue };
+        worst = match (worst, st.status) {
+            (Some(FetchStatus::Failed), _) | (_, FetchStatus::Failed) => Some(FetchStatus::Failed),
+            (Some(FetchStatus::Stale), _) | (_, FetchStatus::Stale) => Some(FetchStatus::Stale),
+            _ => Some(FetchStatus::Ok),
+        };
+        if let Some(t) = st.fetched_at {
+            oldest = Some(oldest.map_or(t, |o: jiff::Timestamp| o.min(t)));
+        }
+    }
+    let th = &app.theme;
+    match (loading, worst) {
+        (true, _) => Span::styled(" loading… ", th.dim),
+        (_, Some(FetchStatus::Failed)) => Span::styled(" FAILED (e: errors) ", th.failed),
+        (_, Some(FetchStatus::Stale)) => {
+            Span::styled(format!(" STALE, data {} (e: errors) ", age(app, oldest)), th.stale)
+        }
+        _ => Span::styled(format!(" {} ", age(app, oldest)), th.dim),
+    }
+}
+
+pub fn drift_cell(app: &App, f: Option<&Finding>) -> Line<'static> {
+    match f {
+        Some(f) => Line::from(Span::styled(format!("✗ {}", f.rule), app.theme.severity(f.severity))),
+        None => Line::from(""),
+    }
+}
+
+/// A titled, bordered table of items with the pane's selection.
+pub fn draw_items(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    pane: Pane,
+    title: Line<'static>,
+    header: &[&str],
+    widths: &[Constraint],
+) {
+    let rows_data = items(app, pane);
+    let th = &app.theme;
+    let rows: Vec<Row> = rows_data
+        .iter()
+        .map(|it| {
+            let style = match (it.header, it.severity) {
+                (true, _) => th.title,
+                (_, Some(s)) if s >= Severity::High => th.severity(s).remove_modifier(Modifier::REVERSED),
+                (_, Some(Severity::Medium)) => th.severity(Severity::Medium),
+                _ => th.base,
+            };
+            Row::new(it.cells.iter().cloned().map(Cell::from)).style(style)
+        })
+        .collect();
+    let empty = rows.is_empty();
+    let block = Block::default().borders(Borders::ALL).title(title).border_style(th.dim);
+    let table = Table::new(rows, widths.to_vec())
+        .header(Row::new(header.iter().map(|h| Cell::from(*h))).style(th.dim.add_modifier(Modifier::BOLD)))
+        .block(block)
+        .row_highlight_style(th.selected)
+        .column_spacing(1);
+    let mut state = TableState::default();
+    if !empty {
+        state.select(Some(app.selected(pane).min(rows_data.len() - 1)));
+    }
+    frame.render_stateful_widget(table, area, &mut state);
+    if empty && area.height > 3 && area.width > 4 {
+        let msg = if !app.filter.is_empty() || app.drift_only { "nothing matches the filter" } else { "nothing here" };
+        let inner = Rect { x: area.x + 2, y: area.y + 2, width: area.width - 4, height: 1 };
+        frame.render_widget(Paragraph::new(msg).style(th.dim), inner);
+    }
+}
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    if area.width < 20 || area.height < 5 {
+        frame.render_widget(Paragraph::new("driftdeck: terminal too small").wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let [header, tabs, body, status] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)])
+            .areas(area);
+    draw_header(frame, header, app);
+    draw_tabs(frame, tabs, app);
+    match app.pane {
+        Pane::Overview => overview::draw(frame, body, app),
+        Pane::Network => network::draw(frame, body, app),
+        Pane::Security => security::draw(frame, body, app),
+        Pane::Databases => databases::draw(frame, body, app),
+        Pane::Alarms => alarms::draw(frame, body, app),
+        Pane::Findings => findings::draw(frame, body, app),
+        Pane::Timeline => timeline::draw(frame, body, app),
+    }
+    draw_status(frame, status, app);
+    if let Some(f) = &app.detail {
+        findings::draw_detail(frame, body, app, f);
+    }
+    if app.show_errors {
+        help::draw_errors(frame, body, app);
+    }
+    if app.show_help {
+        help::draw_help(frame, body, app);
+    }
+}
+
+fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
+    let env = app.env();
+    let th = &app.theme;
+    let e = &env.design.environment;
+    let banner = match e.criticality {
+        crate::design::Criticality::Prod => Span::styled(" PROD ", th.prod_banner),
+        crate::design::Criticality::NonProd => Span::styled(" NON-PROD ", th.nonprod_banner),
+    };
+    let account = env.snapshot.account.clone().unwrap_or_else(|| "account ?".into());
+    let counts = env.report.counts();
+    let verdict = if !env.pending.is_empty() {
+        Span::styled(format!(" loading {} kinds… ", env.pending.len()), th.dim)
+    } else if !env.report.unavailable.is_empty() {
+        Span::styled(" UNKNOWN: some inventory unavailable ", th.failed)
+    } else if env.report.findings.iter().any(|f| f.severity >= Severity::Low) {
+        let worst = Severity::ALL_DESC.into_iter().find(|s| counts.contains_key(s)).unwrap_or(Severity::Low);
+        let n: usize = counts.values().sum();
+        Span::styled(format!(" DRIFT: {n} findings "), th.severity(worst))
+    } else {
+        Span::styled(" AS DESIGNED ", th.ok.add_modifier(Modifier::BOLD))
+    };
+    let mut spans = vec![banner, Span::styled(format!(" {} ", e.name), th.title)];
+    if area.width >= MIN_WIDTH {
+        spans.push(Span::styled(format!("{account} · {} ", env.snapshot.region), th.base));
+    }
+    spans.push(verdict);
+    if let Some(c) = &app.caption {
+        spans.push(Span::styled(format!(" demo: {c}"), th.dim));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_tabs(frame: &mut Frame, area: Rect, app: &App) {
+    let th = &app.theme;
+    let mut spans = Vec::new();
+    for p in Pane::ALL {
+        let label = if area.width >= MIN_WIDTH {
+            format!("{} {}", p.index() + 1, p.title())
+        } else {
+            format!("{}", p.index() + 1)
+        };
+        let style = if p == app.pane { th.tab_active } else { th.dim };
+        spans.push(Span::styled(label, style));
+        spans.push(Span::raw("  "));
+    }
+    if app.drift_only {
+        spans.push(Span::styled("[drift only]", th.stale));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_status(frame: &mut Frame, area: Rect, app: &App) {
+    let th = &app.theme;
+    match &app.input {
+        InputMode::Filter(t) | InputMode::Command(t) => {
+            let prefix = if matches!(app.input, InputMode::Filter(_)) { "/" } else { ":" };
+            let [p, rest] = Layout::horizontal([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+            frame.render_widget(Paragraph::new(prefix).style(th.key), p);
+            frame.render_widget(t, rest);
+            return;
+        }
+        InputMode::Normal => {}
+    }
+    let (calls, errors) = app.calls;
+    let mut spans =
+        vec![Span::styled(format!("API calls {calls} · errors {errors} "), if errors > 0 { th.stale } else { th.dim })];
+    if !app.filter.is_empty() {
+        spans.push(Span::styled(format!("filter: {} ", app.filter), th.key));
+    }
+    if let Some(m) = &app.message {
+        spans.push(Span::styled(m.clone(), th.stale));
+    } else {
+        let km = &app.config.keymap;
+        for (cmd, label) in [
+            (crate::keymap::Command::Help, "help"),
+            (crate::keymap::Command::Filter, "filter"),
+            (crate::keymap::Command::CommandLine, "cmd"),
+            (crate::keymap::Command::Refresh, "refresh"),
+            (crate::keymap::Command::Quit, "quit"),
+        ] {
+            if let Some(k) = km.keys_for(cmd).first() {
+                spans.push(Span::styled(format!("{k} "), th.key));
+                spans.push(Span::styled(format!("{label}  "), th.dim));
+            }
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A centred rectangle of at most `w`x`h` inside `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+}
+
+pub fn popup(frame: &mut Frame, area: Rect, app: &App, title: &str, lines: Vec<Line<'static>>) {
+    frame.render_widget(Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(format!(" {title} "), app.theme.title))
+        .style(Style::default());
+    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
+}

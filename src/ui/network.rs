@@ -1,0 +1,142 @@
+//! Network pane: VPCs, tiers with their subnets by AZ, route tables with their routes,
+//! and peering connections. A drifting route is marked with its rule.
+
+use super::{Item, draw_items, drift_cell};
+use crate::action::Pane;
+use crate::app::App;
+use crate::drift::Finding;
+use crate::model::{Kind, RouteState};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use std::collections::BTreeSet;
+
+const KINDS: &[Kind] = &[
+    Kind::Vpcs,
+    Kind::Subnets,
+    Kind::RouteTables,
+    Kind::NatGateways,
+    Kind::InternetGateways,
+    Kind::PeeringConnections,
+];
+
+pub fn items(app: &App) -> Vec<Item> {
+    let th = &app.theme;
+    let env = app.env();
+    let snap = &env.snapshot;
+    let cx = crate::drift::Context::new(&env.design, snap);
+    let mut out = Vec::new();
+    for vpc in snap.vpcs.iter().filter(|v| cx.vpcs.contains(&v.id)) {
+        let name = vpc.tags.get("Name").cloned().unwrap_or_default();
+        out.push(
+            Item::new(vec![
+                Line::from(vpc.id.clone()),
+                Line::from(vpc.cidrs.join(",")),
+                Line::from(name),
+                Line::from(""),
+            ])
+            .header(),
+        );
+        for tier in &env.design.tiers {
+            let mut subnets: Vec<_> = snap
+                .subnets
+                .iter()
+                .filter(|s| cx.subnet_tier.get(&s.id) == Some(&tier.name) && s.vpc_id == vpc.id)
+                .collect();
+            subnets.sort_by(|a, b| a.az.cmp(&b.az));
+            let list: Vec<String> = subnets.iter().map(|s| format!("{} {}", short_az(&s.az), s.cidr)).collect();
+            out.push(Item::new(vec![
+                Line::from(Span::styled(format!("  tier {}", tier.name), th.key)),
+                Line::from(format!("{} subnets", subnets.len())),
+                Line::from(list.join("  ")),
+                Line::from(""),
+            ]));
+        }
+        for (rt, tiers) in cx.route_tables_by_tier().into_iter().filter(|(rt, _)| rt.vpc_id == vpc.id) {
+            let findings: Vec<&Finding> = env.findings_for(&rt.id).collect();
+            let tier_names: Vec<&str> = tiers.keys().map(|t| t.name.as_str()).collect();
+            let served = cx.served.get(&rt.id).map_or(0, Vec::len);
+            let role = match (rt.main, tier_names.is_empty()) {
+                (true, true) => "main".to_string(),
+                (true, false) => format!("main · {}", tier_names.join(",")),
+                (false, _) => tier_names.join(","),
+            };
+            // Findings about a missing route belong to the table itself.
+            let table_level: Vec<&Finding> = findings.iter().copied().filter(|f| !route_bound(f)).collect();
+            out.push(
+                Item::new(vec![
+                    Line::from(format!("  {}", rt.id)),
+                    Line::from(role),
+                    Line::from(format!("{served} subnets, {} routes", rt.routes.len())),
+                    drift_cell(app, table_level.iter().copied().max_by_key(|f| f.severity)),
+                ])
+                .with_finding(table_level.iter().copied().max_by_key(|f| f.severity)),
+            );
+            for r in &rt.routes {
+                let target = r.target_id.clone().unwrap_or_else(|| r.target_kind.label().to_string());
+                let f = findings
+                    .iter()
+                    .copied()
+                    .filter(|f| route_bound(f) && f.evidence.get("destination") == Some(&r.destination))
+                    .max_by_key(|f| f.severity);
+                let state = if r.state == RouteState::Blackhole { " (blackhole)" } else { "" };
+                out.push(
+                    Item::new(vec![
+                        Line::from(Span::styled(format!("    {}", r.destination), th.base)),
+                        Line::from(format!("→ {target}{state}")),
+                        Line::from(Span::styled(r.target_kind.label(), th.dim)),
+                        drift_cell(app, f),
+                    ])
+                    .with_finding(f),
+                );
+            }
+        }
+    }
+    let in_scope: BTreeSet<&String> = cx.vpcs.iter().collect();
+    let peerings: Vec<_> = snap
+        .peering_connections
+        .iter()
+        .filter(|p| in_scope.contains(&p.requester.vpc_id) || in_scope.contains(&p.accepter.vpc_id))
+        .collect();
+    if !peerings.is_empty() {
+        out.push(Item::new(vec![Line::from("VPC peering"), Line::from(""), Line::from(""), Line::from("")]).header());
+        for p in peerings {
+            out.push(Item::new(vec![
+                Line::from(format!("  {}", p.id)),
+                Line::from(p.status.clone()),
+                Line::from(format!(
+                    "{} {} ↔ {} {}",
+                    p.requester.vpc_id,
+                    p.requester.cidrs.join(","),
+                    p.accepter.vpc_id,
+                    p.accepter.cidrs.join(",")
+                )),
+                Line::from(""),
+            ]));
+        }
+    }
+    out
+}
+
+/// Findings that point at one existing route (rather than at a missing one).
+fn route_bound(f: &Finding) -> bool {
+    matches!(f.rule.as_str(), "route.peering-forbidden" | "route.internet-forbidden" | "route.blackhole")
+        || (f.rule == "route.nat-missing" && f.evidence.contains_key("nat_az"))
+}
+
+fn short_az(az: &str) -> String {
+    az.rsplit('-').next().unwrap_or(az).to_string()
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let title = Line::from(vec![Span::styled(" Network ", app.theme.title), super::freshness(app, KINDS)]);
+    draw_items(
+        frame,
+        area,
+        app,
+        Pane::Network,
+        title,
+        &["Resource", "Tier / target", "Detail", "Drift"],
+        &[Constraint::Length(26), Constraint::Length(28), Constraint::Min(20), Constraint::Length(28)],
+    );
+}

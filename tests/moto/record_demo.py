@@ -1,0 +1,66 @@
+"""Record the built-in demo (assets/demo/) from moto: the client-a-prod environment with
+some standing drift, then a scripted sequence, each step a full `driftdeck snapshot`.
+
+Usage: record_demo.py ENDPOINT DRIFTDECK_BINARY OUT_DIR  (run by scripts/record-demo.sh)
+"""
+
+import os
+import subprocess
+import sys
+
+import seed
+
+STEPS = [
+    ("00-base.json", 0, "client-a-prod with standing drift: a reporting DB and a session cache outside the design"),
+    ("01-alarm.json", 10, "client-a-prod-alb-5xx goes to ALARM"),
+    ("02-ssh-open.json", 20, "someone opens SSH to the world on the app group"),
+    ("03-ssh-closed.json", 32, "the SSH rule is removed again"),
+    ("04-data-peering.json", 42, "a peering route appears in the data tier"),
+]
+
+
+def snapshot(endpoint, binary, out):
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
+               AWS_EC2_METADATA_DISABLED="true", AWS_ENDPOINT_URL=endpoint)
+    subprocess.run([binary, "snapshot", "--design", "config/designs/client-a-prod.toml", "--out", out],
+                   env=env, check=True)
+
+
+def main():
+    endpoint, binary, out_dir = sys.argv[1:4]
+    ids = seed.client_a(endpoint, drift=False)
+    e = seed.Env(endpoint, "eu-west-2")
+    # Standing drift, present from the first frame.
+    e.rds.create_db_instance(
+        DBInstanceIdentifier="client-a-prod-reporting", DBInstanceClass="db.t3.micro", Engine="postgres",
+        MasterUsername="driftdeck", MasterUserPassword="not-a-secret-123", AllocatedStorage=20,
+        DBSubnetGroupName="client-a-prod-db", MultiAZ=False, StorageEncrypted=True, PubliclyAccessible=False,
+        BackupRetentionPeriod=7, DeletionProtection=True, VpcSecurityGroupIds=[ids["sg_db"]])
+    e.ec.create_replication_group(
+        ReplicationGroupId="client-a-prod-sessions", ReplicationGroupDescription="sessions", Engine="redis",
+        CacheNodeType="cache.t3.medium", ReplicasPerNodeGroup=0, PreferredCacheClusterAZs=["eu-west-2a"],
+        MultiAZEnabled=False, AutomaticFailoverEnabled=False, AtRestEncryptionEnabled=True,
+        TransitEncryptionEnabled=True, CacheSubnetGroupName="client-a-prod-cache")
+    e.sg(ids["vpc"], "legacy-workers", None, [])
+
+    script = ["# The demo's scripted sequence: each frame is a full snapshot recorded from moto",
+              "# by scripts/record-demo.sh; `after_secs` is when it takes over after start.", ""]
+    for name, after, caption in STEPS:
+        if name == "01-alarm.json":
+            e.cw.set_alarm_state(AlarmName="client-a-prod-alb-5xx", StateValue="ALARM",
+                                 StateReason="Threshold Crossed: 1 datapoint [57.0] was greater than the threshold (10.0)")
+        elif name == "02-ssh-open.json":
+            e.ingress(ids["sg_app"], [("tcp", 22, 22, "0.0.0.0/0")])
+        elif name == "03-ssh-closed.json":
+            e.ec2.revoke_security_group_ingress(GroupId=ids["sg_app"], IpPermissions=[
+                {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+        elif name == "04-data-peering.json":
+            e.route(ids["rt_data"], "10.50.0.0/16", ids["pcx"])
+        snapshot(endpoint, binary, os.path.join(out_dir, name))
+        script += ["[[frame]]", f'file = "{name}"', f"after_secs = {after}", f'caption = "{caption}"', ""]
+    with open(os.path.join(out_dir, "script.toml"), "w") as f:
+        f.write("\n".join(script))
+
+
+if __name__ == "__main__":
+    main()
