@@ -1,0 +1,137 @@
+//! Every pane, overlay and input line rendered at a fixed size from fixture snapshots,
+//! with styles (drift is shown in colour), plus renders at small sizes that must not panic.
+
+mod fixtures;
+mod ui_support;
+
+use driftdeck::action::{Action, Pane};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ui_support::*;
+
+fn key(c: char) -> Action {
+    Action::Input(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn pane(p: Pane) -> String {
+    let mut app = app_with(&drifted());
+    app.update(Action::Pane(p));
+    to_text(&render(&app, 100, 30))
+}
+
+#[test]
+fn overview() {
+    insta::assert_snapshot!(pane(Pane::Overview));
+}
+
+#[test]
+fn network() {
+    insta::assert_snapshot!(pane(Pane::Network));
+}
+
+#[test]
+fn security() {
+    insta::assert_snapshot!(pane(Pane::Security));
+}
+
+#[test]
+fn databases() {
+    insta::assert_snapshot!(pane(Pane::Databases));
+}
+
+#[test]
+fn alarms() {
+    insta::assert_snapshot!(pane(Pane::Alarms));
+}
+
+#[test]
+fn findings() {
+    insta::assert_snapshot!(pane(Pane::Findings));
+}
+
+#[test]
+fn timeline_after_a_change() {
+    let mut app = app_with(&fixtures::client_a());
+    let s = drifted();
+    let a = fetched(&app, driftdeck::model::Kind::RouteTables, &s, 60);
+    app.update(a);
+    let a = fetched(&app, driftdeck::model::Kind::Alarms, &s, 75);
+    app.update(a);
+    app.update(Action::Pane(Pane::Timeline));
+    insta::assert_snapshot!(to_text(&render(&app, 100, 30)));
+}
+
+#[test]
+fn finding_detail() {
+    let mut app = app_with(&drifted());
+    app.update(Action::Pane(Pane::Findings));
+    app.update(Action::Open);
+    assert!(app.detail.as_ref().is_some_and(|f| f.rule == "rds.public"), "Enter opens the selected (first) finding");
+    insta::assert_snapshot!(to_text(&render(&app, 100, 30)));
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = app_with(&drifted());
+    app.update(Action::ToggleHelp);
+    insta::assert_snapshot!(to_text(&render(&app, 100, 30)));
+}
+
+#[test]
+fn filter_line() {
+    let mut app = app_with(&drifted());
+    app.update(Action::Pane(Pane::Findings));
+    app.update(Action::StartFilter);
+    for c in "rds".chars() {
+        app.update(key(c));
+    }
+    insta::assert_snapshot!(to_text(&render(&app, 100, 30)));
+}
+
+#[test]
+fn command_line() {
+    let mut app = app_with(&drifted());
+    app.update(Action::StartCommand);
+    for c in "env client".chars() {
+        app.update(key(c));
+    }
+    insta::assert_snapshot!(to_text(&render(&app, 100, 30)));
+}
+
+#[test]
+fn errors_overlay_with_a_stale_kind() {
+    let mut app = app_with(&drifted());
+    let a = failed(
+        &app,
+        driftdeck::model::Kind::SecurityGroups,
+        "ec2:DescribeSecurityGroups: throttled (RequestLimitExceeded)",
+        true,
+        70,
+    );
+    app.update(a);
+    app.update(Action::ToggleErrors);
+    insta::assert_snapshot!(to_text(&render(&app, 100, 30)));
+}
+
+#[test]
+fn minimum_size_80x24() {
+    let mut app = app_with(&drifted());
+    app.update(Action::Pane(Pane::Security));
+    insta::assert_snapshot!(to_text(&render(&app, 80, 24)));
+}
+
+#[test]
+fn tiny_and_odd_sizes_never_panic() {
+    let mut app = app_with(&drifted());
+    for p in Pane::ALL {
+        app.update(Action::Pane(p));
+        for (w, h) in [(1, 1), (10, 3), (19, 4), (20, 5), (40, 10), (79, 23), (200, 60), (300, 8)] {
+            render(&app, w, h);
+        }
+    }
+    app.update(Action::ToggleHelp);
+    render(&app, 30, 8);
+    app.update(Action::Back);
+    app.update(Action::Pane(Pane::Findings));
+    app.update(Action::Open);
+    render(&app, 25, 6);
+}
