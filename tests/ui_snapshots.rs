@@ -135,3 +135,11 @@ fn tiny_and_odd_sizes_never_panic() {
     app.update(Action::Open);
     render(&app, 25, 6);
 }
+
+#[test]
+fn network_drift_only_keeps_the_route_table_and_vpc() {
+    let mut app = app_with(&drifted());
+    app.update(Action::Pane(Pane::Network));
+    app.update(Action::ToggleDriftOnly);
+    insta::assert_snapshot!(to_text(&render(&app, 100, 30)));
+}

@@ -34,17 +34,25 @@ pub struct Item {
     pub severity: Option<Severity>,
     /// The finding Enter opens.
     pub finding: Option<Finding>,
-    /// Rows that only give context (headers) are dimmed and never drift.
+    /// Rows that give context to the rows under them (a VPC, a route table, a group):
+    /// shown when anything under them is.
     pub header: bool,
+    /// Nesting of a header: a header ends at the next header of the same or lower level.
+    pub level: u8,
 }
 
 impl Item {
     pub fn new(cells: Vec<Line<'static>>) -> Item {
-        Item { cells, severity: None, finding: None, header: false }
+        Item { cells, severity: None, finding: None, header: false, level: 0 }
     }
 
-    pub fn header(mut self) -> Item {
+    pub fn header(self) -> Item {
+        self.header_at(0)
+    }
+
+    pub fn header_at(mut self, level: u8) -> Item {
         self.header = true;
+        self.level = level;
         self
     }
 
@@ -61,27 +69,30 @@ impl Item {
     }
 }
 
-/// Apply the filter and drift-only toggle. A header row stays when any row under it stays.
+/// Apply the filter and drift-only toggle. A row that stays brings the headers above it
+/// (its VPC, its route table) along; a header that itself drifts or matches stays too.
 fn visible(app: &App, items: Vec<Item>) -> Vec<Item> {
     if app.filter.is_empty() && !app.drift_only {
         return items;
     }
     let keep = |i: &Item| (!app.drift_only || i.severity.is_some()) && app.matches(&i.text());
     let mut out: Vec<Item> = Vec::new();
-    let mut pending_header: Option<Item> = None;
+    let mut ancestors: Vec<Item> = Vec::new();
     for item in items {
         if item.header {
-            // A header matching the filter by itself is kept with everything under it.
-            if !app.drift_only && !app.filter.is_empty() && app.matches(&item.text()) {
+            while ancestors.last().is_some_and(|h| h.level >= item.level) {
+                ancestors.pop();
+            }
+            let drifts = item.severity.is_some() && app.matches(&item.text());
+            let named = !app.drift_only && !app.filter.is_empty() && app.matches(&item.text());
+            if drifts || named {
+                out.append(&mut ancestors);
                 out.push(item);
-                pending_header = None;
-                continue;
+            } else {
+                ancestors.push(item);
             }
-            pending_header = Some(item);
         } else if keep(&item) {
-            if let Some(h) = pending_header.take() {
-                out.push(h);
-            }
+            out.append(&mut ancestors);
             out.push(item);
         }
     }
@@ -182,9 +193,9 @@ pub fn draw_items(
         .iter()
         .map(|it| {
             let style = match (it.header, it.severity) {
-                (true, _) => th.title,
                 (_, Some(s)) if s >= Severity::High => th.severity(s).remove_modifier(Modifier::REVERSED),
                 (_, Some(Severity::Medium)) => th.severity(Severity::Medium),
+                (true, _) => th.title,
                 _ => th.base,
             };
             Row::new(it.cells.iter().cloned().map(Cell::from)).style(style)

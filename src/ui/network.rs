@@ -70,6 +70,7 @@ pub fn items(app: &App) -> Vec<Item> {
                     Line::from(format!("{served} subnets, {} routes", rt.routes.len())),
                     drift_cell(app, table_level.iter().copied().max_by_key(|f| f.severity)),
                 ])
+                .header_at(1)
                 .with_finding(table_level.iter().copied().max_by_key(|f| f.severity)),
             );
             for r in &rt.routes {
