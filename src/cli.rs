@@ -27,8 +27,8 @@ pub struct Cli {
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct AwsArgs {
-    /// AWS profile (overrides the design's `profile`).
-    #[arg(long, global = true, env = "AWS_PROFILE", hide_env_values = true)]
+    /// AWS profile (overrides the design's `profile`; without either, the SDK chain reads AWS_PROFILE).
+    #[arg(long, global = true)]
     pub profile: Option<String>,
     /// AWS region (overrides the design's `region`).
     #[arg(long, global = true)]

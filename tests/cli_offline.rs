@@ -157,3 +157,28 @@ fn bad_fail_on_value_is_rejected() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("`urgent` is not a severity"));
 }
+
+#[test]
+fn invalid_console_config_names_the_key() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, "[keys]\nquit = \"ctrl-\"\n").expect("write");
+    let out = bin().arg("--config").arg(&cfg).arg("demo").output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("keys.quit: `ctrl-` is not a key"), "{err}");
+
+    let out = bin().args(["--intervals", "alarms=0", "demo"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("alarms: the interval must be at least 1 second"));
+}
+
+#[test]
+fn console_without_a_terminal_points_to_check() {
+    let out = bin().args(["--design", DESIGN]).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("the console needs a terminal; for CI use `driftdeck check`")
+    );
+}

@@ -49,6 +49,16 @@ impl Tmux {
         std::thread::sleep(Duration::from_millis(150));
     }
 
+    /// Signal the driftdeck process running in the pane.
+    fn signal(&self, sig: &str) {
+        let out =
+            Command::new("tmux").args(["-L", &self.socket, "list-panes", "-F", "#{pane_pid}"]).output().expect("panes");
+        let shell = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let status =
+            Command::new("pkill").args([&format!("-{sig}"), "-P", &shell, "driftdeck"]).status().expect("pkill");
+        assert!(status.success(), "no driftdeck child of {shell}");
+    }
+
     fn literal(&self, text: &str) {
         Command::new("tmux").args(["-L", &self.socket, "send-keys", "-l", text]).status().expect("send-keys");
         std::thread::sleep(Duration::from_millis(150));
@@ -141,4 +151,13 @@ fn live_console_against_moto_shows_the_seeded_drift() {
     t.keys("Escape");
     t.keys("q");
     t.wait_for("DRIFTDECK_EXIT=0", 10);
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let t = Tmux::start("term", "demo", &[]);
+    t.wait_for("1 Overview", 30);
+    t.signal("TERM");
+    let after = t.wait_for("DRIFTDECK_EXIT=0", 10);
+    assert!(!after.contains("1 Overview"), "the alternate screen is gone: {after}");
 }

@@ -121,3 +121,15 @@ fn account_guard_refuses_other_accounts_credentials() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(out.stdout.is_empty(), "nothing is evaluated against the wrong account");
 }
+
+/// moto returns every EC2 item in one page, but honours RDS's MaxRecords/Marker: 131
+/// instances take two 100-record pages, and the one on the second page is still judged.
+#[test]
+fn every_page_is_collected() {
+    let (moto, _g) = Moto::shared();
+    moto.seed("paging", false);
+    let (code, report, _) = check_json(moto.driftdeck().args(["check", "--design", DESIGN, "--format", "json"]));
+    assert_eq!(report["inventory"]["db_instances"]["count"], 131);
+    assert_eq!(finding_pairs(&report), vec![p("rds.deletion-protection", "client-a-prod-shard-129")]);
+    assert_eq!(code, Some(1));
+}

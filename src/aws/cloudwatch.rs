@@ -16,6 +16,24 @@ fn state(v: Option<&t::StateValue>) -> AlarmState {
     }
 }
 
+/// Metric and composite alarms share these accessors but no trait, hence a macro.
+macro_rules! alarm {
+    ($a:expr, $kind:expr, $detail:expr) => {
+        Alarm {
+            name: $a.alarm_name().unwrap_or_default().to_string(),
+            kind: $kind,
+            state: state($a.state_value()),
+            state_reason: $a.state_reason().map(str::to_string),
+            state_updated: $a.state_updated_timestamp().and_then(timestamp),
+            actions_enabled: $a.actions_enabled().unwrap_or(false),
+            alarm_actions: $a.alarm_actions().to_vec(),
+            ok_actions: $a.ok_actions().to_vec(),
+            insufficient_data_actions: $a.insufficient_data_actions().to_vec(),
+            detail: $detail,
+        }
+    };
+}
+
 impl Aws {
     pub(super) async fn alarms(&self) -> Result<Vec<Alarm>, FetchError> {
         let mut stream = self
@@ -37,32 +55,10 @@ impl Aws {
                     _ if !a.metrics().is_empty() => Some("metric math".to_string()),
                     _ => None,
                 };
-                out.push(Alarm {
-                    name: a.alarm_name().unwrap_or_default().to_string(),
-                    kind: AlarmKind::Metric,
-                    state: state(a.state_value()),
-                    state_reason: a.state_reason().map(str::to_string),
-                    state_updated: a.state_updated_timestamp().and_then(timestamp),
-                    actions_enabled: a.actions_enabled().unwrap_or(false),
-                    alarm_actions: a.alarm_actions().to_vec(),
-                    ok_actions: a.ok_actions().to_vec(),
-                    insufficient_data_actions: a.insufficient_data_actions().to_vec(),
-                    detail,
-                });
+                out.push(alarm!(a, AlarmKind::Metric, detail));
             }
             for a in page.composite_alarms() {
-                out.push(Alarm {
-                    name: a.alarm_name().unwrap_or_default().to_string(),
-                    kind: AlarmKind::Composite,
-                    state: state(a.state_value()),
-                    state_reason: a.state_reason().map(str::to_string),
-                    state_updated: a.state_updated_timestamp().and_then(timestamp),
-                    actions_enabled: a.actions_enabled().unwrap_or(false),
-                    alarm_actions: a.alarm_actions().to_vec(),
-                    ok_actions: a.ok_actions().to_vec(),
-                    insufficient_data_actions: a.insufficient_data_actions().to_vec(),
-                    detail: a.alarm_rule().map(str::to_string),
-                });
+                out.push(alarm!(a, AlarmKind::Composite, a.alarm_rule().map(str::to_string)));
             }
         }
         Ok(out)

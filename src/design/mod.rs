@@ -5,6 +5,7 @@
 //! `file:line:column`, what was found and what is expected.
 
 mod file;
+mod security_file;
 
 use globset::GlobMatcher;
 use ipnet::{IpNet, Ipv4Net};

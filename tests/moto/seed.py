@@ -211,10 +211,23 @@ def pair(endpoint, drift):
     return ids
 
 
+def paging(endpoint, drift):
+    """client-a plus 130 DB instances: more than one 100-record RDS page."""
+    ids = client_a(endpoint, drift)
+    e = Env(endpoint, "eu-west-2")
+    for i in range(130):
+        e.rds.create_db_instance(
+            DBInstanceIdentifier=f"client-a-prod-shard-{i:03}", DBInstanceClass="db.t3.medium", Engine="postgres",
+            MasterUsername="driftdeck", MasterUserPassword="not-a-secret-123", AllocatedStorage=20,
+            DBSubnetGroupName="client-a-prod-db", MultiAZ=True, StorageEncrypted=True, PubliclyAccessible=False,
+            BackupRetentionPeriod=30, DeletionProtection=i != 129)
+    return ids
+
+
 def main():
     endpoint, scenario = sys.argv[1], sys.argv[2]
     drift = "--drift" in sys.argv[3:]
-    ids = {"client-a": client_a, "pair": pair}[scenario](endpoint, drift)
+    ids = {"client-a": client_a, "pair": pair, "paging": paging}[scenario](endpoint, drift)
     print(json.dumps(ids, sort_keys=True))
 
 
