@@ -45,6 +45,9 @@ pub fn aws_options(design: &Design, args: &AwsArgs) -> AwsOptions {
     opts.profile = args.profile.clone().or_else(|| design.environment.profile.clone());
     opts.endpoint_url = args.endpoint_url.clone();
     opts.operation_timeout = Duration::from_secs(args.timeout.max(1));
+    // A longer --timeout must also let each attempt run longer, or a slow (large) page
+    // would still fail after max_attempts short tries.
+    opts.attempt_timeout = opts.attempt_timeout.max(opts.operation_timeout / opts.max_attempts.max(1));
     opts
 }
 

@@ -18,6 +18,9 @@ fn app_tier_peering_passes_in_both_vpcs() {
             check_json(moto.driftdeck().args(["check", "--design", design, "--format", "json"]));
         assert_eq!(finding_pairs(&report), vec![], "{design}: {report:#}");
         assert_eq!(code, Some(0), "{design}: {stderr}");
+        for (kind, status) in report["inventory"].as_object().expect("inventory") {
+            assert_eq!(status["status"], "ok", "{design} {kind}: {status}");
+        }
     }
 }
 

@@ -74,13 +74,17 @@ fn one_line(s: &str) -> String {
 
 /// One-line description of a failed operation, e.g.
 /// `ec2:DescribeRouteTables: throttled (RequestLimitExceeded: Rate exceeded)`.
-pub fn sdk_error<E, R>(op: &str, e: &SdkError<E, R>, timeout: Duration) -> FetchError
+pub fn sdk_error<E, R>(op: &str, e: &SdkError<E, R>, limits: (Duration, Duration)) -> FetchError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: fmt::Debug + 'static,
 {
     match e {
-        SdkError::TimeoutError(_) => FetchError::new(format!("{op} timed out after {}s", timeout.as_secs())),
+        SdkError::TimeoutError(_) => FetchError::new(format!(
+            "{op} timed out (each attempt may take {}s, the whole operation {}s; raise --timeout for a slow endpoint)",
+            limits.1.as_secs(),
+            limits.0.as_secs()
+        )),
         SdkError::DispatchFailure(d) => {
             let cause = root_cause(e);
             if d.is_timeout() {

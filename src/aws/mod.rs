@@ -56,7 +56,8 @@ pub struct Aws {
     sts: aws_sdk_sts::Client,
     region: String,
     account: Mutex<Option<String>>,
-    operation_timeout: Duration,
+    /// (operation, attempt) timeouts, for error messages.
+    limits: (Duration, Duration),
     calls: AtomicU64,
     errors: AtomicU64,
 }
@@ -97,7 +98,7 @@ impl Aws {
             sts: aws_sdk_sts::Client::new(&config),
             region: opts.region.clone(),
             account: Mutex::new(None),
-            operation_timeout: opts.operation_timeout,
+            limits: (opts.operation_timeout, opts.attempt_timeout.min(opts.operation_timeout)),
             calls: AtomicU64::new(0),
             errors: AtomicU64::new(0),
         })
@@ -108,7 +109,7 @@ impl Aws {
         self.count_call();
         let out = self.sts.get_caller_identity().send().await.map_err(|e| {
             self.count_error();
-            ConnectError(errors::sdk_error("sts:GetCallerIdentity", &e, self.operation_timeout).message)
+            ConnectError(errors::sdk_error("sts:GetCallerIdentity", &e, self.limits).message)
         })?;
         let account = out
             .account()
@@ -135,7 +136,7 @@ impl Aws {
         R: std::fmt::Debug + 'static,
     {
         self.count_error();
-        errors::sdk_error(op, e, self.operation_timeout)
+        errors::sdk_error(op, e, self.limits)
     }
 
     async fn fetch(&self, kind: Kind) -> Result<Snapshot, FetchError> {

@@ -9,6 +9,8 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
+const READY_WITHIN: Duration = Duration::from_secs(20);
+
 pub struct Moto {
     pub endpoint: String,
     port: u16,
@@ -32,35 +34,57 @@ pub fn python() -> PathBuf {
 }
 
 impl Moto {
-    fn start() -> Moto {
+    /// A fresh server of our own (tests that share one use [`Moto::shared`]).
+    pub fn start() -> Moto {
+        // moto's own log goes to a file, shown if the server does not come up.
+        static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let log_path = std::env::temp_dir().join(format!("driftdeck-moto-{}-{n}.log", std::process::id()));
+        let log = std::fs::File::create(&log_path).expect("moto log file");
         let mut child = Command::new(python())
             .arg(root().join("tests/moto/server.py"))
             .arg("0")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(log)
             .spawn()
             .expect("start moto server");
         let stdin = child.stdin.take().expect("stdin");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("PORT line");
-        let port: u16 =
-            line.trim().strip_prefix("PORT=").and_then(|p| p.parse().ok()).expect("PORT=<n> from server.py");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let fail = |what: &str| -> ! {
+            let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+            panic!("moto server (tests/moto/server.py) {what}; its log:\n{log}")
+        };
+        let line = rx.recv_timeout(READY_WITHIN).unwrap_or_else(|_| fail("printed no PORT= line"));
+        let Some(port) = line.trim().strip_prefix("PORT=").and_then(|p| p.parse::<u16>().ok()) else {
+            fail(&format!("printed {line:?} instead of PORT=<n>"))
+        };
         let moto = Moto {
             endpoint: format!("http://127.0.0.1:{port}"),
             port,
             child: Mutex::new(child),
             _stdin: Mutex::new(stdin),
         };
-        let deadline = Instant::now() + Duration::from_secs(30);
+        let deadline = Instant::now() + READY_WITHIN;
         while moto.http("GET", "/moto-api/", "").is_err() {
-            assert!(Instant::now() < deadline, "moto did not answer within 30 s");
+            if Instant::now() > deadline {
+                fail(&format!("did not answer within {READY_WITHIN:?}"));
+            }
             std::thread::sleep(Duration::from_millis(100));
         }
+        let _ = std::fs::remove_file(&log_path);
         moto
     }
 
-    /// One server per test binary; tests lock it because moto's state is global.
+    /// One server per test binary, reset for each caller; the guard serialises tests
+    /// because moto's state is global. (A static is never dropped: the server exits
+    /// when this process ends and its stdin closes.)
     pub fn shared() -> (&'static Moto, MutexGuard<'static, ()>) {
         static MOTO: OnceLock<Moto> = OnceLock::new();
         static LOCK: Mutex<()> = Mutex::new(());

@@ -1,7 +1,10 @@
 """Record the built-in demo (assets/demo/) from moto: the client-a-prod environment with
 some standing drift, then a scripted sequence, each step a full `driftdeck snapshot`.
 
-Usage: record_demo.py ENDPOINT DRIFTDECK_BINARY OUT_DIR  (run by scripts/record-demo.sh)
+The base is client-a-prod with a few standing departures from the design (not the full
+`seed.py client-a --drift` set, which would bury the scripted changes under 24 findings).
+
+Usage: record_demo.py ENDPOINT OUT_DIR  (run by scripts/record-demo.sh from the repo root)
 """
 
 import os
@@ -19,15 +22,15 @@ STEPS = [
 ]
 
 
-def snapshot(endpoint, binary, out):
+def snapshot(endpoint, out):
     env = dict(os.environ, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
                AWS_EC2_METADATA_DISABLED="true", AWS_ENDPOINT_URL=endpoint)
-    subprocess.run([binary, "snapshot", "--design", "config/designs/client-a-prod.toml", "--out", out],
-                   env=env, check=True)
+    subprocess.run(["cargo", "run", "--quiet", "--", "snapshot", "--design", "config/designs/client-a-prod.toml",
+                    "--out", out], env=env, check=True)
 
 
 def main():
-    endpoint, binary, out_dir = sys.argv[1:4]
+    endpoint, out_dir = sys.argv[1:3]
     ids = seed.client_a(endpoint, drift=False)
     e = seed.Env(endpoint, "eu-west-2")
     # Standing drift, present from the first frame.
@@ -56,7 +59,7 @@ def main():
                 {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
         elif name == "04-data-peering.json":
             e.route(ids["rt_data"], "10.50.0.0/16", ids["pcx"])
-        snapshot(endpoint, binary, os.path.join(out_dir, name))
+        snapshot(endpoint, os.path.join(out_dir, name))
         script += ["[[frame]]", f'file = "{name}"', f"after_secs = {after}", f'caption = "{caption}"', ""]
     with open(os.path.join(out_dir, "script.toml"), "w") as f:
         f.write("\n".join(script))

@@ -32,9 +32,9 @@ class Env:
     def tag(self, rid, **tags):
         self.ec2.create_tags(Resources=[rid], Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
 
-    def vpc(self, name, cidr):
+    def vpc(self, name, cidr, environment):
         vpc = self.ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
-        self.tag(vpc, Name=name, Environment="prod")
+        self.tag(vpc, Name=name, Environment=environment)
         return vpc
 
     def subnet(self, vpc, cidr, az, tier):
@@ -75,10 +75,11 @@ class Env:
             perms.append(p)
         self.ec2.authorize_security_group_ingress(GroupId=gid, IpPermissions=perms)
 
-    def network(self, prefix, name, azs, tiers):
-        """VPC, subnets per tier and AZ, IGW, public table, one NAT and app table per AZ."""
+    def network(self, prefix, name, environment, azs, tiers):
+        """VPC, subnets per tier and AZ, IGW, public table, one NAT and app table per AZ,
+        and one local-only table per other tier."""
         ids = self.ids
-        vpc = ids[f"{prefix}vpc"] = self.vpc(name, tiers["cidr"])
+        vpc = ids[f"{prefix}vpc"] = self.vpc(name, tiers["cidr"], environment)
         subnets = {}
         for tier, thirds in tiers["subnets"].items():
             for az, third in zip(azs, thirds):
@@ -121,11 +122,11 @@ def client_a(endpoint, drift):
     e = Env(endpoint, "eu-west-2")
     ids = e.ids
     azs = ["eu-west-2a", "eu-west-2b", "eu-west-2c"]
-    vpc, subnets = e.network("", "client-a-prod", azs, {
+    vpc, subnets = e.network("", "client-a-prod", "prod", azs, {
         "cidr": "10.0.0.0/16", "base": "10.0",
         "subnets": {"public": [1, 2, 3], "app": [10, 11, 12], "data": [20, 21, 22], "cache": [30, 31, 32]},
     })
-    shared = ids["shared_vpc"] = e.vpc("shared-services", "10.50.0.0/16")
+    shared = ids["shared_vpc"] = e.vpc("shared-services", "10.50.0.0/16", "shared")
     pcx = ids["pcx"] = e.peer(vpc, shared)
     for az in azs:
         e.route(ids[f"rt_app_{az[-1]}"], "10.50.0.0/16", pcx)
@@ -189,9 +190,8 @@ def pair(endpoint, drift):
     e = Env(endpoint, "us-east-1")
     ids = e.ids
     azs = ["us-east-1a", "us-east-1b", "us-east-1c"]
-    nets = {}
     for prefix, name, second in (("prod_", "production", 20), ("pci_", "production-pci", 21)):
-        nets[prefix] = e.network(prefix, name, azs, {
+        e.network(prefix, name, name, azs, {
             "cidr": f"10.{second}.0.0/16", "base": f"10.{second}",
             "subnets": {"public": [1, 2, 3], "app": [11, 12, 13], "data": [21, 22, 23]},
         })
@@ -199,12 +199,13 @@ def pair(endpoint, drift):
     for prefix, other in (("prod_", "10.21.0.0/16"), ("pci_", "10.20.0.0/16")):
         for az in azs:
             e.route(ids[f"{prefix}rt_app_{az[-1]}"], other, pcx)
-    for prefix, devops, alb_from in (("prod_", DEVOPS, "0.0.0.0/0"), ("pci_", DEVOPS[:1], "10.20.0.0/16")):
+    for prefix, name, devops, alb_from in (("prod_", "production", DEVOPS, "0.0.0.0/0"),
+                                           ("pci_", "production-pci", DEVOPS[:1], "10.20.0.0/16")):
         vpc = ids[f"{prefix}vpc"]
-        alb = ids[f"{prefix}sg_alb"] = e.sg(vpc, f"{prefix}alb", "alb", [("tcp", 443, 443, alb_from)])
-        app = ids[f"{prefix}sg_app"] = e.sg(vpc, f"{prefix}app", "app", [("tcp", 8080, 8080, alb)])
-        ids[f"{prefix}sg_db"] = e.sg(vpc, f"{prefix}db", "db", [("tcp", 5432, 5432, app)])
-        ids[f"{prefix}sg_bastion"] = e.sg(vpc, f"{prefix}bastion", "bastion", [("tcp", 22, 22, c) for c in devops])
+        alb = ids[f"{prefix}sg_alb"] = e.sg(vpc, f"{name}-alb", "alb", [("tcp", 443, 443, alb_from)])
+        app = ids[f"{prefix}sg_app"] = e.sg(vpc, f"{name}-app", "app", [("tcp", 8080, 8080, alb)])
+        ids[f"{prefix}sg_db"] = e.sg(vpc, f"{name}-db", "db", [("tcp", 5432, 5432, app)])
+        ids[f"{prefix}sg_bastion"] = e.sg(vpc, f"{name}-bastion", "bastion", [("tcp", 22, 22, c) for c in devops])
     if drift:
         e.route(ids["prod_rt_data"], "10.21.0.0/16", pcx)
         e.route(ids["pci_rt_data"], "10.20.0.0/16", pcx)

@@ -9,16 +9,20 @@ Three small WSGI layers in front of moto's own app:
   (moto's PutCompositeAlarm API answers 500).
 
 Usage: server.py PORT   (0 picks a free port; prints "PORT=<n>" once it listens).
-Exits when its stdin closes, so a test harness that dies never leaks it.
+Exits when its stdin closes or its parent dies, so a test harness never leaks it.
 """
 
+import base64
 import datetime
 import io
 import json
+import logging
+import os
 import re
 import sys
 import threading
-import logging
+import time
+import urllib.parse
 import uuid
 
 import botocore.loaders
@@ -101,8 +105,6 @@ def _json_default(value):
     if isinstance(value, datetime.datetime):
         return value.timestamp()
     if isinstance(value, bytes):
-        import base64
-
         return base64.b64encode(value).decode()
     raise TypeError(f"cannot encode {type(value)}")
 
@@ -127,8 +129,11 @@ def _action_of(environ, body):
     target = environ.get("HTTP_X_AMZ_TARGET", "")
     if "." in target:
         return target.split(".", 1)[1]
-    m = re.search(rb"(?:^|&)Action=([A-Za-z]+)", body)
-    return m.group(1).decode() if m else ""
+    for params in (environ.get("QUERY_STRING", ""), body.decode("latin-1")):
+        action = urllib.parse.parse_qs(params).get("Action")
+        if action:
+            return action[0]
+    return ""
 
 
 def _fault_response(start_response, environ, rule):
@@ -139,7 +144,12 @@ def _fault_response(start_response, environ, rule):
     line = f"{status} {reason.get(status, 'Error')}"
     if CBOR_PATH.match(environ.get("PATH_INFO", "")):
         body = cbor2.dumps({"__type": code, "message": message})
-        start_response(line, [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor")])
+        start_response(line, [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor"),
+                              ("Content-Length", str(len(body)))])
+        return [body]
+    if environ.get("HTTP_X_AMZ_TARGET"):
+        body = json.dumps({"__type": code, "message": message}).encode()
+        start_response(line, [("Content-Type", "application/x-amz-json-1.0"), ("Content-Length", str(len(body)))])
         return [body]
     request_id = str(uuid.uuid4())
     if _service_of(environ) == "ec2":
@@ -148,7 +158,7 @@ def _fault_response(start_response, environ, rule):
     else:
         xml = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message>"
                f"</Error><RequestId>{request_id}</RequestId></ErrorResponse>")
-    start_response(line, [("Content-Type", "text/xml")])
+    start_response(line, [("Content-Type", "text/xml"), ("Content-Length", str(len(xml.encode())))])
     return [xml.encode()]
 
 
@@ -242,18 +252,27 @@ def make_app():
     return app
 
 
+def _exit_with_parent():
+    """Exit when the parent dies, even if something else still holds our stdin open."""
+    parent = os.getppid()
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
+
+
 def main():
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
     server = make_server("127.0.0.1", port, make_app(), threaded=True)
     print(f"PORT={server.server_port}", flush=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    # Serve until the parent closes our stdin (or dies).
+    threading.Thread(target=_exit_with_parent, daemon=True).start()
+    # Serve until the parent closes our stdin.
     try:
         sys.stdin.read()
     except KeyboardInterrupt:
         pass
-    server.shutdown()
+    os._exit(0)
 
 
 if __name__ == "__main__":

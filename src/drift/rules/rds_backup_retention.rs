@@ -38,8 +38,8 @@ impl Rule for R {
             }
             out.push(
                 builder(ID, default_severity(ID), &db, &format!("rds.min_backup_retention_days = {min}"))
-                    .expected(format!("BackupRetentionPeriod >= {min} days"))
-                    .actual(format!("BackupRetentionPeriod = {days} days"))
+                    .expected(format!("BackupRetentionPeriod >= {}", plural_days(min)))
+                    .actual(format!("BackupRetentionPeriod = {}", plural_days(days)))
                     .evidence("BackupRetentionPeriod", days.to_string())
                     .message(format!(
                         "{} keeps backups for {days} days; the design requires at least {min}",
@@ -48,4 +48,8 @@ impl Rule for R {
             );
         }
     }
+}
+
+fn plural_days(n: i32) -> String {
+    if n == 1 { "1 day".to_string() } else { format!("{n} days") }
 }

@@ -1,6 +1,7 @@
-//! Error paths through the real binary against a real (fault-injecting) moto: no
-//! credentials, a refused connection, throttling and server errors. Each ends with exit
-//! 2 within bounded time and names what failed; nothing unknown is shown as a pass.
+//! Error paths through the real binary against a real (fault-injecting) moto: the wrong
+//! account, no credentials, a refused connection, throttling and server errors. Each ends
+//! with exit 2 within bounded time and names what failed; nothing unknown is shown as a
+//! pass.
 
 mod common;
 
@@ -8,6 +9,23 @@ use common::*;
 use std::time::{Duration, Instant};
 
 const DESIGN: &str = "config/designs/client-a-prod.toml";
+
+#[test]
+fn account_guard_refuses_other_accounts_credentials() {
+    let (moto, _g) = Moto::shared();
+    let dir = tempfile::tempdir().expect("tmp");
+    let design = dir.path().join("guarded.toml");
+    let original = std::fs::read_to_string(DESIGN).expect("design");
+    let text = original.replace("# account_id = \"123456789012\"", "account_id = \"999999999999\"");
+    assert_ne!(text, original, "{DESIGN} no longer has the commented-out account_id line");
+    std::fs::write(&design, text).expect("write");
+    let out = moto.driftdeck().args(["check", "--design"]).arg(&design).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("123456789012") && err.contains("999999999999"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(out.stdout.is_empty(), "nothing is evaluated against the wrong account");
+}
 
 #[test]
 fn no_credentials_fails_fast_and_says_how_to_fix() {
@@ -45,7 +63,8 @@ fn refused_connection_ends_with_exit_2_naming_every_kind() {
 fn throttled_route_tables_fail_alone() {
     let (moto, _g) = Moto::shared();
     moto.seed("client-a", true);
-    moto.faults(serde_json::json!([{"action": "DescribeRouteTables", "status": 400, "code": "RequestLimitExceeded", "message": "Request limit exceeded."}]));
+    // What EC2 answers when throttling: 503 RequestLimitExceeded (the SDK retries, then gives up).
+    moto.faults(serde_json::json!([{"action": "DescribeRouteTables", "status": 503, "code": "RequestLimitExceeded", "message": "Request limit exceeded."}]));
     let started = Instant::now();
     let (code, report, stderr) = check_json(moto.driftdeck().args(["check", "--design", DESIGN, "--format", "json"]));
     assert!(started.elapsed() < Duration::from_secs(60));
