@@ -77,7 +77,7 @@ pub fn draw_detail(frame: &mut Frame, area: Rect, app: &App, f: &Finding) {
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled("evidence", th.title)));
     for (k, v) in &f.evidence {
-        lines.push(Line::from(vec![Span::styled(format!("  {k:<14}"), th.dim), Span::raw(v.clone())]));
+        lines.push(Line::from(vec![Span::styled(format!("  {k:<14} "), th.dim), Span::raw(v.clone())]));
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled("Esc closes", th.dim)));
