@@ -64,3 +64,30 @@ impl Aws {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_states_read_as_insufficient_data() {
+        assert_eq!(state(Some(&t::StateValue::Alarm)), AlarmState::Alarm);
+        assert_eq!(state(Some(&t::StateValue::Ok)), AlarmState::Ok);
+        assert_eq!(state(Some(&t::StateValue::InsufficientData)), AlarmState::InsufficientData);
+        assert_eq!(state(None), AlarmState::InsufficientData);
+    }
+
+    #[test]
+    fn composite_alarm_detail_is_its_rule() {
+        let a = t::CompositeAlarm::builder()
+            .alarm_name("c")
+            .alarm_rule("ALARM(a) OR ALARM(b)")
+            .state_value(t::StateValue::Alarm)
+            .actions_enabled(true)
+            .alarm_actions("arn:sns")
+            .build();
+        let out = alarm!(a, AlarmKind::Composite, a.alarm_rule().map(str::to_string));
+        assert_eq!(out.detail.as_deref(), Some("ALARM(a) OR ALARM(b)"));
+        assert_eq!((out.state, out.actions_enabled, out.alarm_actions.len()), (AlarmState::Alarm, true, 1));
+    }
+}

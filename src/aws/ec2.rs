@@ -271,13 +271,136 @@ fn sg_rule(r: &t::SecurityGroupRule) -> Option<(String, bool, SgRule)> {
     } else {
         RulePeer::PrefixList(r.prefix_list_id()?.to_string())
     };
+    let protocol = r.ip_protocol().unwrap_or("-1").to_string();
+    // AWS reports all-traffic rules with ports -1/-1; the model says "every port" as None.
+    let all = protocol == "-1";
     let rule = SgRule {
         rule_id: r.security_group_rule_id().map(str::to_string),
-        protocol: r.ip_protocol().unwrap_or("-1").to_string(),
-        from_port: r.from_port(),
-        to_port: r.to_port(),
+        from_port: r.from_port().filter(|_| !all),
+        to_port: r.to_port().filter(|_| !all),
+        protocol,
         peer,
         description: r.description().filter(|d| !d.is_empty()).map(str::to_string),
     };
     Some((r.group_id()?.to_string(), r.is_egress().unwrap_or(false), rule))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(b: aws_sdk_ec2::types::builders::RouteBuilder) -> (TargetKind, Option<String>) {
+        let r = b.build();
+        target_of(r.gateway_id(), &r)
+    }
+
+    #[test]
+    fn gateway_ids_are_classified_by_prefix() {
+        assert_eq!(target(t::Route::builder().gateway_id("local")), (TargetKind::Local, None));
+        assert_eq!(
+            target(t::Route::builder().gateway_id("igw-1")),
+            (TargetKind::InternetGateway, Some("igw-1".into()))
+        );
+        assert_eq!(target(t::Route::builder().gateway_id("vgw-1")).0, TargetKind::VpnGateway);
+        assert_eq!(target(t::Route::builder().gateway_id("vpce-1")).0, TargetKind::VpcEndpoint);
+        assert_eq!(target(t::Route::builder().gateway_id("odd-1")).0, TargetKind::Other);
+    }
+
+    #[test]
+    fn other_targets_come_from_their_own_fields() {
+        assert_eq!(target(t::Route::builder().nat_gateway_id("nat-1")), (TargetKind::NatGateway, Some("nat-1".into())));
+        assert_eq!(target(t::Route::builder().vpc_peering_connection_id("pcx-1")).0, TargetKind::VpcPeering);
+        assert_eq!(target(t::Route::builder().transit_gateway_id("tgw-1")).0, TargetKind::TransitGateway);
+        assert_eq!(
+            target(t::Route::builder().egress_only_internet_gateway_id("eigw-1")).0,
+            TargetKind::EgressOnlyInternetGateway
+        );
+        assert_eq!(target(t::Route::builder().core_network_arn("arn:cn")).0, TargetKind::CoreNetwork);
+        // A route to an instance names its ENI too; the instance is what people recognise.
+        let both = t::Route::builder().instance_id("i-1").network_interface_id("eni-1");
+        assert_eq!(target(both), (TargetKind::Instance, Some("i-1".into())));
+        assert_eq!(target(t::Route::builder().network_interface_id("eni-1")).0, TargetKind::NetworkInterface);
+        assert_eq!(target(t::Route::builder()), (TargetKind::Other, None));
+    }
+
+    #[test]
+    fn route_destination_and_state() {
+        let r = route(
+            &t::Route::builder()
+                .destination_ipv6_cidr_block("::/0")
+                .egress_only_internet_gateway_id("eigw-1")
+                .state(t::RouteState::Blackhole)
+                .build(),
+        );
+        assert_eq!((r.destination.as_str(), r.destination_kind), ("::/0", DestinationKind::Ipv6));
+        assert_eq!(r.state, RouteState::Blackhole);
+        let r = route(&t::Route::builder().destination_prefix_list_id("pl-1").gateway_id("vpce-1").build());
+        assert_eq!((r.destination.as_str(), r.destination_kind), ("pl-1", DestinationKind::PrefixList));
+        assert_eq!(r.state, RouteState::Active);
+    }
+
+    #[test]
+    fn main_flag_comes_from_any_association() {
+        let rt = route_table(
+            &t::RouteTable::builder()
+                .route_table_id("rtb-1")
+                .vpc_id("vpc-1")
+                .associations(t::RouteTableAssociation::builder().subnet_id("subnet-1").main(false).build())
+                .associations(t::RouteTableAssociation::builder().main(true).build())
+                .build(),
+        );
+        assert!(rt.main);
+        assert_eq!(rt.associations.len(), 2);
+        assert_eq!(rt.associations[0].subnet_id.as_deref(), Some("subnet-1"));
+    }
+
+    #[test]
+    fn sg_rules_pick_their_peer_and_direction() {
+        let base = || t::SecurityGroupRule::builder().group_id("sg-1").ip_protocol("tcp").from_port(22).to_port(22);
+        let (g, egress, r) = sg_rule(&base().cidr_ipv4("0.0.0.0/0").is_egress(false).build()).unwrap();
+        assert_eq!((g.as_str(), egress, r.peer), ("sg-1", false, RulePeer::Cidr4("0.0.0.0/0".into())));
+        let (_, _, r) = sg_rule(&base().cidr_ipv6("::/0").build()).unwrap();
+        assert_eq!(r.peer, RulePeer::Cidr6("::/0".into()));
+        let reference = t::ReferencedSecurityGroup::builder().group_id("sg-2").build();
+        let (_, egress, r) = sg_rule(&base().referenced_group_info(reference).is_egress(true).build()).unwrap();
+        assert_eq!((egress, r.peer), (true, RulePeer::Group("sg-2".into())));
+        let (_, _, r) = sg_rule(&base().prefix_list_id("pl-1").build()).unwrap();
+        assert_eq!(r.peer, RulePeer::PrefixList("pl-1".into()));
+        assert!(sg_rule(&base().build()).is_none(), "a rule without a peer is dropped");
+    }
+
+    #[test]
+    fn all_traffic_rules_have_no_ports() {
+        let rule = t::SecurityGroupRule::builder()
+            .group_id("sg-1")
+            .ip_protocol("-1")
+            .from_port(-1)
+            .to_port(-1)
+            .cidr_ipv4("10.0.0.0/8")
+            .build();
+        let (_, _, r) = sg_rule(&rule).unwrap();
+        assert!(r.all_traffic());
+        assert_eq!((r.from_port, r.to_port), (None, None));
+        assert_eq!(r.ports_label(), "all");
+    }
+
+    #[test]
+    fn vpc_keeps_associated_cidrs_only_once() {
+        let assoc = |c: &str, s: t::VpcCidrBlockStateCode| {
+            t::VpcCidrBlockAssociation::builder()
+                .cidr_block(c)
+                .cidr_block_state(t::VpcCidrBlockState::builder().state(s).build())
+                .build()
+        };
+        let v = vpc(&t::Vpc::builder()
+            .vpc_id("vpc-1")
+            .cidr_block("10.0.0.0/16")
+            .cidr_block_association_set(assoc("10.0.0.0/16", t::VpcCidrBlockStateCode::Associated))
+            .cidr_block_association_set(assoc("10.1.0.0/16", t::VpcCidrBlockStateCode::Associated))
+            .cidr_block_association_set(assoc("10.2.0.0/16", t::VpcCidrBlockStateCode::Disassociated))
+            .tags(t::Tag::builder().key("Name").value("prod").build())
+            .build());
+        assert_eq!(v.cidrs, vec!["10.0.0.0/16", "10.1.0.0/16"]);
+        assert_eq!(v.tags.get("Name").map(String::as_str), Some("prod"));
+    }
 }

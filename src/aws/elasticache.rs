@@ -134,3 +134,47 @@ fn cache_cluster(c: &t::CacheCluster, vpcs: &BTreeMap<String, String>) -> CacheC
         transit_encryption: c.transit_encryption_enabled(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replication_group_members_and_flags() {
+        let g = t::ReplicationGroup::builder()
+            .replication_group_id("rg")
+            .multi_az(t::MultiAzStatus::Enabled)
+            .automatic_failover(t::AutomaticFailoverStatus::Enabled)
+            .at_rest_encryption_enabled(true)
+            .node_groups(
+                t::NodeGroup::builder()
+                    .node_group_id("0001")
+                    .node_group_members(
+                        t::NodeGroupMember::builder()
+                            .cache_cluster_id("rg-001")
+                            .preferred_availability_zone("eu-west-2a")
+                            .current_role("primary")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build();
+        let out = replication_group(&g);
+        assert_eq!(out.multi_az.as_deref(), Some("enabled"));
+        assert_eq!(out.automatic_failover.as_deref(), Some("enabled"));
+        assert_eq!(out.at_rest_encryption, Some(true));
+        assert_eq!(out.members.len(), 1);
+        assert_eq!(out.members[0].az.as_deref(), Some("eu-west-2a"));
+        assert_eq!(out.members[0].role.as_deref(), Some("primary"));
+        assert_eq!(out.vpc_id, None);
+    }
+
+    #[test]
+    fn cluster_vpc_comes_from_its_subnet_group() {
+        let vpcs = BTreeMap::from([("sg-a".to_string(), "vpc-1".to_string())]);
+        let c = t::CacheCluster::builder().cache_cluster_id("c1").cache_subnet_group_name("sg-a").build();
+        assert_eq!(cache_cluster(&c, &vpcs).vpc_id.as_deref(), Some("vpc-1"));
+        let c = t::CacheCluster::builder().cache_cluster_id("c2").cache_subnet_group_name("other").build();
+        assert_eq!(cache_cluster(&c, &vpcs).vpc_id, None);
+    }
+}

@@ -56,8 +56,8 @@ pub struct Aws {
     sts: aws_sdk_sts::Client,
     region: String,
     account: Mutex<Option<String>>,
-    /// (operation, attempt) timeouts, for error messages.
-    limits: (Duration, Duration),
+    /// Limits and endpoint, for error messages.
+    ctx: errors::Context,
     calls: AtomicU64,
     errors: AtomicU64,
 }
@@ -66,17 +66,41 @@ pub struct Aws {
 /// default chain's IMDS probe otherwise waits far longer on a laptop.
 const CREDENTIALS_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// A TCP connect to a reachable endpoint takes milliseconds; waiting longer only delays
+/// the "cannot reach" message (the SDK has no connect timeout by default).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// The default chain reports a missing profile exactly like "no credentials anywhere".
+/// When a profile was named, ask the profile provider alone, which says which it was.
+async fn credentials_error(
+    e: &aws_credential_types::provider::error::CredentialsError,
+    profile: Option<&str>,
+) -> ConnectError {
+    use aws_credential_types::provider::error::CredentialsError as C;
+    let named = profile.map(str::to_string).or_else(|| std::env::var("AWS_PROFILE").ok()).filter(|p| !p.is_empty());
+    let (C::CredentialsNotLoaded(_), Some(name)) = (e, &named) else {
+        return ConnectError::from_credentials(e, named.as_deref());
+    };
+    let probe = aws_config::profile::ProfileFileCredentialsProvider::builder().profile_name(name).build();
+    match tokio::time::timeout(CREDENTIALS_TIMEOUT, probe.provide_credentials()).await {
+        Ok(Err(why)) => ConnectError::profile_without_credentials(name, &errors::root_cause(&why)),
+        _ => ConnectError::no_credentials(),
+    }
+}
+
 impl Aws {
     pub async fn connect(opts: &AwsOptions) -> Result<Aws, ConnectError> {
+        let attempt_timeout = opts.attempt_timeout.min(opts.operation_timeout);
+        let max_attempts = opts.max_attempts.max(1);
         let timeouts = TimeoutConfig::builder()
-            .connect_timeout(Duration::from_secs(3))
+            .connect_timeout(CONNECT_TIMEOUT)
             .operation_timeout(opts.operation_timeout)
-            .operation_attempt_timeout(opts.attempt_timeout.min(opts.operation_timeout))
+            .operation_attempt_timeout(attempt_timeout)
             .build();
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .region(aws_config::Region::new(opts.region.clone()))
             .timeout_config(timeouts)
-            .retry_config(RetryConfig::standard().with_max_attempts(opts.max_attempts.max(1)));
+            .retry_config(RetryConfig::standard().with_max_attempts(max_attempts));
         if let Some(p) = &opts.profile {
             loader = loader.profile_name(p);
         }
@@ -87,9 +111,16 @@ impl Aws {
         let provider = config.credentials_provider().ok_or_else(ConnectError::no_credentials)?;
         match tokio::time::timeout(CREDENTIALS_TIMEOUT, provider.provide_credentials()).await {
             Err(_) => return Err(ConnectError::no_credentials()),
-            Ok(Err(e)) => return Err(ConnectError::from_credentials(&e, opts.profile.as_deref())),
+            Ok(Err(e)) => return Err(credentials_error(&e, opts.profile.as_deref()).await),
             Ok(Ok(_)) => {}
         }
+        let ctx = errors::Context {
+            operation_timeout: opts.operation_timeout,
+            attempt_timeout,
+            max_attempts,
+            region: opts.region.clone(),
+            endpoint_url: config.endpoint_url().map(str::to_string),
+        };
         Ok(Aws {
             ec2: aws_sdk_ec2::Client::new(&config),
             rds: aws_sdk_rds::Client::new(&config),
@@ -98,7 +129,7 @@ impl Aws {
             sts: aws_sdk_sts::Client::new(&config),
             region: opts.region.clone(),
             account: Mutex::new(None),
-            limits: (opts.operation_timeout, opts.attempt_timeout.min(opts.operation_timeout)),
+            ctx,
             calls: AtomicU64::new(0),
             errors: AtomicU64::new(0),
         })
@@ -109,7 +140,7 @@ impl Aws {
         self.count_call();
         let out = self.sts.get_caller_identity().send().await.map_err(|e| {
             self.count_error();
-            ConnectError(errors::sdk_error("sts:GetCallerIdentity", &e, self.limits).message)
+            ConnectError(errors::sdk_error("sts:GetCallerIdentity", &e, &self.ctx).message)
         })?;
         let account = out
             .account()
@@ -136,7 +167,7 @@ impl Aws {
         R: std::fmt::Debug + 'static,
     {
         self.count_error();
-        errors::sdk_error(op, e, self.limits)
+        errors::sdk_error(op, e, &self.ctx)
     }
 
     async fn fetch(&self, kind: Kind) -> Result<Snapshot, FetchError> {
@@ -183,5 +214,33 @@ fn tag_map<'a>(tags: impl IntoIterator<Item = (Option<&'a str>, Option<&'a str>)
 }
 
 fn timestamp(t: &aws_smithy_types::DateTime) -> Option<jiff::Timestamp> {
-    jiff::Timestamp::new(t.secs(), t.subsec_nanos() as i32).ok()
+    jiff::Timestamp::new(t.secs(), i32::try_from(t.subsec_nanos()).ok()?).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn smithy_datetimes_become_jiff_timestamps() {
+        let t = aws_smithy_types::DateTime::from_secs_and_nanos(1_700_000_000, 250_000_000);
+        assert_eq!(timestamp(&t).map(|t| t.to_string()).as_deref(), Some("2023-11-14T22:13:20.25Z"));
+    }
+
+    #[test]
+    fn tags_ignore_keyless_pairs() {
+        let tags = tag_map([(Some("Name"), Some("a")), (None, Some("b")), (Some("Empty"), None)]);
+        assert_eq!(tags.len(), 2);
+        assert_eq!(tags.get("Empty").map(String::as_str), Some(""));
+    }
+
+    #[test]
+    fn options_defaults() {
+        let o = AwsOptions::new("eu-west-2");
+        assert_eq!(
+            (o.operation_timeout, o.attempt_timeout, o.max_attempts),
+            (Duration::from_secs(30), Duration::from_secs(10), 3)
+        );
+        assert!(o.profile.is_none() && o.endpoint_url.is_none());
+    }
 }

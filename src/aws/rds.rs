@@ -105,3 +105,46 @@ fn cluster(c: &t::DbCluster) -> DbCluster {
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instance_vpc_and_flags() {
+        let i = t::DbInstance::builder()
+            .db_instance_identifier("db1")
+            .multi_az(true)
+            .secondary_availability_zone("eu-west-2b")
+            .storage_encrypted(true)
+            .backup_retention_period(7)
+            .db_cluster_identifier("c1")
+            .db_subnet_group(t::DbSubnetGroup::builder().db_subnet_group_name("g").vpc_id("vpc-1").build())
+            .vpc_security_groups(t::VpcSecurityGroupMembership::builder().vpc_security_group_id("sg-1").build())
+            .build();
+        let out = instance(&i);
+        assert_eq!(out.vpc_id.as_deref(), Some("vpc-1"));
+        assert_eq!(out.subnet_group.as_deref(), Some("g"));
+        assert!(out.multi_az && out.storage_encrypted && !out.publicly_accessible);
+        assert_eq!(out.secondary_az.as_deref(), Some("eu-west-2b"));
+        assert_eq!(out.backup_retention_days, 7);
+        assert_eq!(out.cluster_id.as_deref(), Some("c1"));
+        assert_eq!(out.security_groups, vec!["sg-1"]);
+    }
+
+    #[test]
+    fn cluster_members_and_writer() {
+        let c = t::DbCluster::builder()
+            .db_cluster_identifier("c1")
+            .db_subnet_group("g")
+            .db_cluster_members(
+                t::DbClusterMember::builder().db_instance_identifier("a").is_cluster_writer(true).build(),
+            )
+            .db_cluster_members(t::DbClusterMember::builder().db_instance_identifier("b").build())
+            .build();
+        let out = cluster(&c);
+        assert_eq!(out.subnet_group.as_deref(), Some("g"));
+        assert_eq!(out.members.iter().filter(|m| m.writer).count(), 1);
+        assert_eq!(out.vpc_id, None, "filled from DescribeDBSubnetGroups by the collector");
+    }
+}
