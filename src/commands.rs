@@ -122,13 +122,15 @@ pub fn check(args: &CheckArgs, aws: &AwsArgs) -> ExitCode {
     if stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).is_err() {
         return ExitCode::from(EXIT_ERROR);
     }
+    if !report.unavailable.is_empty() {
+        let kinds: Vec<&str> = report.unavailable.iter().map(|k| k.as_str()).collect();
+        eprintln!("driftdeck: could not fetch {}; their rules are unknown", kinds.join(", "));
+    }
     ExitCode::from(exit_code(&report, args.fail_on))
 }
 
 pub fn exit_code(report: &Report, fail_on: drift::Severity) -> u8 {
     if !report.unavailable.is_empty() {
-        let kinds: Vec<&str> = report.unavailable.iter().map(|k| k.as_str()).collect();
-        eprintln!("driftdeck: could not fetch {}; their rules are unknown", kinds.join(", "));
         EXIT_ERROR
     } else if report.count_at_or_above(fail_on) > 0 {
         EXIT_DRIFT

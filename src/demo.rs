@@ -92,12 +92,7 @@ impl Source for DemoSource {
         let frame = self.current();
         let result = match frame.snapshot.inventory.get(&kind) {
             Some(st) if !st.usable() => Err(FetchError::new(st.error.clone().unwrap_or_else(|| "failed".into()))),
-            _ => {
-                let mut copy = frame.snapshot.clone();
-                let mut part = Snapshot::new(copy.region.clone());
-                part.take_kind_from(kind, &mut copy);
-                Ok(part)
-            }
+            _ => Ok(frame.snapshot.only(kind)),
         };
         Box::pin(async move { result })
     }

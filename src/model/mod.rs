@@ -217,6 +217,27 @@ impl Snapshot {
         }
     }
 
+    /// A snapshot holding only `kind`'s items (a copy of that one list): what a
+    /// `Source` returns for one kind.
+    pub fn only(&self, kind: Kind) -> Snapshot {
+        let mut out = Snapshot::new(self.region.clone());
+        match kind {
+            Kind::Vpcs => out.vpcs = self.vpcs.clone(),
+            Kind::Subnets => out.subnets = self.subnets.clone(),
+            Kind::RouteTables => out.route_tables = self.route_tables.clone(),
+            Kind::InternetGateways => out.internet_gateways = self.internet_gateways.clone(),
+            Kind::NatGateways => out.nat_gateways = self.nat_gateways.clone(),
+            Kind::PeeringConnections => out.peering_connections = self.peering_connections.clone(),
+            Kind::SecurityGroups => out.security_groups = self.security_groups.clone(),
+            Kind::DbInstances => out.db_instances = self.db_instances.clone(),
+            Kind::DbClusters => out.db_clusters = self.db_clusters.clone(),
+            Kind::CacheReplicationGroups => out.cache_replication_groups = self.cache_replication_groups.clone(),
+            Kind::CacheClusters => out.cache_clusters = self.cache_clusters.clone(),
+            Kind::Alarms => out.alarms = self.alarms.clone(),
+        }
+        out
+    }
+
     /// Record a failed fetch of `kind`: keep the last good data as stale, or mark it failed.
     pub fn mark_failed(&mut self, kind: Kind, error: String) {
         let entry = self.inventory.entry(kind).or_insert_with(|| KindStatus::failed(error.clone()));
