@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 /// added here, or the scan refuses it.
 const SERVICE_OF_FILE: &[(&str, &str)] = &[
     ("ec2.rs", "ec2"),
+    ("ec2_network.rs", "ec2"),
     ("rds.rs", "rds"),
     ("elasticache.rs", "elasticache"),
     ("cloudwatch.rs", "cloudwatch"),

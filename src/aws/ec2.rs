@@ -13,22 +13,8 @@ use std::collections::BTreeMap;
 const PAGE: i32 = 1000;
 const ROUTE_TABLE_PAGE: i32 = 100;
 
-fn tags(ts: &[t::Tag]) -> Tags {
+pub(super) fn tags(ts: &[t::Tag]) -> Tags {
     tag_map(ts.iter().map(|x| (x.key(), x.value())))
-}
-
-/// Drain a paginator's pages, counting each, converting items with `f`.
-macro_rules! pages {
-    ($self:ident, $op:literal, $stream:expr, |$page:ident| $body:expr) => {{
-        let mut stream = $stream;
-        let mut out = Vec::new();
-        while let Some(page) = stream.next().await {
-            $self.count_call();
-            let $page = page.map_err(|e| $self.fail($op, &e))?;
-            out.extend($body);
-        }
-        out
-    }};
 }
 
 impl Aws {

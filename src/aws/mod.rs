@@ -1,8 +1,23 @@
 //! The live AWS collectors: the only code that names `aws_sdk_*`. Every call is a
 //! read-only `Describe*`/`List*`/`Get*`; results are converted into `model` types.
 
+/// Drain a paginator's pages, counting each, converting items with `f`.
+macro_rules! pages {
+    ($self:ident, $op:literal, $stream:expr, |$page:ident| $body:expr) => {{
+        let mut stream = $stream;
+        let mut out = Vec::new();
+        while let Some(page) = stream.next().await {
+            $self.count_call();
+            let $page = page.map_err(|e| $self.fail($op, &e))?;
+            out.extend($body);
+        }
+        out
+    }};
+}
+
 mod cloudwatch;
 mod ec2;
+mod ec2_network;
 mod elasticache;
 mod errors;
 mod rds;
@@ -185,6 +200,11 @@ impl Aws {
             Kind::CacheReplicationGroups => s.cache_replication_groups = self.replication_groups().await?,
             Kind::CacheClusters => s.cache_clusters = self.cache_clusters().await?,
             Kind::Alarms => s.alarms = self.alarms().await?,
+            Kind::NetworkAcls => s.network_acls = self.network_acls().await?,
+            Kind::PrefixLists => s.prefix_lists = self.prefix_lists().await?,
+            Kind::VpcEndpoints => s.vpc_endpoints = self.vpc_endpoints().await?,
+            Kind::FlowLogs => s.flow_logs = self.flow_logs().await?,
+            Kind::NetworkInterfaces => s.network_interfaces = self.network_interfaces().await?,
         }
         Ok(s)
     }

@@ -30,10 +30,15 @@ pub enum Kind {
     CacheReplicationGroups,
     CacheClusters,
     Alarms,
+    NetworkAcls,
+    PrefixLists,
+    VpcEndpoints,
+    FlowLogs,
+    NetworkInterfaces,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 17] = [
         Kind::Vpcs,
         Kind::Subnets,
         Kind::RouteTables,
@@ -46,6 +51,11 @@ impl Kind {
         Kind::CacheReplicationGroups,
         Kind::CacheClusters,
         Kind::Alarms,
+        Kind::NetworkAcls,
+        Kind::PrefixLists,
+        Kind::VpcEndpoints,
+        Kind::FlowLogs,
+        Kind::NetworkInterfaces,
     ];
 
     /// Stable snake_case name, as used in JSON and on the command line.
@@ -63,6 +73,11 @@ impl Kind {
             Kind::CacheReplicationGroups => "cache_replication_groups",
             Kind::CacheClusters => "cache_clusters",
             Kind::Alarms => "alarms",
+            Kind::NetworkAcls => "network_acls",
+            Kind::PrefixLists => "prefix_lists",
+            Kind::VpcEndpoints => "vpc_endpoints",
+            Kind::FlowLogs => "flow_logs",
+            Kind::NetworkInterfaces => "network_interfaces",
         }
     }
 
@@ -81,6 +96,11 @@ impl Kind {
             Kind::CacheReplicationGroups => "ElastiCache groups",
             Kind::CacheClusters => "ElastiCache clusters",
             Kind::Alarms => "Alarms",
+            Kind::NetworkAcls => "Network ACLs",
+            Kind::PrefixLists => "Prefix lists",
+            Kind::VpcEndpoints => "VPC endpoints",
+            Kind::FlowLogs => "Flow logs",
+            Kind::NetworkInterfaces => "Network interfaces",
         }
     }
 }
@@ -162,6 +182,16 @@ pub struct Snapshot {
     pub cache_clusters: Vec<CacheCluster>,
     #[serde(default)]
     pub alarms: Vec<Alarm>,
+    #[serde(default)]
+    pub network_acls: Vec<NetworkAcl>,
+    #[serde(default)]
+    pub prefix_lists: Vec<PrefixList>,
+    #[serde(default)]
+    pub vpc_endpoints: Vec<VpcEndpoint>,
+    #[serde(default)]
+    pub flow_logs: Vec<FlowLog>,
+    #[serde(default)]
+    pub network_interfaces: Vec<NetworkInterface>,
 }
 
 impl Snapshot {
@@ -193,6 +223,11 @@ impl Snapshot {
             Kind::CacheReplicationGroups => self.cache_replication_groups.len(),
             Kind::CacheClusters => self.cache_clusters.len(),
             Kind::Alarms => self.alarms.len(),
+            Kind::NetworkAcls => self.network_acls.len(),
+            Kind::PrefixLists => self.prefix_lists.len(),
+            Kind::VpcEndpoints => self.vpc_endpoints.len(),
+            Kind::FlowLogs => self.flow_logs.len(),
+            Kind::NetworkInterfaces => self.network_interfaces.len(),
         }
     }
 
@@ -214,6 +249,11 @@ impl Snapshot {
             Kind::CacheReplicationGroups => self.cache_replication_groups = take(&mut other.cache_replication_groups),
             Kind::CacheClusters => self.cache_clusters = take(&mut other.cache_clusters),
             Kind::Alarms => self.alarms = take(&mut other.alarms),
+            Kind::NetworkAcls => self.network_acls = take(&mut other.network_acls),
+            Kind::PrefixLists => self.prefix_lists = take(&mut other.prefix_lists),
+            Kind::VpcEndpoints => self.vpc_endpoints = take(&mut other.vpc_endpoints),
+            Kind::FlowLogs => self.flow_logs = take(&mut other.flow_logs),
+            Kind::NetworkInterfaces => self.network_interfaces = take(&mut other.network_interfaces),
         }
     }
 
@@ -234,6 +274,11 @@ impl Snapshot {
             Kind::CacheReplicationGroups => out.cache_replication_groups = self.cache_replication_groups.clone(),
             Kind::CacheClusters => out.cache_clusters = self.cache_clusters.clone(),
             Kind::Alarms => out.alarms = self.alarms.clone(),
+            Kind::NetworkAcls => out.network_acls = self.network_acls.clone(),
+            Kind::PrefixLists => out.prefix_lists = self.prefix_lists.clone(),
+            Kind::VpcEndpoints => out.vpc_endpoints = self.vpc_endpoints.clone(),
+            Kind::FlowLogs => out.flow_logs = self.flow_logs.clone(),
+            Kind::NetworkInterfaces => out.network_interfaces = self.network_interfaces.clone(),
         }
         out
     }

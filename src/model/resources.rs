@@ -419,3 +419,178 @@ pub struct Alarm {
     /// `Namespace/MetricName` for metric alarms, the rule expression for composites.
     pub detail: Option<String>,
 }
+
+/// One network ACL entry. Entries are judged in ascending `rule_number`, first match wins;
+/// AWS's final `*` entry (32767) denies whatever nothing else matched.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AclEntry {
+    pub rule_number: i32,
+    /// `-1` (all), `6` (tcp), `17` (udp), `1` (icmp), `58` (icmpv6) or another number.
+    pub protocol: String,
+    pub allow: bool,
+    pub egress: bool,
+    pub cidr: Option<String>,
+    pub ipv6_cidr: Option<String>,
+    pub from_port: Option<i32>,
+    pub to_port: Option<i32>,
+    pub icmp_type: Option<i32>,
+    pub icmp_code: Option<i32>,
+}
+
+impl AclEntry {
+    /// Normalised protocol name, as for security group rules.
+    pub fn protocol_name(&self) -> &str {
+        match self.protocol.as_str() {
+            "-1" | "all" => "all",
+            "6" | "tcp" => "tcp",
+            "17" | "udp" => "udp",
+            "1" | "icmp" => "icmp",
+            "58" | "icmpv6" => "icmpv6",
+            other => other,
+        }
+    }
+
+    pub fn rule_label(&self) -> String {
+        if self.rule_number >= 32767 { "*".into() } else { self.rule_number.to_string() }
+    }
+
+    pub fn ports_label(&self) -> String {
+        match (self.protocol_name(), self.from_port, self.to_port) {
+            ("all", _, _) => "all".into(),
+            (_, Some(a), Some(b)) if a == b => a.to_string(),
+            (_, Some(a), Some(b)) => format!("{a}-{b}"),
+            _ => "all".into(),
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        let peer = self.cidr.as_deref().or(self.ipv6_cidr.as_deref()).unwrap_or("?");
+        format!(
+            "#{} {} {} {} {} {}",
+            self.rule_label(),
+            if self.egress { "egress" } else { "ingress" },
+            if self.allow { "allow" } else { "deny" },
+            self.protocol_name(),
+            self.ports_label(),
+            peer
+        )
+    }
+}
+
+/// A network ACL with its entries and the subnets explicitly associated with it. A subnet
+/// with no explicit association uses its VPC's default ACL (`is_default`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetworkAcl {
+    pub id: String,
+    pub vpc_id: String,
+    pub is_default: bool,
+    pub entries: Vec<AclEntry>,
+    pub subnet_ids: Vec<String>,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrefixListEntry {
+    pub cidr: String,
+    pub description: Option<String>,
+}
+
+/// A managed prefix list, with its entries resolved (GetManagedPrefixListEntries).
+/// `entries` is `None` when the entries could not be read: such a list is unknown,
+/// never "inside" anything.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrefixList {
+    pub id: String,
+    pub name: String,
+    /// `AWS` for AWS-managed lists (`com.amazonaws.*`), else the owning account.
+    pub owner_id: Option<String>,
+    pub address_family: Option<String>,
+    pub state: String,
+    pub max_entries: Option<i32>,
+    pub entries: Option<Vec<PrefixListEntry>>,
+    /// Why the entries are unknown, when they are.
+    #[serde(default)]
+    pub entries_error: Option<String>,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+impl PrefixList {
+    /// AWS-managed lists stand for a service: `com.amazonaws.eu-west-2.s3` -> `s3`.
+    pub fn aws_service(&self) -> Option<&str> {
+        let rest = self.name.strip_prefix("com.amazonaws.")?;
+        Some(rest.rsplit('.').next().unwrap_or(rest))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VpcEndpoint {
+    pub id: String,
+    pub vpc_id: String,
+    /// `com.amazonaws.eu-west-2.s3`
+    pub service_name: String,
+    /// `Gateway`, `Interface`, `GatewayLoadBalancer`, ...
+    pub endpoint_type: String,
+    pub state: String,
+    #[serde(default)]
+    pub route_table_ids: Vec<String>,
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+    #[serde(default)]
+    pub security_groups: Vec<String>,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+impl VpcEndpoint {
+    /// The service's short name: `com.amazonaws.eu-west-2.s3` -> `s3`,
+    /// `com.amazonaws.eu-west-2.ecr.dkr` -> `ecr.dkr`.
+    pub fn short_service(&self) -> &str {
+        let s = self.service_name.as_str();
+        match s.strip_prefix("com.amazonaws.").or_else(|| s.strip_prefix("aws.sagemaker.")) {
+            Some(rest) => rest.split_once('.').map_or(rest, |(_region, svc)| svc),
+            None => s,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlowLog {
+    pub id: String,
+    /// The VPC, subnet or network interface it records.
+    pub resource_id: String,
+    /// `ACCEPT`, `REJECT` or `ALL`.
+    pub traffic_type: Option<String>,
+    /// `cloud-watch-logs`, `s3` or `kinesis-data-firehose`.
+    pub destination_type: Option<String>,
+    /// Destination ARN, or the log group name for CloudWatch Logs.
+    pub destination: Option<String>,
+    pub log_group: Option<String>,
+    /// `ACTIVE` when it records.
+    pub status: Option<String>,
+    pub deliver_status: Option<String>,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+/// A network interface: how a role's members are placed in subnets (reachability).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetworkInterface {
+    pub id: String,
+    pub subnet_id: String,
+    pub vpc_id: String,
+    pub private_ips: Vec<String>,
+    #[serde(default)]
+    pub ipv6_ips: Vec<String>,
+    pub security_groups: Vec<String>,
+    /// `interface`, `nat_gateway`, `vpc_endpoint`, ...
+    pub interface_type: Option<String>,
+    pub description: Option<String>,
+    /// Service that manages it (`amazon-rds`, `amazon-elb`, ...), when requester-managed.
+    pub requester_id: Option<String>,
+    pub instance_id: Option<String>,
+    pub status: Option<String>,
+    #[serde(default)]
+    pub tags: Tags,
+}
