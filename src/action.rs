@@ -8,6 +8,8 @@ use jiff::Timestamp;
 /// The console's panes, in tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Pane {
+    /// Every environment of the estate, one row each (first screen with several designs).
+    Estate,
     Overview,
     Network,
     Security,
@@ -18,11 +20,20 @@ pub enum Pane {
 }
 
 impl Pane {
-    pub const ALL: [Pane; 7] =
-        [Pane::Overview, Pane::Network, Pane::Security, Pane::Databases, Pane::Alarms, Pane::Findings, Pane::Timeline];
+    pub const ALL: [Pane; 8] = [
+        Pane::Estate,
+        Pane::Overview,
+        Pane::Network,
+        Pane::Security,
+        Pane::Databases,
+        Pane::Alarms,
+        Pane::Findings,
+        Pane::Timeline,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
+            Pane::Estate => "Estate",
             Pane::Overview => "Overview",
             Pane::Network => "Network",
             Pane::Security => "Security",
@@ -37,9 +48,15 @@ impl Pane {
         Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
     }
 
+    /// The digit that selects the pane (`0` Estate, `1` Overview, ...).
+    pub fn key(self) -> usize {
+        self.index()
+    }
+
     /// `:net`, `:sg`, ... as typed on the command line.
     pub fn from_command(cmd: &str) -> Option<Pane> {
         Some(match cmd {
+            "estate" | "all" => Pane::Estate,
             "overview" | "ov" | "home" => Pane::Overview,
             "net" | "network" | "routes" => Pane::Network,
             "sg" | "security" => Pane::Security,
@@ -55,6 +72,8 @@ impl Pane {
 /// One result from the background: a kind fetched (or not) for a generation.
 #[derive(Debug, Clone)]
 pub struct Fetched {
+    /// Index of the environment (design) the result belongs to.
+    pub env: usize,
     pub generation: u64,
     pub kind: Kind,
     pub result: Result<Snapshot, FetchError>,
@@ -90,13 +109,15 @@ pub enum Action {
     Submit,
     /// A background fetch finished.
     Fetched(Box<Fetched>),
-    /// Connecting to the source failed for a generation (no credentials, wrong account).
+    /// Connecting an environment's source failed for a generation (no credentials, wrong account).
     SourceFailed {
+        env: usize,
         generation: u64,
         error: String,
     },
     /// The source is connected; its account is known.
     Connected {
+        env: usize,
         generation: u64,
         account: Option<String>,
     },
@@ -109,8 +130,8 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Quit,
-    /// Fetch every kind now.
-    RefreshNow,
-    /// The environment changed: stop the old pollers, start new ones.
-    SwitchEnv(usize),
+    /// Fetch every kind of these environments now.
+    RefreshNow(Vec<usize>),
+    /// Connect these environments again (their connection had failed): new generation.
+    Reconnect(Vec<usize>),
 }

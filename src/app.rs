@@ -1,6 +1,7 @@
-//! Console state and `update(Action)`: the one place state changes. Background results
-//! arrive tagged with a generation; results of an older generation (before an
-//! environment switch) are dropped.
+//! Console state and `update(Action)`: the one place state changes. Every environment of
+//! the estate is polled at once; background results arrive tagged with their environment
+//! and that environment's generation, and results of an older generation (before a
+//! reconnect) are dropped. Switching the environment on screen never stops polling.
 
 use crate::action::{Action, Effect, Fetched, Pane};
 use crate::config::Config;
@@ -21,6 +22,12 @@ pub struct EnvState {
     pub pending: BTreeSet<Kind>,
     /// Error of the connection itself (credentials, account guard), if it failed.
     pub connect_error: Option<String>,
+    /// Bumped whenever this environment's pollers are restarted; older results are dropped.
+    pub generation: u64,
+    /// True once the source answered (account known or connection failed).
+    pub connected: bool,
+    /// API calls made and failed by this environment's source.
+    pub calls: (u64, u64),
 }
 
 impl EnvState {
@@ -28,7 +35,16 @@ impl EnvState {
         let snapshot = Snapshot::new(design.environment.region.clone());
         let report = evaluate_at(&design, &snapshot, Timestamp::UNIX_EPOCH);
         let pending = polled_kinds(&design).into_iter().collect();
-        let mut env = EnvState { design, snapshot, report, pending, connect_error: None };
+        let mut env = EnvState {
+            design,
+            snapshot,
+            report,
+            pending,
+            connect_error: None,
+            generation: 1,
+            connected: false,
+            calls: (0, 0),
+        };
         env.reevaluate(Timestamp::UNIX_EPOCH);
         env
     }
@@ -51,6 +67,53 @@ impl EnvState {
     pub fn worst(&self, resource: &str) -> Option<Severity> {
         self.findings_for(resource).map(|f| f.severity).max()
     }
+
+    /// Where this environment stands, for the Estate view.
+    pub fn status(&self) -> EnvStatus {
+        if let Some(e) = &self.connect_error {
+            return EnvStatus::Failed(e.clone());
+        }
+        if !self.connected {
+            return EnvStatus::Connecting;
+        }
+        let mut failed = Vec::new();
+        let mut stale = Vec::new();
+        for (k, st) in &self.snapshot.inventory {
+            match st.status {
+                FetchStatus::Failed => failed.push(k.as_str()),
+                FetchStatus::Stale => stale.push(k.as_str()),
+                FetchStatus::Ok => {}
+            }
+        }
+        if !failed.is_empty() {
+            EnvStatus::Failed(format!("{} failed", failed.join(", ")))
+        } else if !stale.is_empty() {
+            EnvStatus::Stale(format!("{} stale", stale.join(", ")))
+        } else if !self.pending.is_empty() {
+            EnvStatus::Loading(self.pending.len())
+        } else {
+            EnvStatus::Ok
+        }
+    }
+
+    /// Time of the oldest data held for a polled kind (what "how fresh is this" means).
+    pub fn oldest_data(&self) -> Option<Timestamp> {
+        self.snapshot.inventory.values().filter_map(|s| s.fetched_at).min()
+    }
+
+    pub fn alarms_firing(&self) -> usize {
+        self.snapshot.alarms.iter().filter(|a| a.state == AlarmState::Alarm).count()
+    }
+}
+
+/// One environment's state as the Estate view shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnvStatus {
+    Connecting,
+    Loading(usize),
+    Ok,
+    Stale(String),
+    Failed(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,7 +144,6 @@ pub enum InputMode {
 pub struct App {
     pub envs: Vec<EnvState>,
     pub current: usize,
-    pub generation: u64,
     pub pane: Pane,
     pub selected: BTreeMap<Pane, usize>,
     /// Applied filter, kept across refreshes and pane switches.
@@ -93,7 +155,6 @@ pub struct App {
     /// Finding shown in the detail overlay.
     pub detail: Option<Finding>,
     pub timeline: Vec<TimelineEvent>,
-    pub calls: (u64, u64),
     pub now: Timestamp,
     pub started: Timestamp,
     pub message: Option<String>,
@@ -110,11 +171,12 @@ const TIMELINE_CAP: usize = 2000;
 impl App {
     pub fn new(designs: Vec<Design>, config: Config, colour: bool, now: Timestamp) -> App {
         let theme = Theme::new(config.theme, colour);
+        // With several environments the first screen is the whole estate.
+        let pane = if designs.len() > 1 { Pane::Estate } else { Pane::Overview };
         App {
             envs: designs.into_iter().map(EnvState::new).collect(),
             current: 0,
-            generation: 1,
-            pane: Pane::Overview,
+            pane,
             selected: BTreeMap::new(),
             filter: String::new(),
             input: InputMode::Normal,
@@ -123,7 +185,6 @@ impl App {
             show_errors: false,
             detail: None,
             timeline: Vec::new(),
-            calls: (0, 0),
             now,
             started: now,
             message: None,
@@ -138,11 +199,6 @@ impl App {
         &self.envs[self.current.min(self.envs.len().saturating_sub(1))]
     }
 
-    fn env_mut(&mut self) -> &mut EnvState {
-        let i = self.current.min(self.envs.len().saturating_sub(1));
-        &mut self.envs[i]
-    }
-
     pub fn selected(&self, pane: Pane) -> usize {
         self.selected.get(&pane).copied().unwrap_or(0)
     }
@@ -150,6 +206,31 @@ impl App {
     /// Does a row's text pass the filter (case-insensitive substring)?
     pub fn matches(&self, text: &str) -> bool {
         self.filter.is_empty() || text.to_lowercase().contains(&self.filter.to_lowercase())
+    }
+
+    /// API calls made and failed, over every environment.
+    pub fn calls(&self) -> (u64, u64) {
+        self.envs.iter().fold((0, 0), |(c, e), env| (c + env.calls.0, e + env.calls.1))
+    }
+
+    /// Is this an estate of several environments?
+    pub fn is_estate(&self) -> bool {
+        self.envs.len() > 1
+    }
+
+    /// Panes reachable with Tab: the Estate only when there are several environments.
+    pub fn panes(&self) -> Vec<Pane> {
+        Pane::ALL.into_iter().filter(|p| *p != Pane::Estate || self.is_estate()).collect()
+    }
+
+    /// Record a timeline line for environment `env`; with several environments the line
+    /// names its environment.
+    fn note_for(&mut self, env: usize, kind: EventKind, severity: Option<Severity>, text: String) {
+        let text = match (self.is_estate(), self.envs.get(env)) {
+            (true, Some(e)) => format!("[{}] {text}", e.design.environment.name),
+            _ => text,
+        };
+        self.note(kind, severity, text);
     }
 
     fn note(&mut self, kind: EventKind, severity: Option<Severity>, text: String) {
@@ -178,22 +259,22 @@ impl App {
                 return None;
             }
             Action::Fetched(f) => return self.on_fetched(*f),
-            Action::SourceFailed { generation, error } => {
-                if generation == self.generation {
-                    let now = self.now;
-                    let env = self.env_mut();
+            Action::SourceFailed { env: i, generation, error } => {
+                let now = self.now;
+                if let Some(env) = self.envs.get_mut(i).filter(|e| e.generation == generation) {
+                    env.connected = true;
                     env.connect_error = Some(error.clone());
                     for k in std::mem::take(&mut env.pending) {
                         env.snapshot.mark_failed(k, error.clone());
                     }
                     env.reevaluate(now);
-                    self.note(EventKind::KindFailed, Some(Severity::High), format!("cannot connect: {error}"));
+                    self.note_for(i, EventKind::KindFailed, Some(Severity::High), format!("cannot connect: {error}"));
                 }
                 return None;
             }
-            Action::Connected { generation, account } => {
-                if generation == self.generation {
-                    let env = self.env_mut();
+            Action::Connected { env: i, generation, account } => {
+                if let Some(env) = self.envs.get_mut(i).filter(|e| e.generation == generation) {
+                    env.connected = true;
                     env.connect_error = None;
                     env.snapshot.account = account.clone();
                     env.report.account = account;
@@ -224,8 +305,15 @@ impl App {
                     self.show_errors = false;
                 }
             }
-            Action::NextPane => self.set_pane(Pane::ALL[(self.pane.index() + 1) % Pane::ALL.len()]),
-            Action::PrevPane => self.set_pane(Pane::ALL[(self.pane.index() + Pane::ALL.len() - 1) % Pane::ALL.len()]),
+            Action::NextPane | Action::PrevPane => {
+                let panes = self.panes();
+                let at = panes.iter().position(|p| *p == self.pane).unwrap_or(0);
+                let step = if matches!(action, Action::NextPane) { 1 } else { panes.len() - 1 };
+                self.set_pane(panes[(at + step) % panes.len()]);
+            }
+            Action::Pane(Pane::Estate) if !self.is_estate() => {
+                self.message = Some("one environment loaded: the Estate needs several --design files".into());
+            }
             Action::Pane(p) => self.set_pane(p),
             Action::Up => self.move_selection(-1),
             Action::Down => self.move_selection(1),
@@ -234,8 +322,25 @@ impl App {
             Action::Top => self.move_selection(isize::MIN / 2),
             Action::Bottom => self.move_selection(isize::MAX / 2),
             Action::Refresh => {
-                self.message = Some("refreshing every kind…".into());
-                return Some(Effect::RefreshNow);
+                // On the Estate every environment is refreshed; elsewhere the one on screen.
+                let envs = if self.pane == Pane::Estate { (0..self.envs.len()).collect() } else { vec![self.current] };
+                // An environment whose connection failed (expired SSO session, wrong
+                // account) is connected again rather than polled.
+                let (failed, live): (Vec<usize>, Vec<usize>) =
+                    envs.into_iter().partition(|i| self.envs[*i].connect_error.is_some());
+                if !failed.is_empty() {
+                    for i in &failed {
+                        self.reconnect(*i);
+                    }
+                    self.message = Some("connecting again…".into());
+                    return Some(Effect::Reconnect(failed));
+                }
+                self.message = Some(if live.len() > 1 {
+                    "refreshing every kind of every environment…".into()
+                } else {
+                    "refreshing every kind…".into()
+                });
+                return Some(Effect::RefreshNow(live));
             }
             Action::StartFilter => self.input = InputMode::Filter(text_input(&self.filter)),
             Action::StartCommand => self.input = InputMode::Command(text_input("")),
@@ -245,6 +350,11 @@ impl App {
             }
             Action::ToggleHelp => self.show_help = true,
             Action::ToggleErrors => self.show_errors = true,
+            Action::Open if self.pane == Pane::Estate => {
+                let i = self.selected(Pane::Estate).min(self.envs.len().saturating_sub(1));
+                self.switch_env(i);
+                self.set_pane(Pane::Overview);
+            }
             Action::Open if self.detail.is_none() => self.detail = crate::ui::selected_finding(self),
             _ => {}
         }
@@ -293,7 +403,11 @@ impl App {
         let cmd = cmd.trim_start_matches(':');
         let (head, arg) = cmd.split_once(' ').map_or((cmd, ""), |(h, a)| (h, a.trim()));
         if let Some(p) = Pane::from_command(head) {
-            self.set_pane(p);
+            if p == Pane::Estate && !self.is_estate() {
+                self.message = Some("one environment loaded: the Estate needs several --design files".into());
+            } else {
+                self.set_pane(p);
+            }
             return None;
         }
         match head {
@@ -301,8 +415,13 @@ impl App {
             "env" => {
                 let names: Vec<String> = self.envs.iter().map(|e| e.design.environment.name.clone()).collect();
                 match names.iter().position(|n| n == arg) {
-                    Some(i) if i == self.current => None,
-                    Some(i) => Some(self.switch_env(i)),
+                    Some(i) => {
+                        self.switch_env(i);
+                        if self.pane == Pane::Estate {
+                            self.set_pane(Pane::Overview);
+                        }
+                        None
+                    }
                     None => {
                         self.message = Some(format!("no environment `{arg}`; loaded: {}", names.join(", ")));
                         None
@@ -327,29 +446,44 @@ impl App {
         }
     }
 
-    pub fn switch_env(&mut self, i: usize) -> Effect {
+    /// Start environment `i` over: a new generation (late answers of the old connection
+    /// are dropped), every kind pending again, the connection error cleared.
+    pub fn reconnect(&mut self, i: usize) {
+        if let Some(env) = self.envs.get_mut(i) {
+            env.generation += 1;
+            env.connected = false;
+            env.connect_error = None;
+            env.pending = polled_kinds(&env.design).into_iter().filter(|k| !env.snapshot.usable(*k)).collect();
+        }
+    }
+
+    /// Show another environment. Only the view changes: every environment keeps being
+    /// polled, so the switch is instant and nothing goes dark.
+    pub fn switch_env(&mut self, i: usize) {
+        if i >= self.envs.len() || i == self.current {
+            return;
+        }
         self.current = i;
-        self.generation += 1;
-        self.selected.clear();
+        // The Estate's selection is kept so Esc/0 returns to the same row.
+        self.selected.retain(|p, _| *p == Pane::Estate);
         self.detail = None;
-        let name = self.env().design.environment.name.clone();
-        let env = self.env_mut();
-        env.pending = polled_kinds(&env.design).into_iter().filter(|k| !env.snapshot.usable(*k)).collect();
-        self.note(EventKind::Note, None, format!("switched to environment {name}"));
-        Effect::SwitchEnv(i)
     }
 
     fn on_fetched(&mut self, f: Fetched) -> Option<Effect> {
-        if f.generation != self.generation {
-            tracing::debug!(kind = %f.kind, generation = f.generation, "dropped a stale result");
+        let current_generation = self.envs.get(f.env).map(|e| e.generation);
+        if current_generation != Some(f.generation) {
+            tracing::debug!(kind = %f.kind, env = f.env, generation = f.generation, "dropped a stale result");
             self.dirty = false;
             return None;
         }
         self.now = f.at.max(self.now);
-        self.calls = f.calls;
         let now = self.now;
         let kind = f.kind;
-        let env = self.env_mut();
+        let i = f.env;
+        // A result for an environment not on screen changes only the Estate's numbers
+        // (and the timeline); redraw anyway: the header and the Estate show them.
+        let env = self.envs.get_mut(i)?;
+        env.calls = f.calls;
         let before_status = env.snapshot.inventory.get(&kind).map(|s| s.status);
         let before_alarms: BTreeMap<String, AlarmState> =
             env.snapshot.alarms.iter().map(|a| (a.name.clone(), a.state)).collect();
@@ -420,13 +554,15 @@ impl App {
                 }
             }
         }
-        if let Some(d) = &self.detail {
+        if let Some(d) = &self.detail
+            && i == self.current
+        {
             // Keep the open detail current, or say it is gone.
             let key = finding_key(d);
             self.detail = after.get(&key).cloned().or_else(|| self.detail.clone());
         }
         for (kind, sev, text) in events {
-            self.note(kind, sev, text);
+            self.note_for(i, kind, sev, text);
         }
         None
     }

@@ -72,27 +72,31 @@ pub enum Command {
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// The documented design (TOML).
-    #[arg(long, short = 'd')]
-    pub design: PathBuf,
+    /// The documented design (TOML); repeat for an estate: each is one environment, all
+    /// checked concurrently, one report each.
+    #[arg(long = "design", short = 'd', required = true)]
+    pub designs: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Lowest severity that makes the check fail (exit 1).
     #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_severity)]
     pub fail_on: crate::drift::Severity,
-    /// Evaluate offline from a snapshot written by `driftdeck snapshot`.
-    #[arg(long, value_name = "FILE")]
-    pub snapshot: Option<PathBuf>,
+    /// Evaluate offline from a snapshot written by `driftdeck snapshot`; with several
+    /// designs give one `--snapshot` per `--design`, in the same order.
+    #[arg(long = "snapshot", value_name = "FILE")]
+    pub snapshots: Vec<PathBuf>,
 }
 
 #[derive(Args, Debug)]
 pub struct SnapshotArgs {
-    /// The documented design (TOML): gives region, profile and account guard.
-    #[arg(long, short = 'd')]
-    pub design: PathBuf,
-    /// Where to write the snapshot JSON (mode 0600).
-    #[arg(long, value_name = "FILE")]
+    /// The documented design (TOML): gives region, profile and account guard. Repeat for
+    /// an estate: the environments are fetched concurrently.
+    #[arg(long = "design", short = 'd', required = true)]
+    pub designs: Vec<PathBuf>,
+    /// Where to write the snapshot JSON (mode 0600); with several designs, a directory
+    /// that receives one `ENVIRONMENT.json` per design.
+    #[arg(long, value_name = "FILE|DIR")]
     pub out: PathBuf,
 }
 

@@ -6,7 +6,7 @@ use crate::cli::{AwsArgs, CheckArgs, Format, SnapshotArgs};
 use crate::design::Design;
 use crate::drift::{self, Report};
 use crate::model::{Kind, Snapshot};
-use crate::source::{Source, fetch_all};
+use crate::source::Source;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -69,64 +69,128 @@ pub async fn connect_checked(design: &Design, args: &AwsArgs) -> Result<Aws, Str
     }
 }
 
-fn fetch(design: &Design, args: &AwsArgs, kinds: &[Kind]) -> Result<Snapshot, ExitCode> {
+fn load_designs(paths: &[std::path::PathBuf]) -> Result<Vec<Design>, ExitCode> {
+    let mut designs = Vec::new();
+    let mut bad = false;
+    for p in paths {
+        match Design::load(p) {
+            Ok(d) => designs.push(d),
+            Err(errs) => {
+                bad = true;
+                for e in &errs.0 {
+                    eprintln!("{e}");
+                }
+            }
+        }
+    }
+    if bad {
+        return Err(ExitCode::from(EXIT_ERROR));
+    }
+    let mut names: Vec<&str> = designs.iter().map(|d| d.environment.name.as_str()).collect();
+    names.sort_unstable();
+    if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+        return Err(fail(format!("two designs name the environment `{}`; each environment needs its own name", w[0])));
+    }
+    Ok(designs)
+}
+
+fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read snapshot {}: {e}", path.display()))?;
+    Snapshot::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The snapshot of every design: read from `--snapshot` files (paired in order) or
+/// fetched live, all environments concurrently. An environment that cannot be reached
+/// is an error for that environment only.
+fn snapshots(
+    designs: &[Design],
+    files: &[std::path::PathBuf],
+    aws: &AwsArgs,
+) -> Result<Vec<Result<Snapshot, String>>, ExitCode> {
+    if !files.is_empty() {
+        if files.len() != designs.len() {
+            return Err(fail(format!(
+                "{} --design but {} --snapshot; give one snapshot per design, in the same order",
+                designs.len(),
+                files.len()
+            )));
+        }
+        return Ok(designs
+            .iter()
+            .zip(files)
+            .map(|(d, f)| {
+                let snap = read_snapshot(f)?;
+                if snap.region != d.environment.region {
+                    eprintln!(
+                        "driftdeck: warning: {} is a snapshot of {}, the design {} is for {}",
+                        f.display(),
+                        snap.region,
+                        d.environment.name,
+                        d.environment.region
+                    );
+                }
+                Ok(snap)
+            })
+            .collect());
+    }
     let rt = runtime()?;
-    rt.block_on(async {
-        let aws = connect_checked(design, args).await.map_err(fail)?;
-        let snap = fetch_all(&aws, kinds).await;
-        let (calls, errors) = aws.call_stats();
-        tracing::info!(calls, errors, "inventory fetched");
-        Ok(snap)
-    })
+    Ok(rt.block_on(crate::estate::fetch_estate(designs, aws, |d| drift::needed_kinds(d).into_iter().collect())))
 }
 
 pub fn check(args: &CheckArgs, aws: &AwsArgs) -> ExitCode {
-    let design = match load_design(&args.design) {
+    let designs = match load_designs(&args.designs) {
         Ok(d) => d,
         Err(code) => return code,
     };
-    let snapshot = match &args.snapshot {
-        Some(path) => match std::fs::read_to_string(path) {
-            Ok(text) => match Snapshot::from_json(&text) {
-                Ok(s) => s,
-                Err(e) => return fail(format!("{}: {e}", path.display())),
-            },
-            Err(e) => return fail(format!("cannot read snapshot {}: {e}", path.display())),
-        },
-        None => {
-            let kinds: Vec<Kind> = drift::needed_kinds(&design).into_iter().collect();
-            match fetch(&design, aws, &kinds) {
-                Ok(s) => s,
-                Err(code) => return code,
+    let snaps = match snapshots(&designs, &args.snapshots, aws) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let mut codes = Vec::new();
+    let mut reports = Vec::new();
+    for (design, snap) in designs.iter().zip(snaps) {
+        match snap {
+            Ok(snapshot) => {
+                let report = drift::evaluate(design, &snapshot);
+                codes.push(exit_code(&report, args.fail_on));
+                reports.push((design, report));
+            }
+            Err(e) => {
+                // One environment that cannot be reached never hides the others' reports.
+                eprintln!("driftdeck: {e}");
+                codes.push(EXIT_ERROR);
             }
         }
-    };
-    if snapshot.region != design.environment.region && args.snapshot.is_some() {
-        eprintln!(
-            "driftdeck: warning: snapshot is of {}, the design is for {}",
-            snapshot.region, design.environment.region
-        );
     }
-    let report = drift::evaluate(&design, &snapshot);
     let text = match args.format {
-        Format::Json => match serde_json::to_string_pretty(&crate::report::to_json(&design, &report)) {
-            Ok(s) => s + "\n",
-            Err(e) => return fail(format!("cannot encode the report: {e}")),
-        },
+        Format::Json => {
+            let docs: Vec<serde_json::Value> = reports.iter().map(|(d, r)| crate::report::to_json(d, r)).collect();
+            let doc = if designs.len() == 1 { docs.into_iter().next() } else { Some(crate::report::estate_json(docs)) };
+            match doc.map(|d| serde_json::to_string_pretty(&d)) {
+                Some(Ok(s)) => s + "\n",
+                Some(Err(e)) => return fail(format!("cannot encode the report: {e}")),
+                None => String::new(),
+            }
+        }
         Format::Table => {
             let colour = crate::report::use_colour(std::io::stdout().is_terminal());
-            crate::report::to_table(&design, &report, args.fail_on, colour)
+            let tables: Vec<String> =
+                reports.iter().map(|(d, r)| crate::report::to_table(d, r, args.fail_on, colour)).collect();
+            tables.join("\n")
         }
     };
     let mut stdout = std::io::stdout().lock();
     if stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).is_err() {
         return ExitCode::from(EXIT_ERROR);
     }
-    if !report.unavailable.is_empty() {
-        let kinds: Vec<&str> = report.unavailable.iter().map(|k| k.as_str()).collect();
-        eprintln!("driftdeck: could not fetch {}; their rules are unknown", kinds.join(", "));
+    for (design, report) in &reports {
+        if !report.unavailable.is_empty() {
+            let kinds: Vec<&str> = report.unavailable.iter().map(|k| k.as_str()).collect();
+            let env = if designs.len() > 1 { format!("{}: ", design.environment.name) } else { String::new() };
+            eprintln!("driftdeck: {env}could not fetch {}; their rules are unknown", kinds.join(", "));
+        }
     }
-    ExitCode::from(exit_code(&report, args.fail_on))
+    ExitCode::from(crate::estate::worst_exit(codes))
 }
 
 pub fn exit_code(report: &Report, fail_on: drift::Severity) -> u8 {
@@ -140,20 +204,51 @@ pub fn exit_code(report: &Report, fail_on: drift::Severity) -> u8 {
 }
 
 pub fn snapshot(args: &SnapshotArgs, aws: &AwsArgs) -> ExitCode {
-    let design = match load_design(&args.design) {
+    let designs = match load_designs(&args.designs) {
         Ok(d) => d,
         Err(code) => return code,
     };
-    let snap = match fetch(&design, aws, &Kind::ALL) {
-        Ok(s) => s,
+    // Several environments write into a directory, one file per environment.
+    let targets: Vec<std::path::PathBuf> = if designs.len() == 1 {
+        vec![args.out.clone()]
+    } else {
+        if let Err(e) = std::fs::create_dir_all(&args.out) {
+            return fail(format!("cannot create the directory {}: {e}", args.out.display()));
+        }
+        designs.iter().map(|d| args.out.join(format!("{}.json", d.environment.name))).collect()
+    };
+    let rt = match runtime() {
+        Ok(rt) => rt,
         Err(code) => return code,
     };
-    let json = match serde_json::to_string_pretty(&snap) {
+    let snaps = rt.block_on(crate::estate::fetch_estate(&designs, aws, |_| Kind::ALL.to_vec()));
+    let mut codes = Vec::new();
+    for ((design, snap), out) in designs.iter().zip(snaps).zip(&targets) {
+        let snap = match snap {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("driftdeck: {e}");
+                codes.push(EXIT_ERROR);
+                continue;
+            }
+        };
+        codes.push(write_snapshot(&snap, out, design, designs.len() > 1));
+    }
+    ExitCode::from(crate::estate::worst_exit(codes))
+}
+
+fn write_snapshot(snap: &Snapshot, out: &Path, design: &Design, named: bool) -> u8 {
+    let env = if named { format!("{}: ", design.environment.name) } else { String::new() };
+    let json = match serde_json::to_string_pretty(snap) {
         Ok(s) => s,
-        Err(e) => return fail(format!("cannot encode the snapshot: {e}")),
+        Err(e) => {
+            eprintln!("driftdeck: {env}cannot encode the snapshot: {e}");
+            return EXIT_ERROR;
+        }
     };
-    if let Err(e) = write_private(&args.out, json.as_bytes()) {
-        return fail(format!("cannot write {}: {e}", args.out.display()));
+    if let Err(e) = write_private(out, json.as_bytes()) {
+        eprintln!("driftdeck: {env}cannot write {}: {e}", out.display());
+        return EXIT_ERROR;
     }
     let failed: Vec<String> = snap
         .inventory
@@ -164,14 +259,15 @@ pub fn snapshot(args: &SnapshotArgs, aws: &AwsArgs) -> ExitCode {
     let total: usize = snap.inventory.values().map(|s| s.count).sum();
     eprintln!(
         "driftdeck: wrote {} ({total} resources, {} of {} kinds)",
-        args.out.display(),
+        out.display(),
         snap.inventory.len() - failed.len(),
         snap.inventory.len()
     );
     if failed.is_empty() {
-        ExitCode::from(EXIT_OK)
+        EXIT_OK
     } else {
-        fail(format!("some kinds could not be fetched: {}", failed.join("; ")))
+        eprintln!("driftdeck: {env}some kinds could not be fetched: {}", failed.join("; "));
+        EXIT_ERROR
     }
 }
 

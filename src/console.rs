@@ -6,7 +6,7 @@ use crate::app::{App, InputMode};
 use crate::config::{Config, Intervals};
 use crate::demo::DemoSource;
 use crate::design::Design;
-use crate::poller::Pollers;
+use crate::poller::{Budget, Pollers};
 use crate::source::Source;
 use crossterm::event::{
     DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyCode, KeyEventKind, MouseEventKind,
@@ -64,7 +64,8 @@ fn restore() {
     ratatui::restore();
 }
 
-type Connected = (u64, Result<Arc<dyn Source>, String>);
+/// (environment, generation, connected source or why not).
+type Connected = (usize, u64, Result<Arc<dyn Source>, String>);
 
 struct Loop {
     tx: mpsc::Sender<Action>,
@@ -72,46 +73,74 @@ struct Loop {
     mode: Mode,
     demo: Option<Arc<DemoSource>>,
     intervals: Intervals,
-    pollers: Option<Pollers>,
+    /// Pollers per environment: every environment of the estate is polled at once.
+    pollers: Vec<Option<Pollers>>,
+    budget: Budget,
 }
 
 impl Loop {
-    /// Connect the current environment in the background; pollers start when it answers.
-    fn start_env(&mut self, app: &App) {
-        if let Some(p) = self.pollers.take() {
+    /// Connect every environment in the background; each one's pollers start when it answers.
+    fn start_all(&mut self, app: &App) {
+        self.pollers = (0..app.envs.len()).map(|_| None).collect();
+        for i in 0..app.envs.len() {
+            self.start_env(app, i);
+        }
+    }
+
+    fn start_env(&mut self, app: &App, i: usize) {
+        if let Some(p) = self.pollers.get_mut(i).and_then(Option::take) {
             p.stop();
         }
-        let generation = app.generation;
-        let design = app.env().design.clone();
+        let env = &app.envs[i];
+        let generation = env.generation;
         let src_tx = self.src_tx.clone();
         match &self.mode {
             Mode::Demo => {
                 if let Some(d) = &self.demo {
                     let source: Arc<dyn Source> = d.clone();
-                    let _ = src_tx.try_send((generation, Ok(source)));
+                    let _ = src_tx.try_send((i, generation, Ok(source)));
                 }
             }
             Mode::Live(factory) => {
-                let fut = factory(&design);
+                let fut = factory(&env.design);
                 tokio::spawn(async move {
-                    let _ = src_tx.send((generation, fut.await)).await;
+                    let _ = src_tx.send((i, generation, fut.await)).await;
                 });
             }
         }
     }
 
-    fn connected(&mut self, app: &mut App, generation: u64, result: Result<Arc<dyn Source>, String>) {
-        if generation != app.generation {
-            return; // an answer for an environment we already left
+    fn connected(&mut self, app: &mut App, (i, generation, result): Connected) {
+        if app.envs.get(i).is_none_or(|e| e.generation != generation) {
+            return; // an answer for a connection we already replaced
         }
         match result {
             Ok(source) => {
-                app.update(Action::Connected { generation, account: source.account() });
-                let kinds = crate::app::polled_kinds(&app.env().design);
-                self.pollers = Some(Pollers::start(source, kinds, &self.intervals, generation, self.tx.clone()));
+                let account = source.account();
+                app.update(Action::Connected { env: i, generation, account: account.clone() });
+                let design = &app.envs[i].design;
+                // Environments of one account share its budget; without a known account
+                // the profile (or the default chain) stands for it.
+                let key = account
+                    .or_else(|| design.environment.account_id.clone())
+                    .unwrap_or_else(|| format!("profile:{}", design.environment.profile.as_deref().unwrap_or("")));
+                let limit = self.budget.for_account(&key);
+                let kinds = crate::app::polled_kinds(design);
+                let pollers = Pollers::start(source, kinds, &self.intervals, (i, generation), limit, self.tx.clone());
+                if let Some(slot) = self.pollers.get_mut(i) {
+                    *slot = Some(pollers);
+                }
             }
             Err(error) => {
-                app.update(Action::SourceFailed { generation, error });
+                app.update(Action::SourceFailed { env: i, generation, error });
+            }
+        }
+    }
+
+    fn refresh(&self, envs: &[usize]) {
+        for i in envs {
+            if let Some(Some(p)) = self.pollers.get(*i) {
+                p.refresh_now();
             }
         }
     }
@@ -146,8 +175,8 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, opts: ConsoleOption
         (Mode::Live(_), None) => opts.config.intervals.clone(),
     };
     let mut app = App::new(opts.designs, opts.config, opts.colour, jiff::Timestamp::now());
-    let mut lp = Loop { tx, src_tx, mode: opts.mode, demo, intervals, pollers: None };
-    lp.start_env(&app);
+    let mut lp = Loop { tx, src_tx, mode: opts.mode, demo, intervals, pollers: Vec::new(), budget: Budget::default() };
+    lp.start_all(&app);
 
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -175,8 +204,8 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, opts: ConsoleOption
                 None => Some(Action::Quit),
             },
             Some(a) = rx.recv() => Some(a),
-            Some((generation, result)) = src_rx.recv() => {
-                lp.connected(&mut app, generation, result);
+            Some(connected) = src_rx.recv() => {
+                lp.connected(&mut app, connected);
                 None
             }
             _ = tick.tick() => {
@@ -195,16 +224,16 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, opts: ConsoleOption
         let Some(action) = action else { continue };
         match app.update(action) {
             Some(Effect::Quit) => break,
-            Some(Effect::RefreshNow) => {
-                if let Some(p) = &lp.pollers {
-                    p.refresh_now();
+            Some(Effect::RefreshNow(envs)) => lp.refresh(&envs),
+            Some(Effect::Reconnect(envs)) => {
+                for i in envs {
+                    lp.start_env(&app, i);
                 }
             }
-            Some(Effect::SwitchEnv(_)) => lp.start_env(&app),
             None => {}
         }
     }
-    if let Some(p) = lp.pollers.take() {
+    for p in lp.pollers.into_iter().flatten() {
         p.stop();
     }
     Ok(())

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Command {
     Quit,
+    Estate,
     NextPane,
     PrevPane,
     Overview,
@@ -34,7 +35,8 @@ pub enum Command {
 }
 
 impl Command {
-    pub const ALL: [Command; 24] = [
+    pub const ALL: [Command; 25] = [
+        Command::Estate,
         Command::Overview,
         Command::Network,
         Command::Security,
@@ -64,6 +66,7 @@ impl Command {
     pub fn name(self) -> &'static str {
         match self {
             Command::Quit => "quit",
+            Command::Estate => "estate",
             Command::NextPane => "next_pane",
             Command::PrevPane => "prev_pane",
             Command::Overview => "overview",
@@ -93,6 +96,7 @@ impl Command {
     pub fn describe(self) -> &'static str {
         match self {
             Command::Quit => "quit (terminal restored)",
+            Command::Estate => "estate: every environment at once",
             Command::NextPane => "next pane",
             Command::PrevPane => "previous pane",
             Command::Overview => "overview: is it as designed and quiet?",
@@ -110,7 +114,7 @@ impl Command {
             Command::Bottom => "last row",
             Command::Refresh => "refresh every kind now",
             Command::Filter => "filter rows (kept across refreshes)",
-            Command::CommandLine => "command line: :net :sg :db :alarms :findings :timeline :env NAME :q",
+            Command::CommandLine => "command line: :estate :net :sg :db :alarms :findings :timeline :env NAME :q",
             Command::DriftOnly => "show drift only",
             Command::Help => "this help",
             Command::Errors => "fetch errors of failed kinds",
@@ -126,6 +130,7 @@ impl Command {
     pub fn action(self) -> Action {
         match self {
             Command::Quit => Action::Quit,
+            Command::Estate => Action::Pane(Pane::Estate),
             Command::NextPane => Action::NextPane,
             Command::PrevPane => Action::PrevPane,
             Command::Overview => Action::Pane(Pane::Overview),
@@ -285,6 +290,7 @@ pub struct Keymap {
 }
 
 const DEFAULTS: &[(&str, Command)] = &[
+    ("0", Command::Estate),
     ("1", Command::Overview),
     ("2", Command::Network),
     ("3", Command::Security),

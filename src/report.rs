@@ -15,6 +15,12 @@ pub fn use_colour(is_tty: bool) -> bool {
     is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// Several environments in one document: `{"schema": 1, "environments": [REPORT, ...]}`,
+/// each element exactly the single-environment document.
+pub fn estate_json(reports: Vec<Value>) -> Value {
+    json!({ "schema": REPORT_SCHEMA, "environments": reports })
+}
+
 pub fn to_json(design: &Design, report: &Report) -> Value {
     let inventory: serde_json::Map<String, Value> = report
         .inventory

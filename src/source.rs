@@ -48,7 +48,26 @@ pub trait Source: Send + Sync {
 /// Fetch the given kinds concurrently into one snapshot. A failing kind is recorded
 /// as failed with its error; it never stops the others.
 pub async fn fetch_all(source: &dyn Source, kinds: &[Kind]) -> Snapshot {
-    let futs = kinds.iter().map(|k| async move { (*k, source.fetch_kind(*k).await) });
+    fetch_all_limited(source, kinds, None).await
+}
+
+/// `fetch_all`, with at most the limit's permits of kinds in flight: environments of one
+/// account share one limit so the account's API budget is not burst.
+pub async fn fetch_all_limited(
+    source: &dyn Source,
+    kinds: &[Kind],
+    limit: Option<std::sync::Arc<tokio::sync::Semaphore>>,
+) -> Snapshot {
+    let futs = kinds.iter().map(|k| {
+        let limit = limit.clone();
+        async move {
+            let _permit = match &limit {
+                Some(l) => l.acquire().await.ok(),
+                None => None,
+            };
+            (*k, source.fetch_kind(*k).await)
+        }
+    });
     let results = futures::future::join_all(futs).await;
     let mut snap = Snapshot::new(source.region());
     snap.account = source.account();

@@ -45,15 +45,17 @@ fn filter_survives_a_refresh() {
 fn results_of_an_old_generation_are_dropped() {
     let designs = vec![fixtures::design("client-a-prod"), fixtures::design("production")];
     let mut app = App::new(designs, Config::default(), true, at(0));
-    let old = app.generation;
-    app.update(Action::StartCommand);
-    type_text(&mut app, "env production");
-    assert_eq!(app.update(Action::Submit), Some(Effect::SwitchEnv(1)));
-    assert_eq!(app.env().design.environment.name, "production");
-    assert!(app.generation > old);
+    let old = app.envs[1].generation;
+    app.update(Action::SourceFailed { env: 1, generation: old, error: "the SSO session has expired".into() });
+    // `r` on the Estate connects the failed environment again, under a new generation.
+    assert_eq!(app.pane, Pane::Estate);
+    assert_eq!(app.update(Action::Refresh), Some(Effect::Reconnect(vec![1])));
+    assert!(app.envs[1].generation > old);
+    assert!(app.envs[1].connect_error.is_none());
 
-    // A late answer for client-a-prod must not land in production's snapshot.
+    // A late answer of the old connection must not land in production's snapshot.
     let late = driftdeck::action::Fetched {
+        env: 1,
         generation: old,
         kind: Kind::SecurityGroups,
         result: Ok(fixtures::client_a()),
@@ -61,11 +63,68 @@ fn results_of_an_old_generation_are_dropped() {
         calls: (1, 0),
     };
     app.update(Action::Fetched(Box::new(late)));
-    assert!(app.env().snapshot.security_groups.is_empty());
-    assert!(app.env().pending.contains(&Kind::SecurityGroups), "still waiting for its own answer");
-    let current = fetched(&app, Kind::SecurityGroups, &fixtures::client_a(), 6);
+    assert!(app.envs[1].snapshot.security_groups.is_empty());
+    assert!(app.envs[1].pending.contains(&Kind::SecurityGroups), "still waiting for its own answer");
+    let current = fetched_for(&app, 1, Kind::SecurityGroups, &fixtures::client_a(), 6);
     app.update(current);
-    assert_eq!(app.env().snapshot.security_groups.len(), 6);
+    assert_eq!(app.envs[1].snapshot.security_groups.len(), 6);
+}
+
+#[test]
+fn every_environment_is_polled_and_switching_is_only_the_view() {
+    let designs = vec![fixtures::design("client-a-prod"), fixtures::design("production")];
+    let mut app = App::new(designs, Config::default(), true, at(0));
+    assert_eq!(app.pane, Pane::Estate, "several designs open on the Estate");
+    for env in 0..2 {
+        let g = app.envs[env].generation;
+        app.update(Action::Connected { env, generation: g, account: Some(format!("11111111111{env}")) });
+    }
+    // Results for the environment not on screen land in it, not in the one shown.
+    load_env(&mut app, 1, &fixtures::client_a(), 1);
+    load_env(&mut app, 0, &drifted(), 2);
+    assert_eq!(app.current, 0);
+    assert!(app.envs[1].pending.is_empty(), "the second environment was polled while the first was shown");
+    assert!(!app.envs[0].report.findings.is_empty());
+
+    // `:env` switches instantly: nothing is pending, no effect restarts any polling.
+    app.update(Action::StartCommand);
+    type_text(&mut app, "env production");
+    assert_eq!(app.update(Action::Submit), None);
+    assert_eq!(app.env().design.environment.name, "production");
+    assert!(app.env().pending.is_empty());
+    assert_eq!(app.pane, Pane::Overview);
+
+    // One environment failing never blanks the other.
+    let a = fetched_for(&app, 0, Kind::SecurityGroups, &fixtures::client_a(), 3);
+    app.update(a);
+    let g = app.envs[1].generation;
+    app.update(Action::Fetched(Box::new(driftdeck::action::Fetched {
+        env: 1,
+        generation: g,
+        kind: Kind::SecurityGroups,
+        result: Err(driftdeck::source::FetchError::new("ec2:DescribeSecurityGroups: ExpiredToken")),
+        at: at(4),
+        calls: (9, 1),
+    })));
+    assert_eq!(app.envs[1].snapshot.status(Kind::SecurityGroups).status, FetchStatus::Stale);
+    assert_eq!(app.envs[0].snapshot.status(Kind::SecurityGroups).status, FetchStatus::Ok);
+    assert!(
+        app.timeline.iter().any(|e| e.text.starts_with("[production] Security groups failed")),
+        "timeline lines name their environment: {:?}",
+        app.timeline.iter().map(|e| &e.text).collect::<Vec<_>>()
+    );
+
+    // Enter on an Estate row opens that environment.
+    app.update(Action::Pane(Pane::Estate));
+    app.update(Action::Top);
+    app.update(Action::Open);
+    assert_eq!((app.current, app.pane), (0, Pane::Overview));
+    let screen = {
+        app.update(Action::Pane(Pane::Estate));
+        to_text(&render(&app, 140, 20))
+    };
+    assert!(screen.contains("client-a-prod") && screen.contains("production"), "{screen}");
+    assert!(screen.contains("STALE: security_groups stale"), "{screen}");
 }
 
 #[test]
@@ -138,8 +197,8 @@ fn kinds_still_loading_are_not_reported_unavailable() {
 #[test]
 fn a_failed_connection_marks_every_kind_failed() {
     let mut app = App::new(vec![fixtures::design("client-a-prod")], Config::default(), true, at(0));
-    let generation = app.generation;
-    app.update(Action::SourceFailed { generation, error: "no AWS credentials found: pass --profile".into() });
+    let generation = app.env().generation;
+    app.update(Action::SourceFailed { env: 0, generation, error: "no AWS credentials found: pass --profile".into() });
     assert!(app.env().pending.is_empty());
     let r = &app.env().report;
     assert!(r.findings.iter().all(|f| f.rule == "inventory.unavailable"));

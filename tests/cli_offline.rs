@@ -182,3 +182,57 @@ fn console_without_a_terminal_points_to_check() {
         String::from_utf8_lossy(&out.stderr).contains("the console needs a terminal; for CI use `driftdeck check`")
     );
 }
+
+#[test]
+fn several_designs_give_one_report_each_and_the_worst_exit_code() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let clean = write_snapshot(dir.path(), &client_a());
+    let mut drifted = client_a();
+    rt_mut(&mut drifted, "rtb-data").routes.push(route("10.50.0.0/16", TargetKind::VpcPeering, Some("pcx-1")));
+    let drifted_path = dir.path().join("drifted.json");
+    std::fs::write(&drifted_path, serde_json::to_string(&drifted).expect("json")).expect("write");
+    // The same environment under a second name stands in for a second environment.
+    let second = dir.path().join("client-a-dr.toml");
+    let text =
+        std::fs::read_to_string(DESIGN).expect("design").replace("name = \"client-a-prod\"", "name = \"client-a-dr\"");
+    std::fs::write(&second, text).expect("write design");
+
+    let out = bin()
+        .args(["check", "--format", "json", "--design", DESIGN, "--snapshot"])
+        .arg(&clean)
+        .arg("--design")
+        .arg(&second)
+        .arg("--snapshot")
+        .arg(&drifted_path)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1), "the worst of 0 and 1: {}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["schema"], 1);
+    let envs = doc["environments"].as_array().expect("an array under environments");
+    assert_eq!(envs.len(), 2);
+    assert_eq!(
+        (envs[0]["environment"].as_str(), envs[0]["findings"].as_array().map(Vec::len)),
+        (Some("client-a-prod"), Some(0))
+    );
+    assert_eq!(envs[1]["environment"], "client-a-dr");
+    assert_eq!(envs[1]["findings"][0]["rule"], "route.peering-forbidden");
+
+    // A snapshot count that does not match the designs is refused with what to do.
+    let out = bin()
+        .args(["check", "--design", DESIGN, "--design"])
+        .arg(&second)
+        .arg("--snapshot")
+        .arg(&clean)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "driftdeck: 2 --design but 1 --snapshot; give one snapshot per design, in the same order\n"
+    );
+    // Two designs naming one environment are refused.
+    let out = bin().args(["check", "--design", DESIGN, "--design", DESIGN]).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("two designs name the environment `client-a-prod`"));
+}

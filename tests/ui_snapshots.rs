@@ -143,3 +143,22 @@ fn network_drift_only_keeps_the_route_table_and_vpc() {
     app.update(Action::ToggleDriftOnly);
     insta::assert_snapshot!(to_text(&render(&app, 100, 30)));
 }
+
+#[test]
+fn estate_with_one_environment_failing() {
+    use driftdeck::config::Config;
+    let designs = vec![fixtures::design("client-a-prod"), fixtures::design("production")];
+    let mut app = driftdeck::app::App::new(designs, Config::default(), true, at(0));
+    let g = app.envs[0].generation;
+    app.update(Action::Connected { env: 0, generation: g, account: Some("123456789012".into()) });
+    load_env(&mut app, 0, &drifted(), 0);
+    let g = app.envs[1].generation;
+    app.update(Action::SourceFailed {
+        env: 1,
+        generation: g,
+        error: "credentials belong to account 210987654321, but production.toml is the design of account 111122223333"
+            .into(),
+    });
+    app.update(Action::Tick(at(30)));
+    insta::assert_snapshot!(to_text(&render(&app, 140, 12)));
+}

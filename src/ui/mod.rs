@@ -5,6 +5,7 @@
 
 mod alarms;
 mod databases;
+mod estate;
 mod findings;
 mod help;
 mod network;
@@ -102,6 +103,8 @@ fn visible(app: &App, items: Vec<Item>) -> Vec<Item> {
 fn items(app: &App, pane: Pane) -> Vec<Item> {
     let raw = match pane {
         Pane::Overview => return Vec::new(),
+        // One row per environment, unfiltered: a row's index is its environment.
+        Pane::Estate => return estate::items(app),
         Pane::Network => network::items(app),
         Pane::Security => security::items(app),
         Pane::Databases => databases::items(app),
@@ -232,6 +235,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     draw_header(frame, header, app);
     draw_tabs(frame, tabs, app);
     match app.pane {
+        Pane::Estate => estate::draw(frame, body, app),
         Pane::Overview => overview::draw(frame, body, app),
         Pane::Network => network::draw(frame, body, app),
         Pane::Security => security::draw(frame, body, app),
@@ -278,6 +282,22 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
         spans.push(Span::styled(format!("{account} · {} ", env.snapshot.region), th.base));
     }
     spans.push(verdict);
+    if app.is_estate() {
+        let others = app.envs.len() - 1;
+        let failing = app
+            .envs
+            .iter()
+            .enumerate()
+            .filter(|(i, e)| *i != app.current && matches!(e.status(), crate::app::EnvStatus::Failed(_)))
+            .count();
+        let style = if failing > 0 { th.failed } else { th.dim };
+        let text = if failing > 0 {
+            format!(" +{others} envs, {failing} failing (0: estate)")
+        } else {
+            format!(" +{others} envs (0: estate)")
+        };
+        spans.push(Span::styled(text, style));
+    }
     if let Some(c) = &app.caption {
         spans.push(Span::styled(format!(" demo: {c}"), th.dim));
     }
@@ -287,12 +307,8 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
 fn draw_tabs(frame: &mut Frame, area: Rect, app: &App) {
     let th = &app.theme;
     let mut spans = Vec::new();
-    for p in Pane::ALL {
-        let label = if area.width >= MIN_WIDTH {
-            format!("{} {}", p.index() + 1, p.title())
-        } else {
-            format!("{}", p.index() + 1)
-        };
+    for p in app.panes() {
+        let label = if area.width >= MIN_WIDTH { format!("{} {}", p.key(), p.title()) } else { format!("{}", p.key()) };
         let style = if p == app.pane { th.tab_active } else { th.dim };
         spans.push(Span::styled(label, style));
         spans.push(Span::raw("  "));
@@ -315,7 +331,7 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App) {
         }
         InputMode::Normal => {}
     }
-    let (calls, errors) = app.calls;
+    let (calls, errors) = app.calls();
     let mut spans =
         vec![Span::styled(format!("API calls {calls} · errors {errors} "), if errors > 0 { th.stale } else { th.dim })];
     if !app.filter.is_empty() {

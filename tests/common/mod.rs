@@ -190,3 +190,67 @@ pub fn check_json(cmd: &mut assert_cmd::Command) -> (Option<i32>, serde_json::Va
     });
     (out.status.code(), v, String::from_utf8_lossy(&out.stderr).to_string())
 }
+
+/// The second account of the `pair-accounts` seed (production-pci).
+pub const PCI_ACCOUNT: &str = "111111111111";
+
+/// An estate of two accounts on this moto server: an AWS config file with a `prod` profile
+/// (static keys, account 123456789012) and a `pci` profile that assumes a role in
+/// [`PCI_ACCOUNT`] (moto maps the assumed role's keys to that account), and copies of the
+/// shipped production / production-pci designs naming those profiles.
+pub struct Estate {
+    pub dir: tempfile::TempDir,
+    pub config: PathBuf,
+    pub production: PathBuf,
+    pub pci: PathBuf,
+}
+
+impl Estate {
+    pub fn new() -> Estate {
+        let dir = tempfile::tempdir().expect("tmp");
+        let config = dir.path().join("aws-config");
+        std::fs::write(
+            &config,
+            format!(
+                "[profile prod]\naws_access_key_id = testing\naws_secret_access_key = testing\nregion = us-east-1\n\n\
+                 [profile pci]\nrole_arn = arn:aws:iam::{PCI_ACCOUNT}:role/driftdeck-readonly\n\
+                 source_profile = prod\nregion = us-east-1\n"
+            ),
+        )
+        .expect("aws config");
+        let copy = |name: &str, profile: &str, extra: &str| {
+            let text = std::fs::read_to_string(root().join(format!("config/designs/{name}.toml"))).expect("design");
+            let text = text.replacen(
+                "criticality = \"prod\"",
+                &format!("criticality = \"prod\"\nprofile = \"{profile}\"{extra}"),
+                1,
+            );
+            let path = dir.path().join(format!("{name}.toml"));
+            std::fs::write(&path, text).expect("write design");
+            path
+        };
+        let production = copy("production", "prod", "");
+        let pci = copy("production-pci", "pci", "");
+        Estate { dir, config, production, pci }
+    }
+
+    /// A copy of production-pci whose account guard names another account, so that
+    /// environment fails while the other one stays live.
+    pub fn pci_with_wrong_account(&self) -> PathBuf {
+        let text = std::fs::read_to_string(&self.pci).expect("design").replacen(
+            "profile = \"pci\"",
+            "profile = \"pci\"\naccount_id = \"999999999999\"",
+            1,
+        );
+        let path = self.dir.path().join("production-pci-wrong.toml");
+        std::fs::write(&path, text).expect("write design");
+        path
+    }
+
+    /// The binary pointed at `moto` with only this estate's AWS config.
+    pub fn driftdeck(&self, moto: &Moto) -> assert_cmd::Command {
+        let mut c = driftdeck_isolated();
+        c.env("AWS_CONFIG_FILE", &self.config).env("AWS_ENDPOINT_URL", &moto.endpoint);
+        c
+    }
+}

@@ -3,6 +3,7 @@
 Usage: seed.py ENDPOINT SCENARIO [--drift]
   client-a  the eu-west-2 client-a-prod environment (four tiers, three AZs)
   pair      production and production-pci in us-east-1, peered
+  pair-accounts  the same pair in two accounts (123456789012 and 111111111111)
 
 Prints one JSON object mapping logical names to the AWS ids created, so tests can
 state the exact findings they expect.
@@ -20,13 +21,19 @@ SNS = "arn:aws:sns:eu-west-2:123456789012:client-a-prod-critical"
 
 
 class Env:
-    def __init__(self, endpoint, region):
+    def __init__(self, endpoint, region, account=None):
         self.endpoint, self.region = endpoint, region
         kw = dict(endpoint_url=endpoint, region_name=region, **CREDS)
         self.ec2 = boto3.client("ec2", **kw)
         self.rds = boto3.client("rds", **kw)
         self.ec = boto3.client("elasticache", **kw)
         self.cw = boto3.client("cloudwatch", **kw)
+        if account:
+            # moto keys its state by account: this header puts every call in `account`.
+            def header(request, **_):
+                request.headers["x-moto-account-id"] = account
+            for client in (self.ec2, self.rds, self.ec, self.cw):
+                client.meta.events.register("before-sign.*.*", header)
         self.ids = {}
 
     def tag(self, rid, **tags):
@@ -212,6 +219,40 @@ def pair(endpoint, drift):
     return ids
 
 
+PCI_ACCOUNT = "111111111111"
+
+
+def pair_accounts(endpoint, drift):
+    """production in 123456789012 and production-pci in 111111111111, peered across the
+    accounts (requested by production, accepted by production-pci)."""
+    prod, pci = Env(endpoint, "us-east-1"), Env(endpoint, "us-east-1", PCI_ACCOUNT)
+    ids = {}
+    azs = ["us-east-1a", "us-east-1b", "us-east-1c"]
+    for e, prefix, name, second in ((prod, "prod_", "production", 20), (pci, "pci_", "production-pci", 21)):
+        e.network(prefix, name, name, azs, {
+            "cidr": f"10.{second}.0.0/16", "base": f"10.{second}",
+            "subnets": {"public": [1, 2, 3], "app": [11, 12, 13], "data": [21, 22, 23]},
+        })
+        ids.update(e.ids)
+    pcx = prod.ec2.create_vpc_peering_connection(
+        VpcId=ids["prod_vpc"], PeerVpcId=ids["pci_vpc"], PeerOwnerId=PCI_ACCOUNT)["VpcPeeringConnection"]
+    ids["pcx"] = pcx["VpcPeeringConnectionId"]
+    pci.ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=ids["pcx"])
+    for e, prefix, other in ((prod, "prod_", "10.21.0.0/16"), (pci, "pci_", "10.20.0.0/16")):
+        for az in azs:
+            e.route(ids[f"{prefix}rt_app_{az[-1]}"], other, ids["pcx"])
+    for e, prefix, name, devops, alb_from in ((prod, "prod_", "production", DEVOPS, "0.0.0.0/0"),
+                                              (pci, "pci_", "production-pci", DEVOPS[:1], "10.20.0.0/16")):
+        vpc = ids[f"{prefix}vpc"]
+        alb = ids[f"{prefix}sg_alb"] = e.sg(vpc, f"{name}-alb", "alb", [("tcp", 443, 443, alb_from)])
+        app = ids[f"{prefix}sg_app"] = e.sg(vpc, f"{name}-app", "app", [("tcp", 8080, 8080, alb)])
+        ids[f"{prefix}sg_db"] = e.sg(vpc, f"{name}-db", "db", [("tcp", 5432, 5432, app)])
+        ids[f"{prefix}sg_bastion"] = e.sg(vpc, f"{name}-bastion", "bastion", [("tcp", 22, 22, c) for c in devops])
+    if drift:
+        pci.route(ids["pci_rt_data"], "10.20.0.0/16", ids["pcx"])
+    return ids
+
+
 def paging(endpoint, drift):
     """client-a plus 130 DB instances: more than one 100-record RDS page."""
     ids = client_a(endpoint, drift)
@@ -228,7 +269,8 @@ def paging(endpoint, drift):
 def main():
     endpoint, scenario = sys.argv[1], sys.argv[2]
     drift = "--drift" in sys.argv[3:]
-    ids = {"client-a": client_a, "pair": pair, "paging": paging}[scenario](endpoint, drift)
+    scenarios = {"client-a": client_a, "pair": pair, "pair-accounts": pair_accounts, "paging": paging}
+    ids = scenarios[scenario](endpoint, drift)
     print(json.dumps(ids, sort_keys=True))
 
 

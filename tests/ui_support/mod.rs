@@ -17,8 +17,14 @@ pub fn at(secs: i64) -> jiff::Timestamp {
 }
 
 pub fn fetched(app: &App, kind: Kind, snap: &Snapshot, secs: i64) -> Action {
+    fetched_for(app, app.current, kind, snap, secs)
+}
+
+/// A result for environment `env` (of several), at its current generation.
+pub fn fetched_for(app: &App, env: usize, kind: Kind, snap: &Snapshot, secs: i64) -> Action {
     Action::Fetched(Box::new(Fetched {
-        generation: app.generation,
+        env,
+        generation: app.envs[env].generation,
         kind,
         result: Ok(snap.only(kind)),
         at: at(secs),
@@ -28,7 +34,8 @@ pub fn fetched(app: &App, kind: Kind, snap: &Snapshot, secs: i64) -> Action {
 
 pub fn failed(app: &App, kind: Kind, error: &str, throttled: bool, secs: i64) -> Action {
     Action::Fetched(Box::new(Fetched {
-        generation: app.generation,
+        env: app.current,
+        generation: app.env().generation,
         kind,
         result: Err(FetchError { message: error.into(), throttled }),
         at: at(secs),
@@ -38,8 +45,13 @@ pub fn failed(app: &App, kind: Kind, error: &str, throttled: bool, secs: i64) ->
 
 /// Feed every polled kind of `snap` into the app at time `secs`.
 pub fn load(app: &mut App, snap: &Snapshot, secs: i64) {
-    for kind in driftdeck::app::polled_kinds(&app.env().design) {
-        let a = fetched(app, kind, snap, secs);
+    load_env(app, app.current, snap, secs);
+}
+
+/// Feed every polled kind of `snap` into environment `env` at time `secs`.
+pub fn load_env(app: &mut App, env: usize, snap: &Snapshot, secs: i64) {
+    for kind in driftdeck::app::polled_kinds(&app.envs[env].design) {
+        let a = fetched_for(app, env, kind, snap, secs);
         app.update(a);
     }
 }
@@ -48,8 +60,8 @@ pub fn load(app: &mut App, snap: &Snapshot, secs: i64) {
 pub fn app_with(snap: &Snapshot) -> App {
     let mut app = App::new(vec![crate::fixtures::design("client-a-prod")], Config::default(), true, at(0));
     app.started = at(0);
-    let generation = app.generation;
-    app.update(Action::Connected { generation, account: Some("123456789012".into()) });
+    let generation = app.env().generation;
+    app.update(Action::Connected { env: 0, generation, account: Some("123456789012".into()) });
     load(&mut app, snap, 0);
     app.update(Action::Tick(at(10)));
     app

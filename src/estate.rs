@@ -1,0 +1,57 @@
+//! The estate headless: several designs (environments) fetched concurrently, each with
+//! its own profile, region and account guard, kinds of one account sharing one limit of
+//! calls in flight. One environment failing never stops the others.
+
+use crate::cli::AwsArgs;
+use crate::commands::connect_checked;
+use crate::design::Design;
+use crate::model::{Kind, Snapshot};
+use crate::poller::Budget;
+use crate::source::{Source, fetch_all_limited};
+
+/// Fetch `kinds(design)` for every design at once. The result is in design order: a
+/// snapshot, or the one-line reason the environment could not be reached.
+pub async fn fetch_estate(
+    designs: &[Design],
+    args: &AwsArgs,
+    kinds: impl Fn(&Design) -> Vec<Kind>,
+) -> Vec<Result<Snapshot, String>> {
+    let budget = Budget::default();
+    let futs = designs.iter().map(|design| {
+        let kinds = kinds(design);
+        let budget = budget.clone();
+        async move {
+            let aws = connect_checked(design, args).await.map_err(|e| with_env(design, designs.len(), &e))?;
+            let key = aws.account().or_else(|| design.environment.account_id.clone()).unwrap_or_else(|| {
+                format!("profile:{}", args.profile.as_deref().or(design.environment.profile.as_deref()).unwrap_or(""))
+            });
+            let snap = fetch_all_limited(&aws, &kinds, Some(budget.for_account(&key))).await;
+            let (calls, errors) = aws.call_stats();
+            tracing::info!(environment = %design.environment.name, calls, errors, "inventory fetched");
+            Ok(snap)
+        }
+    });
+    futures::future::join_all(futs).await
+}
+
+/// With several environments, say which one an error belongs to.
+fn with_env(design: &Design, n: usize, e: &str) -> String {
+    if n > 1 { format!("{}: {e}", design.environment.name) } else { e.to_string() }
+}
+
+/// The worst of several exit codes: error (2) over drift (1) over clean (0).
+pub fn worst_exit(codes: impl IntoIterator<Item = u8>) -> u8 {
+    codes.into_iter().max().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_worst_code_wins() {
+        assert_eq!(worst_exit([0, 1, 0]), 1);
+        assert_eq!(worst_exit([1, 2, 0]), 2);
+        assert_eq!(worst_exit([]), 0);
+    }
+}
