@@ -161,3 +161,58 @@ fn sigterm_restores_the_terminal() {
     let after = t.wait_for("DRIFTDECK_EXIT=0", 10);
     assert!(!after.contains("1 Overview"), "the alternate screen is gone: {after}");
 }
+
+#[test]
+fn estate_of_two_accounts_stays_live_and_switches_instantly() {
+    let (moto, _g) = common::Moto::shared();
+    moto.seed("pair-accounts", true);
+    let estate = common::Estate::new();
+    let wrong = estate.pci_with_wrong_account();
+    let designs = format!(
+        "--design {} --design {} --design {}",
+        estate.production.display(),
+        estate.pci.display(),
+        wrong.display()
+    );
+    // The third design is production-pci again under its own name, with a wrong account guard.
+    let text = std::fs::read_to_string(&wrong).expect("design").replacen(
+        "name = \"production-pci\"",
+        "name = \"pci-wrong\"",
+        1,
+    );
+    std::fs::write(&wrong, text).expect("write");
+    let config = estate.config.display().to_string();
+    let t = Tmux::start(
+        "estate",
+        &designs,
+        &[
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+            ("AWS_CONFIG_FILE", &config),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+            ("AWS_ENDPOINT_URL", &moto.endpoint),
+        ],
+    );
+    let screen = t.wait_for("Estate (3 environments)", 30);
+    assert!(screen.contains("0 Estate"), "{screen}");
+    // Both good environments poll and answer with their own accounts; the wrong one fails alone.
+    t.wait_for(common::PCI_ACCOUNT, 30);
+    let screen = t.wait_for("FAILED: credentials belong", 30);
+    let prod = line_with(&screen, "production ");
+    assert!(prod.contains("123456789012"), "{screen}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !line_with(&t.capture(false), "production-pci").contains(" ok") {
+        assert!(Instant::now() < deadline, "production-pci never became ok:\n{}", t.capture(false));
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // `:env` switches the view at once: the data is already there.
+    t.keys(":");
+    t.literal("env production-pci");
+    t.keys("Enter");
+    t.keys("2");
+    let network = t.wait_for("✗ route.peering-forbidden", 3);
+    assert!(network.contains("production-pci"), "{network}");
+    t.keys("0");
+    t.wait_for("Estate (3 environments)", 3);
+    t.keys("q");
+    t.wait_for("DRIFTDECK_EXIT=0", 10);
+}
