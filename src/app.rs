@@ -572,7 +572,7 @@ impl App {
 pub fn polled_kinds(design: &Design) -> Vec<Kind> {
     let mut kinds = crate::drift::needed_kinds(design);
     kinds.extend([Kind::Vpcs, Kind::Subnets, Kind::RouteTables, Kind::InternetGateways, Kind::NatGateways]);
-    kinds.extend([Kind::PeeringConnections, Kind::SecurityGroups, Kind::Alarms]);
+    kinds.extend([Kind::PeeringConnections, Kind::SecurityGroups, Kind::Alarms, Kind::NetworkAcls, Kind::PrefixLists]);
     kinds.extend([Kind::DbInstances, Kind::DbClusters, Kind::CacheReplicationGroups]);
     kinds.into_iter().collect()
 }

@@ -149,10 +149,13 @@ fn admin_port_from_inside_devops_set_is_fine_and_from_a_superset_is_not() {
 }
 
 #[test]
-fn prefix_list_source_on_admin_port_cannot_be_proven_inside() {
+fn prefix_list_missing_from_inventory_on_admin_port_is_unknown() {
     let mut s = client_a();
     sg_mut(&mut s, "sg-bastion").ingress.push(rule("tcp", 22, 22, RulePeer::PrefixList("pl-0123".into())));
-    assert_eq!(run(&s), vec![p("sg.admin-port-open", "sg-bastion")]);
+    let r = evaluate(&design("client-a-prod"), &s);
+    assert_eq!(pairs(&r), vec![p("sg.admin-port-open", "sg-bastion")]);
+    assert_eq!(r.findings[0].evidence["verdict"], "unknown");
+    assert!(r.findings[0].message.starts_with("unknown:"), "{}", r.findings[0].message);
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! On-disk TOML shape of a design and its conversion into validated `Design` types.
 
+use super::network_file::{NaclFile, NetworkFile, convert_nacl, convert_network};
 use super::security_file::{PortFile, SecurityFile, convert_security};
 use super::*;
 use globset::Glob;
@@ -19,6 +20,8 @@ struct DesignFile {
     tiers: BTreeMap<String, Spanned<TierFile>>,
     #[serde(default)]
     security: Option<SecurityFile>,
+    #[serde(default)]
+    network: Option<NetworkFile>,
     #[serde(default)]
     rds: Option<RdsFile>,
     #[serde(default)]
@@ -64,6 +67,7 @@ struct TierFile {
     peer_cidrs: Vec<Spanned<String>>,
     internet: Option<Spanned<String>>,
     nat: Option<Spanned<String>>,
+    nacl: Option<Spanned<NaclFile>>,
 }
 
 /// The RDS checks as written; shared by `[rds]` and each `[[rds.overrides]]`.
@@ -383,6 +387,7 @@ fn convert(cx: &mut Ctx<'_>, f: DesignFile) -> Design {
                 .unwrap_or(NatRequirement::Any),
             None => NatRequirement::Any,
         };
+        let nacl = t.nacl.as_ref().and_then(|n| convert_nacl(cx, tname, n, &cidr_sets));
         tiers.push(Tier {
             name: tname.clone(),
             subnet_cidrs,
@@ -391,11 +396,14 @@ fn convert(cx: &mut Ctx<'_>, f: DesignFile) -> Design {
             peer_cidrs,
             internet,
             nat,
+            nacl,
             line,
         });
     }
 
     let security = convert_security(cx, f.security.as_ref(), &cidr_sets);
+
+    let network = convert_network(cx, f.network.as_ref());
 
     let rds = f.rds.as_ref().map(|r| RdsPolicy {
         checks: cx.rds_checks(rds_checks_of!(r)),
@@ -441,7 +449,7 @@ fn convert(cx: &mut Ctx<'_>, f: DesignFile) -> Design {
 
     let mut severity = BTreeMap::new();
     for (rule, sev) in &f.severity {
-        if crate::drift::RULE_IDS.contains(&rule.get_ref().as_str()) {
+        if crate::catalogue::RULE_IDS.contains(&rule.get_ref().as_str()) {
             severity.insert(rule.get_ref().clone(), *sev);
         } else {
             cx.err(
@@ -453,7 +461,7 @@ fn convert(cx: &mut Ctx<'_>, f: DesignFile) -> Design {
 
     let mut mutes = Vec::new();
     for m in &f.mutes {
-        if !crate::drift::RULE_IDS.contains(&m.rule.get_ref().as_str()) {
+        if !crate::catalogue::RULE_IDS.contains(&m.rule.get_ref().as_str()) {
             cx.err(
                 m.rule.span(),
                 format!(
@@ -498,6 +506,7 @@ fn convert(cx: &mut Ctx<'_>, f: DesignFile) -> Design {
         cidr_sets,
         tiers,
         security,
+        network,
         rds,
         elasticache,
         alarms,

@@ -5,6 +5,7 @@
 //! `file:line:column`, what was found and what is expected.
 
 mod file;
+mod network_file;
 mod security_file;
 
 use globset::GlobMatcher;
@@ -15,7 +16,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
-use crate::drift::Severity;
+use crate::catalogue::Severity;
 
 /// One validation problem, located in the design file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,8 +115,58 @@ pub struct Tier {
     pub peer_cidrs: Vec<IpNet>,
     pub internet: Requirement,
     pub nat: NatRequirement,
+    /// What the tier's network ACL must let in and keep out (`[tiers.NAME.nacl]`).
+    pub nacl: Option<NaclExpectation>,
     /// Line of the `[tiers.NAME]` table, for "the design clause" in explanations.
     pub line: usize,
+}
+
+/// `[tiers.NAME.nacl]`: what the network ACL of the tier's subnets must do to inbound traffic.
+#[derive(Debug, Clone)]
+pub struct NaclExpectation {
+    /// CIDR set names admin ports (`security.admin_ports`) may be let in from; `None`
+    /// leaves admin ports unchecked at the ACL, `Some([])` means from nowhere.
+    pub admin_ports_from: Option<Vec<String>>,
+    /// Sources (CIDR sets resolved, CIDRs) from which `deny_ports` must be denied.
+    pub deny_from: Vec<IpNet>,
+    /// `deny_from` as written, for messages.
+    pub deny_from_text: Vec<String>,
+    pub deny_ports: Vec<PortRange>,
+    /// Line of the `[tiers.NAME.nacl]` table.
+    pub line: usize,
+}
+
+/// Which flow-log traffic type the design asks for. `All` covers both others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlowTraffic {
+    All,
+    Accept,
+    Reject,
+}
+
+impl FlowTraffic {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlowTraffic::All => "ALL",
+            FlowTraffic::Accept => "ACCEPT",
+            FlowTraffic::Reject => "REJECT",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct FlowLogPolicy {
+    pub traffic: FlowTraffic,
+    pub line: usize,
+}
+
+/// `[network]`: VPC-wide expectations.
+#[derive(Debug, Clone, Default)]
+pub struct Network {
+    /// Service short names (`s3`, `dynamodb`, `kms`, `ecr.dkr`) each in-scope VPC needs an endpoint for.
+    pub required_endpoints: Vec<String>,
+    /// Flow logs every in-scope VPC must have; `None` leaves flow logs unchecked.
+    pub flow_logs: Option<FlowLogPolicy>,
 }
 
 #[derive(Debug, Clone)]
@@ -270,6 +321,7 @@ pub struct Design {
     pub cidr_sets: BTreeMap<String, Vec<IpNet>>,
     pub tiers: Vec<Tier>,
     pub security: Security,
+    pub network: Network,
     pub rds: Option<RdsPolicy>,
     pub elasticache: Option<CachePolicy>,
     pub alarms: Option<AlarmPolicy>,

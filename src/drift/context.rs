@@ -112,24 +112,114 @@ impl<'a> Context<'a> {
 
     /// Is every address of `peer` inside the named CIDR set?
     pub fn peer_in_set(&self, peer: &RulePeer, set: &str) -> bool {
-        let Some(nets) = self.design.cidr_sets.get(set) else {
-            return false;
-        };
-        match peer_net(peer) {
-            Some(n) => nets.iter().any(|s| s.contains(&n)),
-            None => false,
-        }
+        self.design.cidr_sets.contains_key(set) && self.within_sets(peer, &[set.to_string()]) == Within::Inside
     }
 
-    /// Does a flow source describe this rule peer?
+    /// Does a flow source describe this rule peer? A prefix list matches only when it
+    /// is known to lie inside (`within` says why not).
     pub fn source_matches(&self, src: &FlowSource, peer: &RulePeer) -> bool {
         match (src, peer) {
             (FlowSource::Role(role), RulePeer::Group(g)) => self.role_of(g) == Some(role.as_str()),
             (FlowSource::CidrSet(set), p) => self.peer_in_set(p, set),
-            (FlowSource::Cidr(net), p) => peer_net(p).is_some_and(|n| net.contains(&n)),
+            (FlowSource::Cidr(net), p) => self.within(p, std::slice::from_ref(net)) == Within::Inside,
             _ => false,
         }
     }
+
+    /// Is every address of `peer` inside the union of the named CIDR sets?
+    pub fn within_sets(&self, peer: &RulePeer, sets: &[String]) -> Within {
+        let nets: Vec<IpNet> = sets.iter().filter_map(|s| self.design.cidr_sets.get(s)).flatten().copied().collect();
+        self.within(peer, &nets)
+    }
+
+    /// Is every address of `peer` inside the union of `nets`? A prefix list is judged
+    /// entry by entry; one that cannot be read is `Unknown`, never inside.
+    pub fn within(&self, peer: &RulePeer, nets: &[IpNet]) -> Within {
+        let inside = |n: &IpNet| crate::drift::netset::first_uncovered(*n, nets).is_none();
+        match peer {
+            RulePeer::Group(g) => Within::Outside(g.clone()),
+            RulePeer::Cidr4(_) | RulePeer::Cidr6(_) => match peer_net(peer) {
+                Some(n) if inside(&n) => Within::Inside,
+                _ => Within::Outside(peer.describe()),
+            },
+            RulePeer::PrefixList(id) => match self.prefix_entries(id) {
+                Err(why) => Within::Unknown(why),
+                Ok(entries) => {
+                    for e in entries {
+                        match e.cidr.parse::<IpNet>() {
+                            Ok(n) if inside(&n) => {}
+                            _ => return Within::Outside(e.cidr.clone()),
+                        }
+                    }
+                    Within::Inside
+                }
+            },
+        }
+    }
+
+    /// The entries of a prefix list, or why they are unknown.
+    pub fn prefix_entries(&self, id: &str) -> Result<&'a [PrefixListEntry], String> {
+        let status = self.snap.status(Kind::PrefixLists);
+        if !status.usable() {
+            let why = status.error.unwrap_or_else(|| "not fetched".into());
+            return Err(format!("prefix lists could not be read ({why})"));
+        }
+        let Some(list) = self.snap.prefix_lists.iter().find(|p| p.id == id) else {
+            return Err(format!("prefix list {id} is not in the inventory"));
+        };
+        match &list.entries {
+            Some(e) => Ok(e.as_slice()),
+            None => Err(format!(
+                "entries of {id} could not be read ({})",
+                list.entries_error.as_deref().unwrap_or("no reason given")
+            )),
+        }
+    }
+
+    /// A prefix list as an engineer knows it: `pl-1 (office-vpn)`, or for AWS-managed
+    /// lists the service it stands for, `pl-1 (AWS s3)`.
+    pub fn prefix_list_label(&self, id: &str) -> String {
+        match self.snap.prefix_lists.iter().find(|p| p.id == id) {
+            Some(p) => match p.aws_service() {
+                Some(svc) => format!("{id} (AWS {svc})"),
+                None => format!("{id} ({})", p.name),
+            },
+            None => id.to_string(),
+        }
+    }
+
+    /// A rule peer for messages, prefix lists labelled.
+    pub fn peer_label(&self, peer: &RulePeer) -> String {
+        match peer {
+            RulePeer::PrefixList(id) => self.prefix_list_label(id),
+            p => p.describe(),
+        }
+    }
+
+    /// The network ACL a subnet uses: its explicit association, else its VPC's default
+    /// ACL. The flag says whether the association is explicit.
+    pub fn acl_of(&self, subnet: &Subnet) -> Option<(&'a NetworkAcl, bool)> {
+        let acls = &self.snap.network_acls;
+        if let Some(a) = acls.iter().find(|a| a.subnet_ids.contains(&subnet.id)) {
+            return Some((a, true));
+        }
+        acls.iter().find(|a| a.is_default && a.vpc_id == subnet.vpc_id).map(|a| (a, false))
+    }
+
+    /// In-scope subnets of a tier.
+    pub fn tier_subnets(&self, tier: &str) -> Vec<&'a Subnet> {
+        self.subnet_tier.iter().filter(|(_, t)| t.as_str() == tier).filter_map(|(id, _)| self.subnet(id)).collect()
+    }
+}
+
+/// Whether a rule peer lies inside a set of addresses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Within {
+    Inside,
+    /// Not inside; names the first address block (or prefix-list entry) outside.
+    Outside(String),
+    /// Cannot be told (an unreadable prefix list); says why.
+    Unknown(String),
 }
 
 pub fn peer_net(peer: &RulePeer) -> Option<IpNet> {

@@ -7,9 +7,10 @@
 
 mod context;
 mod finding;
+pub mod netset;
 pub mod rules;
 
-pub use context::Context;
+pub use context::{Context, Within};
 pub use finding::*;
 
 use crate::design::Design;
@@ -17,32 +18,7 @@ use crate::model::{Kind, KindStatus, Snapshot};
 use jiff::Timestamp;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Every rule id the engine knows, in catalogue order.
-pub const RULE_IDS: &[&str] = &[
-    "route.peering-forbidden",
-    "route.internet-forbidden",
-    "route.internet-missing",
-    "route.nat-missing",
-    "route.blackhole",
-    "sg.admin-port-open",
-    "sg.public-ingress",
-    "sg.flow-undeclared",
-    "sg.unclassified",
-    "rds.multi-az",
-    "rds.encryption",
-    "rds.public",
-    "rds.backup-retention",
-    "rds.deletion-protection",
-    "rds.instance-class",
-    "cache.multi-az",
-    "cache.automatic-failover",
-    "cache.encryption",
-    "alarm.firing",
-    "alarm.insufficient-data",
-    "alarm.missing",
-    "alarm.actions-disabled",
-    "inventory.unavailable",
-];
+pub use crate::catalogue::RULE_IDS;
 
 /// The result of one evaluation.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -138,5 +114,9 @@ pub fn evaluate_at(design: &Design, snapshot: &Snapshot, now: Timestamp) -> Repo
 
 /// The kinds a design needs fetched: those read by the rules it switches on.
 pub fn needed_kinds(design: &Design) -> BTreeSet<Kind> {
-    rules::catalogue().iter().filter(|r| r.applies(design)).flat_map(|r| r.needs().iter().copied()).collect()
+    rules::catalogue()
+        .iter()
+        .filter(|r| r.applies(design))
+        .flat_map(|r| r.needs().iter().chain(r.reads()).copied())
+        .collect()
 }

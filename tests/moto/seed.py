@@ -4,6 +4,8 @@ Usage: seed.py ENDPOINT SCENARIO [--drift]
   client-a  the eu-west-2 client-a-prod environment (four tiers, three AZs)
   pair      production and production-pci in us-east-1, peered
   pair-accounts  the same pair in two accounts (123456789012 and 111111111111)
+  network   client-a plus network ACLs and prefix lists with the traps of issue 10;
+            with --drift also a missing KMS endpoint and a REJECT-only flow log
 
 Prints one JSON object mapping logical names to the AWS ids created, so tests can
 state the exact findings they expect.
@@ -107,6 +109,50 @@ class Env:
                 ids[f"{prefix}rt_{tier}"] = self.route_table(vpc, [subnets[(tier, az)] for az in azs], [])
         return vpc, subnets
 
+    def endpoints_and_flow_logs(self, vpc, subnets, azs, kms=True, traffic="ALL"):
+        """What client-a's design requires: S3 (gateway) and KMS (interface) endpoints and
+        a flow log of ALL traffic on the VPC."""
+        ids = self.ids
+        tables = [ids[f"rt_app_{az[-1]}"] for az in azs] + [ids["rt_data"]]
+        ids["vpce_s3"] = self.ec2.create_vpc_endpoint(
+            VpcId=vpc, ServiceName=f"com.amazonaws.{self.region}.s3", VpcEndpointType="Gateway",
+            RouteTableIds=tables)["VpcEndpoint"]["VpcEndpointId"]
+        if kms:
+            ids["vpce_kms"] = self.ec2.create_vpc_endpoint(
+                VpcId=vpc, ServiceName=f"com.amazonaws.{self.region}.kms", VpcEndpointType="Interface",
+                SubnetIds=[subnets[("app", az)] for az in azs])["VpcEndpoint"]["VpcEndpointId"]
+        logs = boto3.client("logs", endpoint_url=self.endpoint, region_name=self.region, **CREDS)
+        group = f"/vpc/{vpc}/flow-logs"
+        logs.create_log_group(logGroupName=group)
+        fl = self.ec2.create_flow_logs(
+            ResourceIds=[vpc], ResourceType="VPC", TrafficType=traffic, LogDestinationType="cloud-watch-logs",
+            LogGroupName=group, DeliverLogsPermissionArn="arn:aws:iam::123456789012:role/flow-logs")
+        ids["flow_log"] = fl["FlowLogIds"][0]
+
+    def acl(self, vpc, subnets, entries):
+        """A network ACL explicitly associated with `subnets`, with inbound `entries`
+        (number, protocol, allow, cidr, (from, to) or None)."""
+        acl = self.ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
+        for n, proto, allow, cidr, ports in entries:
+            kw = dict(NetworkAclId=acl, RuleNumber=n, Protocol=proto, RuleAction="allow" if allow else "deny",
+                      Egress=False)
+            kw["Ipv6CidrBlock" if ":" in cidr else "CidrBlock"] = cidr
+            if ports:
+                kw["PortRange"] = {"From": ports[0], "To": ports[1]}
+            self.ec2.create_network_acl_entry(**kw)
+        current = self.ec2.describe_network_acls(Filters=[{"Name": "association.subnet-id", "Values": subnets}])
+        for a in current["NetworkAcls"]:
+            for assoc in a["Associations"]:
+                if assoc["SubnetId"] in subnets:
+                    self.ec2.replace_network_acl_association(AssociationId=assoc["NetworkAclAssociationId"],
+                                                             NetworkAclId=acl)
+        return acl
+
+    def prefix_list(self, name, cidrs):
+        return self.ec2.create_managed_prefix_list(
+            PrefixListName=name, AddressFamily="IPv4", MaxEntries=10,
+            Entries=[{"Cidr": c} for c in cidrs])["PrefixList"]["PrefixListId"]
+
     def peer(self, a, b):
         pcx = self.ec2.create_vpc_peering_connection(VpcId=a, PeerVpcId=b)["VpcPeeringConnection"]
         pid = pcx["VpcPeeringConnectionId"]
@@ -161,6 +207,7 @@ def client_a(endpoint, drift):
     e.alarm("client-a-prod-rds-cpu-high", "AWS/RDS/CPUUtilization")
     e.alarm("client-a-prod-alb-5xx", "AWS/ApplicationELB/HTTPCode_ELB_5XX_Count")
     e.alarm("client-a-prod-redis-memory", "AWS/ElastiCache/DatabaseMemoryUsagePercentage")
+    e.endpoints_and_flow_logs(vpc, subnets, azs)
     if not drift:
         return ids
 
@@ -253,6 +300,51 @@ def pair_accounts(endpoint, drift):
     return ids
 
 
+def network(endpoint, drift):
+    """client-a with network ACLs on the data and cache tiers and prefix lists on admin
+    ports. Traps: data-a/b sit behind an ACL whose low-numbered denies win over a wider
+    allow (clean); data-c keeps no explicit association and is judged through the VPC's
+    default ACL (allows all: a finding on the default ACL); the cache ACL lets 22 in from
+    inside devops (clean) but 3389 from the world and 22 over IPv6 (findings); a prefix
+    list inside devops on the bastion is clean, a wider one on app is not."""
+    ids = client_a(endpoint, False)
+    e = Env(endpoint, "eu-west-2")
+    e.ids = ids
+    vpc = ids["vpc"]
+    sub = {}
+    for s in e.ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]:
+        tier = {t["Key"]: t["Value"] for t in s.get("Tags", [])}.get("Tier")
+        sub[(tier, s["AvailabilityZone"][-1])] = s["SubnetId"]
+    ids["subnet_data_c"] = sub[("data", "c")]
+    default = e.ec2.describe_network_acls(Filters=[{"Name": "vpc-id", "Values": [vpc]},
+                                                   {"Name": "default", "Values": ["true"]}])["NetworkAcls"]
+    ids["acl_default"] = default[0]["NetworkAclId"]
+    ids["acl_data"] = e.acl(vpc, [sub[("data", "a")], sub[("data", "b")]], [
+        (90, "6", False, "0.0.0.0/0", (22, 22)),
+        (95, "6", False, "0.0.0.0/0", (3389, 3389)),
+        (100, "-1", True, "0.0.0.0/0", None),
+    ])
+    ids["acl_cache"] = e.acl(vpc, [sub[("cache", az)] for az in "abc"], [
+        (100, "6", True, "203.0.113.0/24", (22, 22)),
+        (110, "6", True, "0.0.0.0/0", (3389, 3389)),
+        (120, "6", True, "::/0", (22, 22)),
+        (130, "6", True, "10.0.0.0/16", (6379, 6379)),
+    ])
+    ids["pl_office"] = e.prefix_list("office-vpn", ["203.0.113.0/25", "192.0.2.0/24"])
+    ids["pl_wide"] = e.prefix_list("partners", ["203.0.113.0/24", "100.64.0.0/10"])
+    for gid, pl in ((ids["sg_bastion"], ids["pl_office"]), (ids["sg_app"], ids["pl_wide"])):
+        e.ec2.authorize_security_group_ingress(GroupId=gid, IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "PrefixListIds": [{"PrefixListId": pl}]}])
+    if drift:
+        e.ec2.delete_vpc_endpoints(VpcEndpointIds=[ids["vpce_kms"]])
+        e.ec2.delete_flow_logs(FlowLogIds=[ids["flow_log"]])
+        fl = e.ec2.create_flow_logs(
+            ResourceIds=[vpc], ResourceType="VPC", TrafficType="REJECT", LogDestinationType="cloud-watch-logs",
+            LogGroupName=f"/vpc/{vpc}/flow-logs", DeliverLogsPermissionArn="arn:aws:iam::123456789012:role/flow-logs")
+        ids["flow_log_reject"] = fl["FlowLogIds"][0]
+    return ids
+
+
 def paging(endpoint, drift):
     """client-a plus 130 DB instances: more than one 100-record RDS page."""
     ids = client_a(endpoint, drift)
@@ -269,7 +361,8 @@ def paging(endpoint, drift):
 def main():
     endpoint, scenario = sys.argv[1], sys.argv[2]
     drift = "--drift" in sys.argv[3:]
-    scenarios = {"client-a": client_a, "pair": pair, "pair-accounts": pair_accounts, "paging": paging}
+    scenarios = {"client-a": client_a, "pair": pair, "pair-accounts": pair_accounts, "network": network,
+                 "paging": paging}
     ids = scenarios[scenario](endpoint, drift)
     print(json.dumps(ids, sort_keys=True))
 

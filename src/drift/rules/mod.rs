@@ -13,6 +13,9 @@ mod cache_automatic_failover;
 mod cache_encryption;
 mod cache_multi_az;
 pub mod inventory_unavailable;
+mod nacl_admin_port_open;
+mod network_endpoint_missing;
+mod network_flow_logs_missing;
 mod rds_backup_retention;
 mod rds_common;
 mod rds_deletion_protection;
@@ -37,6 +40,13 @@ pub trait Rule: Sync {
     /// Inventory kinds the rule reads; if any is unknown the rule does not run and
     /// `inventory.unavailable` is reported instead.
     fn needs(&self) -> &'static [Kind];
+    /// Kinds the rule also reads but does not need whole: when one is unknown the rule
+    /// still runs and reports only the items that depend on it as unknown (security
+    /// group rules whose peer is a prefix list), so one failing kind does not blank
+    /// every judgement. Polled like `needs`.
+    fn reads(&self) -> &'static [Kind] {
+        &[]
+    }
     /// Whether the design switches this rule on at all.
     fn applies(&self, design: &Design) -> bool;
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>);
@@ -72,6 +82,9 @@ static CATALOGUE: &[&dyn Rule] = &[
     &alarm_insufficient_data::RULE,
     &alarm_missing::RULE,
     &alarm_actions_disabled::RULE,
+    &nacl_admin_port_open::RULE,
+    &network_endpoint_missing::RULE,
+    &network_flow_logs_missing::RULE,
 ];
 
 pub fn catalogue() -> &'static [&'static dyn Rule] {
@@ -82,7 +95,11 @@ pub fn catalogue() -> &'static [&'static dyn Rule] {
 pub fn default_severity(rule: &str) -> super::Severity {
     use super::Severity::*;
     match rule {
-        "route.peering-forbidden" | "route.internet-forbidden" | "sg.admin-port-open" | "rds.public" => Critical,
+        "route.peering-forbidden"
+        | "route.internet-forbidden"
+        | "sg.admin-port-open"
+        | "nacl.admin-port-open"
+        | "rds.public" => Critical,
         "route.internet-missing"
         | "route.nat-missing"
         | "sg.public-ingress"
@@ -93,13 +110,15 @@ pub fn default_severity(rule: &str) -> super::Severity {
         | "cache.automatic-failover"
         | "cache.encryption"
         | "alarm.firing"
+        | "network.flow-logs-missing"
         | "inventory.unavailable" => High,
         "route.blackhole"
         | "rds.backup-retention"
         | "rds.deletion-protection"
         | "alarm.missing"
         | "alarm.actions-disabled"
-        | "alarm.insufficient-data" => Medium,
+        | "alarm.insufficient-data"
+        | "network.endpoint-missing" => Medium,
         "rds.instance-class" => Low,
         _ => Info,
     }

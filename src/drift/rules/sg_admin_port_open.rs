@@ -1,11 +1,14 @@
 //! `sg.admin-port-open`: an ingress rule whose ports cover an admin port (22, 3389 by
 //! default; ranges and all-traffic count) from a source outside the allowed CIDR sets,
-//! IPv6 included. Group references are judged by `sg.flow-undeclared` instead; a prefix
-//! list cannot be proven inside the sets, so it counts as outside.
+//! IPv6 included. Group references are judged by `sg.flow-undeclared` instead. A prefix
+//! list is judged by its entries: all inside the sets is clean, one outside is a finding
+//! naming that entry, and a list that cannot be read is reported as unknown (evidence
+//! `verdict = unknown`), never as clean. Prefix lists are only *read* (see
+//! `Rule::reads`): when they fail, only rules with a prefix-list peer become unknown.
 
 use super::{Rule, SECURITY, default_severity};
 use crate::design::Design;
-use crate::drift::{Context, Finding, FindingBuilder};
+use crate::drift::{Context, Finding, FindingBuilder, Within};
 use crate::model::{Kind, RulePeer};
 
 pub struct AdminPortOpen;
@@ -19,6 +22,9 @@ impl Rule for AdminPortOpen {
     fn needs(&self) -> &'static [Kind] {
         SECURITY
     }
+    fn reads(&self) -> &'static [Kind] {
+        &[Kind::PrefixLists]
+    }
     fn applies(&self, d: &Design) -> bool {
         !d.security.admin_ports.is_empty()
     }
@@ -31,29 +37,64 @@ impl Rule for AdminPortOpen {
                 if matches!(r.peer, RulePeer::Group(_)) {
                     continue;
                 }
-                if sec.admin_from.iter().any(|set| cx.peer_in_set(&r.peer, set)) {
-                    continue;
-                }
                 let ports: Vec<String> =
                     sec.admin_ports.iter().filter(|p| r.covers_port("tcp", **p)).map(ToString::to_string).collect();
                 if ports.is_empty() {
                     continue;
                 }
-                let who = if r.peer.is_world() { "the whole internet".to_string() } else { r.peer.describe() };
+                let peer = cx.peer_label(&r.peer);
+                let (verdict, outside, message) = match cx.within_sets(&r.peer, &sec.admin_from) {
+                    Within::Inside => continue,
+                    Within::Outside(entry) if matches!(r.peer, RulePeer::PrefixList(_)) => (
+                        "outside",
+                        Some(entry.clone()),
+                        format!(
+                            "{} ({}) opens admin port {} to prefix list {peer}, whose entry {entry} is outside {allowed}",
+                            g.id,
+                            g.name,
+                            ports.join(",")
+                        ),
+                    ),
+                    Within::Outside(_) => {
+                        let who = if r.peer.is_world() { "the whole internet".to_string() } else { peer.clone() };
+                        (
+                            "outside",
+                            None,
+                            format!("{} ({}) opens admin port {} to {who}", g.id, g.name, ports.join(",")),
+                        )
+                    }
+                    Within::Unknown(why) => (
+                        "unknown",
+                        None,
+                        format!(
+                            "unknown: {} ({}) opens admin port {} to prefix list {peer}, and {why}, so it cannot be told inside {allowed}",
+                            g.id,
+                            g.name,
+                            ports.join(",")
+                        ),
+                    ),
+                };
+                let actual = if verdict == "unknown" {
+                    format!("unknown: {} from {peer}", r.ports_label())
+                } else {
+                    format!("{} {} from {peer}", r.protocol_name(), r.ports_label())
+                };
                 out.push(
                     FindingBuilder::new(ID, default_severity(ID), "security_group", &g.id)
                         .role(role)
                         .expected(format!("admin ports {} only from {allowed}", ports.join(",")))
-                        .actual(r.describe())
+                        .actual(actual)
+                        .evidence_opt("verdict", (verdict == "unknown").then_some("unknown"))
+                        .evidence_opt("outside_entry", outside.as_deref())
                         .evidence("protocol", r.protocol_name())
                         .evidence("ports", r.ports_label())
-                        .evidence("source", r.peer.describe())
+                        .evidence("source", peer.clone())
                         .evidence("admin_ports", ports.join(","))
                         .evidence_opt("rule_id", r.rule_id.as_deref())
                         .evidence_opt("description", r.description.as_deref())
                         .evidence("group_name", g.name.clone())
                         .clause(format!("security.admin_from = [{allowed}]"))
-                        .message(format!("{} ({}) opens admin port {} to {who}", g.id, g.name, ports.join(","))),
+                        .message(message),
                 );
             }
         }

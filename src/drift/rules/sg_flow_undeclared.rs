@@ -22,6 +22,10 @@ impl Rule for FlowUndeclared {
     fn needs(&self) -> &'static [Kind] {
         SECURITY
     }
+    /// Prefix-list peers are judged by their entries; unreadable ones are reported unknown.
+    fn reads(&self) -> &'static [Kind] {
+        &[Kind::PrefixLists]
+    }
     fn applies(&self, d: &Design) -> bool {
         !d.security.roles.is_empty()
     }
@@ -55,7 +59,12 @@ impl Rule for FlowUndeclared {
                         Some(src_role) => format!("{id} (role {src_role})"),
                         None => format!("{id} (no role)"),
                     },
-                    p => p.describe(),
+                    p => cx.peer_label(p),
+                };
+                // A prefix list that cannot be read may well be a declared source: say unknown.
+                let unknown = match &r.peer {
+                    RulePeer::PrefixList(id) => cx.prefix_entries(id).err(),
+                    _ => None,
                 };
                 let declared: Vec<String> = sec
                     .flows
@@ -72,7 +81,11 @@ impl Rule for FlowUndeclared {
                     FindingBuilder::new(ID, default_severity(ID), "security_group", &g.id)
                         .role(Some(role))
                         .expected(expected)
-                        .actual(format!("{} {} from {source}", proto_label(r), r.ports_label()))
+                        .actual(match &unknown {
+                            Some(why) => format!("unknown: {} {} from {source} ({why})", proto_label(r), r.ports_label()),
+                            None => format!("{} {} from {source}", proto_label(r), r.ports_label()),
+                        })
+                        .evidence_opt("verdict", unknown.as_ref().map(|_| "unknown"))
                         .evidence("protocol", r.protocol_name())
                         .evidence("ports", r.ports_label())
                         .evidence("source", r.peer.describe())
@@ -80,12 +93,20 @@ impl Rule for FlowUndeclared {
                         .evidence_opt("description", r.description.as_deref())
                         .evidence("group_name", g.name.clone())
                         .clause(format!("security.flows (to = \"{role}\")"))
-                        .message(format!(
-                            "{} ({role}) accepts {} {} from {source}, which no declared flow allows",
-                            g.id,
-                            proto_label(r),
-                            r.ports_label()
-                        )),
+                        .message(match &unknown {
+                            Some(why) => format!(
+                                "unknown: {} ({role}) accepts {} {} from {source}, and {why}, so it cannot be matched to a declared flow",
+                                g.id,
+                                proto_label(r),
+                                r.ports_label()
+                            ),
+                            None => format!(
+                                "{} ({role}) accepts {} {} from {source}, which no declared flow allows",
+                                g.id,
+                                proto_label(r),
+                                r.ports_label()
+                            ),
+                        }),
                 );
             }
         }
