@@ -6,7 +6,7 @@ use crate::cli::{AwsArgs, CheckArgs, Format, SnapshotArgs};
 use crate::design::Design;
 use crate::drift::{self, Report};
 use crate::model::{Kind, Snapshot};
-use crate::source::{Source, fetch_all};
+use crate::source::Source;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -72,8 +72,16 @@ pub async fn connect_checked(design: &Design, args: &AwsArgs) -> Result<Aws, Str
 fn fetch(design: &Design, args: &AwsArgs, kinds: &[Kind]) -> Result<Snapshot, ExitCode> {
     let rt = runtime()?;
     rt.block_on(async {
-        let aws = connect_checked(design, args).await.map_err(fail)?;
-        let snap = fetch_all(&aws, kinds).await;
+        // One bound for everything: connecting, the identity lookup and every kind.
+        let bound = Duration::from_secs(args.timeout.max(1));
+        let deadline = tokio::time::Instant::now() + bound;
+        let aws = match tokio::time::timeout_at(deadline, connect_checked(design, args)).await {
+            Ok(r) => r.map_err(fail)?,
+            Err(_) => {
+                return Err(fail(crate::source::deadline_message("connecting and confirming the account", bound)));
+            }
+        };
+        let snap = crate::source::fetch_all_within(&aws, kinds, deadline, bound).await;
         let (calls, errors) = aws.call_stats();
         tracing::info!(calls, errors, "inventory fetched");
         Ok(snap)
@@ -86,12 +94,12 @@ pub fn check(args: &CheckArgs, aws: &AwsArgs) -> ExitCode {
         Err(code) => return code,
     };
     let snapshot = match &args.snapshot {
-        Some(path) => match std::fs::read_to_string(path) {
+        Some(path) => match crate::limits::read_capped(path, "snapshot", crate::limits::MAX_SNAPSHOT_BYTES) {
             Ok(text) => match Snapshot::from_json(&text) {
                 Ok(s) => s,
                 Err(e) => return fail(format!("{}: {e}", path.display())),
             },
-            Err(e) => return fail(format!("cannot read snapshot {}: {e}", path.display())),
+            Err(e) => return fail(format!("{}: {e}", path.display())),
         },
         None => {
             let kinds: Vec<Kind> = drift::needed_kinds(&design).into_iter().collect();

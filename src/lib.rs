@@ -14,6 +14,7 @@ pub mod demo;
 pub mod design;
 pub mod drift;
 pub mod keymap;
+pub mod limits;
 pub mod logging;
 pub mod model;
 pub mod poller;

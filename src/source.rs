@@ -48,7 +48,44 @@ pub trait Source: Send + Sync {
 /// Fetch the given kinds concurrently into one snapshot. A failing kind is recorded
 /// as failed with its error; it never stops the others.
 pub async fn fetch_all(source: &dyn Source, kinds: &[Kind]) -> Snapshot {
-    let futs = kinds.iter().map(|k| async move { (*k, source.fetch_kind(*k).await) });
+    fetch_all_by(source, kinds, None).await
+}
+
+/// `fetch_all` inside one bound set by the user (`--timeout`): every kind, however many
+/// calls it makes, ends by `deadline`; a kind cut off there fails with a message that
+/// names the bound that really applied. Kinds that finished in time keep their data.
+pub async fn fetch_all_within(
+    source: &dyn Source,
+    kinds: &[Kind],
+    deadline: tokio::time::Instant,
+    bound: std::time::Duration,
+) -> Snapshot {
+    fetch_all_by(source, kinds, Some((deadline, bound))).await
+}
+
+/// The one-line error of a kind cut off by the overall bound.
+pub fn deadline_message(what: &str, bound: std::time::Duration) -> String {
+    format!(
+        "{what}: no answer within --timeout {}s, the bound on the whole fetch (identity lookup and every call of every kind); raise --timeout for a slow endpoint",
+        bound.as_secs()
+    )
+}
+
+async fn fetch_all_by(
+    source: &dyn Source,
+    kinds: &[Kind],
+    bound: Option<(tokio::time::Instant, std::time::Duration)>,
+) -> Snapshot {
+    let futs = kinds.iter().map(|k| async move {
+        let result = match bound {
+            None => source.fetch_kind(*k).await,
+            Some((deadline, limit)) => match tokio::time::timeout_at(deadline, source.fetch_kind(*k)).await {
+                Ok(r) => r,
+                Err(_) => Err(FetchError::new(deadline_message(k.as_str(), limit))),
+            },
+        };
+        (*k, result)
+    });
     let results = futures::future::join_all(futs).await;
     let mut snap = Snapshot::new(source.region());
     snap.account = source.account();

@@ -10,6 +10,7 @@ use super::{Rule, SECURITY, default_severity};
 use crate::design::{Design, PortRange};
 use crate::drift::{Context, Finding, FindingBuilder};
 use crate::model::{Kind, RulePeer};
+use std::collections::HashMap;
 
 pub struct FlowUndeclared;
 pub static RULE: FlowUndeclared = FlowUndeclared;
@@ -27,6 +28,9 @@ impl Rule for FlowUndeclared {
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let sec = &cx.design.security;
+        // What each role's findings say is the same for all of its rules: build it once
+        // per role, not once per offending rule.
+        let mut per_role: HashMap<&str, RoleText> = HashMap::new();
         for g in cx.groups() {
             let Some(role) = cx.role_of(&g.id) else { continue };
             for r in &g.ingress {
@@ -50,6 +54,7 @@ impl Rule for FlowUndeclared {
                 if flows_ok || public_ok {
                     continue;
                 }
+                let text = per_role.entry(role).or_insert_with(|| RoleText::new(cx.design, role));
                 let source = match &r.peer {
                     RulePeer::Group(id) => match cx.role_of(id) {
                         Some(src_role) => format!("{id} (role {src_role})"),
@@ -57,38 +62,51 @@ impl Rule for FlowUndeclared {
                     },
                     p => p.describe(),
                 };
-                let declared: Vec<String> = sec
-                    .flows
-                    .iter()
-                    .filter(|f| f.to == role)
-                    .map(|f| format!("{} {}/{}", f.from, f.protocol, join_ports(&f.ports)))
-                    .collect();
-                let expected = if declared.is_empty() {
-                    format!("no ingress into {role} except declared flows (none declared)")
-                } else {
-                    format!("ingress into {role} only from: {}", declared.join("; "))
-                };
+                let proto = proto_label(r);
+                let ports = r.ports_label();
                 out.push(
                     FindingBuilder::new(ID, default_severity(ID), "security_group", &g.id)
                         .role(Some(role))
-                        .expected(expected)
-                        .actual(format!("{} {} from {source}", proto_label(r), r.ports_label()))
-                        .evidence("protocol", r.protocol_name())
-                        .evidence("ports", r.ports_label())
+                        .expected(text.expected.clone())
+                        .actual(format!("{proto} {ports} from {source}"))
+                        .evidence("protocol", proto)
+                        .evidence("ports", ports.clone())
                         .evidence("source", r.peer.describe())
                         .evidence_opt("rule_id", r.rule_id.as_deref())
                         .evidence_opt("description", r.description.as_deref())
                         .evidence("group_name", g.name.clone())
-                        .clause(format!("security.flows (to = \"{role}\")"))
+                        .clause(text.clause.clone())
                         .message(format!(
-                            "{} ({role}) accepts {} {} from {source}, which no declared flow allows",
-                            g.id,
-                            proto_label(r),
-                            r.ports_label()
+                            "{} ({role}) accepts {proto} {ports} from {source}, which no declared flow allows",
+                            g.id
                         )),
                 );
             }
         }
+    }
+}
+
+/// The expected text and clause shared by every finding of one role.
+struct RoleText {
+    expected: String,
+    clause: String,
+}
+
+impl RoleText {
+    fn new(design: &Design, role: &str) -> Self {
+        let declared: Vec<String> = design
+            .security
+            .flows
+            .iter()
+            .filter(|f| f.to == role)
+            .map(|f| format!("{} {}/{}", f.from, f.protocol, join_ports(&f.ports)))
+            .collect();
+        let expected = if declared.is_empty() {
+            format!("no ingress into {role} except declared flows (none declared)")
+        } else {
+            format!("ingress into {role} only from: {}", declared.join("; "))
+        };
+        RoleText { expected, clause: format!("security.flows (to = \"{role}\")") }
     }
 }
 
