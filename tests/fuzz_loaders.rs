@@ -70,12 +70,12 @@ enum Mutation {
 fn mutation() -> impl Strategy<Value = Mutation> {
     let at = any::<usize>();
     prop_oneof![
-        (at.clone(), 0u8..8).prop_map(|(p, b)| Mutation::Flip(p, b)),
-        at.clone().prop_map(Mutation::Truncate),
-        (at.clone(), 0..TOKENS.len()).prop_map(|(p, t)| Mutation::Insert(p, t)),
-        (at.clone(), 1usize..64).prop_map(|(p, n)| Mutation::Delete(p, n)),
-        at.clone().prop_map(Mutation::DuplicateLine),
-        (at.clone(), at.clone()).prop_map(|(a, b)| Mutation::SwapLines(a, b)),
+        (at, 0u8..8).prop_map(|(p, b)| Mutation::Flip(p, b)),
+        at.prop_map(Mutation::Truncate),
+        (at, 0..TOKENS.len()).prop_map(|(p, t)| Mutation::Insert(p, t)),
+        (at, 1usize..64).prop_map(|(p, n)| Mutation::Delete(p, n)),
+        at.prop_map(Mutation::DuplicateLine),
+        (at, at).prop_map(|(a, b)| Mutation::SwapLines(a, b)),
         (at, 0..TOKENS.len()).prop_map(|(p, t)| Mutation::ReplaceWord(p, t)),
     ]
 }
