@@ -36,7 +36,7 @@ pub struct AwsArgs {
     /// Custom endpoint for every AWS service (also read from AWS_ENDPOINT_URL).
     #[arg(long, global = true)]
     pub endpoint_url: Option<String>,
-    /// Seconds before one AWS operation (all its retries) is abandoned.
+    /// Seconds the whole fetch may take: connecting, the identity lookup and every call of every kind.
     #[arg(long, global = true, default_value_t = 30, value_name = "SECS")]
     pub timeout: u64,
 }

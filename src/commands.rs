@@ -53,9 +53,38 @@ pub fn aws_options(design: &Design, args: &AwsArgs) -> AwsOptions {
 
 /// Connect, resolve the caller's account and refuse a design meant for another account.
 pub async fn connect_checked(design: &Design, args: &AwsArgs) -> Result<Aws, String> {
+    connect_checked_within(design, args, None).await
+}
+
+/// `connect_checked` inside the user's one bound (`deadline`, `bound` = `--timeout`):
+/// an identity lookup cut off there is fatal only when the design names its account.
+pub async fn connect_checked_within(
+    design: &Design,
+    args: &AwsArgs,
+    limit: Option<(tokio::time::Instant, Duration)>,
+) -> Result<Aws, String> {
     let opts = aws_options(design, args);
-    let aws = Aws::connect(&opts).await.map_err(|e| e.to_string())?;
-    match (aws.caller_account().await, &design.environment.account_id) {
+    let cut_off = |what: &str| match limit {
+        Some((_, bound)) => crate::source::deadline_message(what, bound),
+        None => what.to_string(),
+    };
+    let connect = Aws::connect(&opts);
+    let aws = match limit {
+        None => connect.await,
+        Some((deadline, _)) => match tokio::time::timeout_at(deadline, connect).await {
+            Ok(r) => r,
+            Err(_) => return Err(cut_off("connecting")),
+        },
+    }
+    .map_err(|e| e.to_string())?;
+    let identity = match limit {
+        None => aws.caller_account().await.map_err(|e| e.to_string()),
+        Some((deadline, _)) => match tokio::time::timeout_at(deadline, aws.caller_account()).await {
+            Ok(r) => r.map_err(|e| e.to_string()),
+            Err(_) => Err(cut_off("sts:GetCallerIdentity")),
+        },
+    };
+    match (identity, &design.environment.account_id) {
         (Ok(actual), Some(expected)) if actual != *expected => Err(format!(
             "credentials belong to account {actual}, but {} is the design of account {expected} ({}); use the right --profile",
             design.source, design.environment.name
@@ -95,7 +124,7 @@ fn load_designs(paths: &[std::path::PathBuf]) -> Result<Vec<Design>, ExitCode> {
 }
 
 fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read snapshot {}: {e}", path.display()))?;
+    let text = crate::limits::read_capped(path, "snapshot", crate::limits::MAX_SNAPSHOT_BYTES)?;
     Snapshot::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 

@@ -130,15 +130,19 @@ impl Config {
                 None => return Ok(Config::default()),
             },
         };
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-            Err(e) => return Err(format!("{}: cannot read the config file: {e}", path.display())),
-        };
+        if !required && !path.exists() {
+            return Ok(Config::default());
+        }
+        let text = crate::limits::read_capped(&path, "config file", crate::limits::MAX_CONFIG_BYTES)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         Self::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 
     pub fn parse(text: &str) -> Result<Config, String> {
+        if let Some(at) = crate::limits::toml_too_deep(text, crate::limits::MAX_TOML_DEPTH) {
+            let (line, col) = crate::limits::line_col(text, at);
+            return Err(format!("line {line}:{col}: nested deeper than {} levels", crate::limits::MAX_TOML_DEPTH));
+        }
         let file: ConfigFile = toml::from_str(text).map_err(|e| {
             let msg = e.message().trim().replace('\n', " ");
             match e.span() {

@@ -59,6 +59,16 @@ fn setup() -> anyhow::Result<ratatui::DefaultTerminal> {
     Ok(terminal)
 }
 
+/// Test-only: with `DRIFTDECK_TEST_PANIC=1`, panic once the first frame is on screen, so
+/// the tmux tests can prove the terminal is restored after a panic. Compiled only into
+/// debug (test) builds; a release binary ignores the variable.
+fn test_panic_after_first_frame() {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("DRIFTDECK_TEST_PANIC").is_some_and(|v| v == "1") {
+        panic!("test panic requested by DRIFTDECK_TEST_PANIC");
+    }
+}
+
 fn restore() {
     let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
@@ -189,6 +199,7 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, opts: ConsoleOption
         if app.dirty {
             terminal.draw(|f| crate::ui::draw(f, &app))?;
             app.dirty = false;
+            test_panic_after_first_frame();
         }
         let action = tokio::select! {
             ev = events.next() => match ev {

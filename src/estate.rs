@@ -3,11 +3,12 @@
 //! calls in flight. One environment failing never stops the others.
 
 use crate::cli::AwsArgs;
-use crate::commands::connect_checked;
+use crate::commands::connect_checked_within;
 use crate::design::Design;
 use crate::model::{Kind, Snapshot};
 use crate::poller::Budget;
-use crate::source::{Source, fetch_all_limited};
+use crate::source::{Source, fetch_all_within};
+use std::time::Duration;
 
 /// Fetch `kinds(design)` for every design at once. The result is in design order: a
 /// snapshot, or the one-line reason the environment could not be reached.
@@ -21,11 +22,17 @@ pub async fn fetch_estate(
         let kinds = kinds(design);
         let budget = budget.clone();
         async move {
-            let aws = connect_checked(design, args).await.map_err(|e| with_env(design, designs.len(), &e))?;
+            // One bound per environment for everything: connecting, the identity lookup
+            // and every call of every kind (`--timeout`).
+            let bound = Duration::from_secs(args.timeout.max(1));
+            let deadline = tokio::time::Instant::now() + bound;
+            let aws = connect_checked_within(design, args, Some((deadline, bound)))
+                .await
+                .map_err(|e| with_env(design, designs.len(), &e))?;
             let key = aws.account().or_else(|| design.environment.account_id.clone()).unwrap_or_else(|| {
                 format!("profile:{}", args.profile.as_deref().or(design.environment.profile.as_deref()).unwrap_or(""))
             });
-            let snap = fetch_all_limited(&aws, &kinds, Some(budget.for_account(&key))).await;
+            let snap = fetch_all_within(&aws, &kinds, deadline, bound, Some(budget.for_account(&key))).await;
             let (calls, errors) = aws.call_stats();
             tracing::info!(environment = %design.environment.name, calls, errors, "inventory fetched");
             Ok(snap)

@@ -16,6 +16,7 @@ pub mod design;
 pub mod drift;
 pub mod estate;
 pub mod keymap;
+pub mod limits;
 pub mod logging;
 pub mod model;
 pub mod poller;

@@ -48,7 +48,7 @@ pub trait Source: Send + Sync {
 /// Fetch the given kinds concurrently into one snapshot. A failing kind is recorded
 /// as failed with its error; it never stops the others.
 pub async fn fetch_all(source: &dyn Source, kinds: &[Kind]) -> Snapshot {
-    fetch_all_limited(source, kinds, None).await
+    fetch_all_by(source, kinds, None, None).await
 }
 
 /// `fetch_all`, with at most the limit's permits of kinds in flight: environments of one
@@ -58,14 +58,55 @@ pub async fn fetch_all_limited(
     kinds: &[Kind],
     limit: Option<std::sync::Arc<tokio::sync::Semaphore>>,
 ) -> Snapshot {
+    fetch_all_by(source, kinds, None, limit).await
+}
+
+/// `fetch_all` inside one bound set by the user (`--timeout`): every kind, however many
+/// calls it makes, ends by `deadline`; a kind cut off there fails with a message that
+/// names the bound that really applied. Kinds that finished in time keep their data.
+pub async fn fetch_all_within(
+    source: &dyn Source,
+    kinds: &[Kind],
+    deadline: tokio::time::Instant,
+    bound: std::time::Duration,
+    limit: Option<std::sync::Arc<tokio::sync::Semaphore>>,
+) -> Snapshot {
+    fetch_all_by(source, kinds, Some((deadline, bound)), limit).await
+}
+
+/// The one-line error of a kind cut off by the overall bound.
+pub fn deadline_message(what: &str, bound: std::time::Duration) -> String {
+    format!(
+        "{what}: no answer within --timeout {}s, the bound on the whole fetch (identity lookup and every call of every kind); raise --timeout for a slow endpoint",
+        bound.as_secs()
+    )
+}
+
+async fn fetch_all_by(
+    source: &dyn Source,
+    kinds: &[Kind],
+    bound: Option<(tokio::time::Instant, std::time::Duration)>,
+    limit: Option<std::sync::Arc<tokio::sync::Semaphore>>,
+) -> Snapshot {
     let futs = kinds.iter().map(|k| {
         let limit = limit.clone();
         async move {
-            let _permit = match &limit {
-                Some(l) => l.acquire().await.ok(),
-                None => None,
+            let work = async {
+                // Waiting for the account's budget counts against the bound too.
+                let _permit = match &limit {
+                    Some(l) => l.acquire().await.ok(),
+                    None => None,
+                };
+                source.fetch_kind(*k).await
             };
-            (*k, source.fetch_kind(*k).await)
+            let result = match bound {
+                None => work.await,
+                Some((deadline, max)) => match tokio::time::timeout_at(deadline, work).await {
+                    Ok(r) => r,
+                    Err(_) => Err(FetchError::new(deadline_message(k.as_str(), max))),
+                },
+            };
+            (*k, result)
         }
     });
     let results = futures::future::join_all(futs).await;

@@ -274,6 +274,11 @@ impl Ctx<'_> {
 
 pub(super) fn parse(name: &str, text: &str) -> Result<Design, DesignErrors> {
     let mut cx = Ctx { name, text, errors: Vec::new() };
+    if let Some(at) = crate::limits::toml_too_deep(text, crate::limits::MAX_TOML_DEPTH) {
+        let limit = crate::limits::MAX_TOML_DEPTH;
+        cx.err(at..at, format!("nested deeper than {limit} levels; a design needs 3"));
+        return Err(DesignErrors(cx.errors));
+    }
     let file: DesignFile = match toml::from_str(text) {
         Ok(f) => f,
         Err(e) => {

@@ -333,14 +333,8 @@ impl Design {
     /// Read and validate a design file.
     pub fn load(path: &Path) -> Result<Design, DesignErrors> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            DesignErrors(vec![DesignError {
-                file: name.clone(),
-                line: 0,
-                column: 0,
-                message: format!("cannot read design file: {e}"),
-            }])
-        })?;
+        let text = crate::limits::read_capped(path, "design file", crate::limits::MAX_DESIGN_BYTES)
+            .map_err(|e| DesignErrors(vec![DesignError { file: name.clone(), line: 0, column: 0, message: e }]))?;
         Self::parse(&name, &text)
     }
 

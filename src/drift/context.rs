@@ -1,32 +1,40 @@
-//! The snapshot resolved against the design once per evaluation: which VPCs are in
-//! scope, which tier each subnet is in, which route tables serve which subnets
-//! (explicitly or as the main table), and which role each security group plays.
+//! The snapshot resolved against the design once: which VPCs are in scope, which tier
+//! each subnet is in, which route tables serve which subnets (explicitly or as the main
+//! table), which role each security group plays, and which CIDR sets each rule peer
+//! falls in. `Index` owns that resolution so a caller (the console) can keep it between
+//! draws and evaluations; `Context` is the view the rules and panes read.
 
 use crate::design::{Design, FlowSource, Role, Tier};
 use crate::model::*;
 use ipnet::{IpNet, Ipv4Net};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Deref;
 
-pub struct Context<'a> {
-    pub design: &'a Design,
-    pub snap: &'a Snapshot,
+/// Everything the rules look up per resource, computed once per (design, snapshot) so
+/// that no rule re-parses a CIDR or re-classifies a group per rule × group.
+#[derive(Debug, Clone, Default)]
+pub struct Index {
     /// VPC ids the design covers.
     pub vpcs: BTreeSet<String>,
     /// Subnet id -> tier name, for in-scope subnets that match a tier.
     pub subnet_tier: BTreeMap<String, String>,
-    /// Route table id -> subnets it serves (explicit associations, or implicitly as main).
-    pub served: BTreeMap<String, Vec<&'a Subnet>>,
+    /// Route table id -> positions in `snapshot.subnets` of the subnets it serves
+    /// (explicit associations, or implicitly as main).
+    pub served: BTreeMap<String, Vec<usize>>,
     /// Security group id -> role name, for in-scope groups that match a role.
     pub sg_role: BTreeMap<String, String>,
-    subnets: HashMap<&'a str, &'a Subnet>,
-    nat_az: HashMap<&'a str, &'a str>,
+    subnets: HashMap<String, usize>,
+    nat_subnet: HashMap<String, usize>,
+    /// Rule peer CIDR text -> its parsed network (None when unparsable).
+    peer_nets: HashMap<String, Option<IpNet>>,
 }
 
-impl<'a> Context<'a> {
-    pub fn new(design: &'a Design, snap: &'a Snapshot) -> Self {
+impl Index {
+    pub fn new(design: &Design, snap: &Snapshot) -> Self {
         let vpcs: BTreeSet<String> =
             snap.vpcs.iter().filter(|v| vpc_in_scope(design, v)).map(|v| v.id.clone()).collect();
-        let subnets: HashMap<&str, &Subnet> = snap.subnets.iter().map(|s| (s.id.as_str(), s)).collect();
+        let subnets: HashMap<String, usize> = snap.subnets.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
 
         let mut subnet_tier = BTreeMap::new();
         for s in snap.subnets.iter().filter(|s| vpcs.contains(&s.vpc_id)) {
@@ -36,22 +44,26 @@ impl<'a> Context<'a> {
         }
 
         // A subnet without an explicit association is served by its VPC's main table.
-        let mut served: BTreeMap<String, Vec<&Subnet>> = BTreeMap::new();
+        let mut served: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut explicit: BTreeSet<&str> = BTreeSet::new();
         for rt in snap.route_tables.iter().filter(|r| vpcs.contains(&r.vpc_id)) {
             let list = served.entry(rt.id.clone()).or_default();
             for a in &rt.associations {
                 if let Some(sid) = a.subnet_id.as_deref()
-                    && let Some(s) = subnets.get(sid)
+                    && let Some(i) = subnets.get(sid)
                 {
-                    list.push(s);
+                    list.push(*i);
                     explicit.insert(sid);
                 }
             }
         }
         for rt in snap.route_tables.iter().filter(|r| r.main && vpcs.contains(&r.vpc_id)) {
-            let implicit: Vec<&Subnet> =
-                snap.subnets.iter().filter(|s| s.vpc_id == rt.vpc_id && !explicit.contains(s.id.as_str())).collect();
+            let implicit = snap
+                .subnets
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.vpc_id == rt.vpc_id && !explicit.contains(s.id.as_str()))
+                .map(|(i, _)| i);
             served.entry(rt.id.clone()).or_default().extend(implicit);
         }
 
@@ -62,31 +74,103 @@ impl<'a> Context<'a> {
             .filter_map(|g| classify(design, g).map(|r| (g.id.clone(), r.name.clone())))
             .collect();
 
-        let nat_az = snap
+        let nat_subnet = snap
             .nat_gateways
             .iter()
-            .filter_map(|n| subnets.get(n.subnet_id.as_str()).map(|s| (n.id.as_str(), s.az.as_str())))
+            .filter_map(|n| subnets.get(n.subnet_id.as_str()).map(|i| (n.id.clone(), *i)))
             .collect();
 
-        Context { design, snap, vpcs, subnet_tier, served, sg_role, subnets, nat_az }
+        // Every distinct CIDR peer is parsed once. (Set membership is judged against the
+        // union of a set's blocks, so it is not a per-block lookup to precompute here.)
+        let mut peer_nets: HashMap<String, Option<IpNet>> = HashMap::new();
+        for g in &snap.security_groups {
+            for r in g.ingress.iter().chain(&g.egress) {
+                let (RulePeer::Cidr4(c) | RulePeer::Cidr6(c)) = &r.peer else { continue };
+                if peer_nets.contains_key(c) {
+                    continue;
+                }
+                peer_nets.insert(c.clone(), c.parse::<IpNet>().ok());
+            }
+        }
+
+        Index { vpcs, subnet_tier, served, sg_role, subnets, nat_subnet, peer_nets }
+    }
+
+    pub fn role_of(&self, group_id: &str) -> Option<&str> {
+        self.sg_role.get(group_id).map(String::as_str)
+    }
+
+    /// Is a resource in a given VPC covered? Unknown VPC counts as covered, so an
+    /// unresolvable resource is judged rather than silently skipped.
+    pub fn vpc_covered(&self, vpc: Option<&str>) -> bool {
+        vpc.is_none_or(|v| self.vpcs.contains(v))
+    }
+
+    /// The parsed network of a CIDR peer, from the index when the snapshot holds it.
+    pub fn peer_net(&self, peer: &RulePeer) -> Option<IpNet> {
+        match peer {
+            RulePeer::Cidr4(c) | RulePeer::Cidr6(c) => match self.peer_nets.get(c) {
+                Some(n) => *n,
+                None => c.parse::<IpNet>().ok(),
+            },
+            _ => None,
+        }
+    }
+}
+
+/// The view rules and panes read: the design, the snapshot and its index, which is
+/// either built here or borrowed from a cache (`Context::with_index`).
+pub struct Context<'a> {
+    pub design: &'a Design,
+    pub snap: &'a Snapshot,
+    index: Cow<'a, Index>,
+}
+
+impl Deref for Context<'_> {
+    type Target = Index;
+    fn deref(&self) -> &Index {
+        &self.index
+    }
+}
+
+impl<'a> Context<'a> {
+    pub fn new(design: &'a Design, snap: &'a Snapshot) -> Self {
+        Context { design, snap, index: Cow::Owned(Index::new(design, snap)) }
+    }
+
+    /// A context over an index built earlier from the same design and snapshot (the
+    /// caller keeps it current); costs nothing to make, so a draw can afford it.
+    pub fn with_index(design: &'a Design, snap: &'a Snapshot, index: &'a Index) -> Self {
+        Context { design, snap, index: Cow::Borrowed(index) }
+    }
+
+    pub fn index(&self) -> &Index {
+        &self.index
     }
 
     pub fn subnet(&self, id: &str) -> Option<&'a Subnet> {
-        self.subnets.get(id).copied()
+        self.index.subnets.get(id).and_then(|i| self.snap.subnets.get(*i))
     }
 
     /// AZ of a NAT gateway, via its subnet.
     pub fn nat_az(&self, nat_id: &str) -> Option<&'a str> {
-        self.nat_az.get(nat_id).copied()
+        self.index.nat_subnet.get(nat_id).and_then(|i| self.snap.subnets.get(*i)).map(|s| s.az.as_str())
+    }
+
+    /// Subnets a route table serves.
+    pub fn served_by(&self, rt_id: &str) -> impl Iterator<Item = &'a Subnet> + '_ {
+        let snap = self.snap;
+        self.index.served.get(rt_id).into_iter().flatten().filter_map(move |i| snap.subnets.get(*i))
     }
 
     /// In-scope route tables with the tiers of the subnets they serve.
     pub fn route_tables_by_tier(&self) -> Vec<(&'a RouteTable, BTreeMap<&'a Tier, Vec<&'a Subnet>>)> {
+        let design = self.design;
         let mut out = Vec::new();
         for rt in self.snap.route_tables.iter().filter(|r| self.vpcs.contains(&r.vpc_id)) {
             let mut by_tier: BTreeMap<&Tier, Vec<&Subnet>> = BTreeMap::new();
-            for s in self.served.get(&rt.id).into_iter().flatten() {
-                if let Some(t) = self.subnet_tier.get(&s.id).and_then(|n| self.design.tier(n)) {
+            for s in self.served_by(&rt.id) {
+                if let Some(t) = self.subnet_tier.get(&s.id).and_then(|n| design.tier(n)) {
                     by_tier.entry(t).or_default().push(s);
                 }
             }
@@ -98,16 +182,6 @@ impl<'a> Context<'a> {
     /// In-scope security groups.
     pub fn groups(&self) -> impl Iterator<Item = &'a SecurityGroup> + '_ {
         self.snap.security_groups.iter().filter(|g| g.vpc_id.as_ref().is_some_and(|v| self.vpcs.contains(v)))
-    }
-
-    pub fn role_of(&self, group_id: &str) -> Option<&str> {
-        self.sg_role.get(group_id).map(String::as_str)
-    }
-
-    /// Is a resource in a given VPC covered? Unknown VPC counts as covered, so an
-    /// unresolvable resource is judged rather than silently skipped.
-    pub fn vpc_covered(&self, vpc: Option<&str>) -> bool {
-        vpc.is_none_or(|v| self.vpcs.contains(v))
     }
 
     /// Is every address of `peer` inside the named CIDR set?

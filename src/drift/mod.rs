@@ -7,11 +7,13 @@
 
 mod context;
 mod finding;
+mod incremental;
 pub mod netset;
 pub mod rules;
 
-pub use context::{Context, Within};
+pub use context::{Context, Index, Within};
 pub use finding::*;
+pub use incremental::Evaluator;
 
 use crate::design::Design;
 use crate::model::{Kind, KindStatus, Snapshot};
@@ -72,6 +74,18 @@ pub fn evaluate_at(design: &Design, snapshot: &Snapshot, now: Timestamp) -> Repo
             unavailable.extend(missing);
         }
     }
+    assemble(design, snapshot, raw, unavailable, now)
+}
+
+/// Turn raw rule output into a report: unavailable kinds, severity overrides, mutes,
+/// order. Shared by `evaluate_at` and the incremental `Evaluator`.
+fn assemble(
+    design: &Design,
+    snapshot: &Snapshot,
+    mut raw: Vec<Finding>,
+    unavailable: BTreeSet<Kind>,
+    now: Timestamp,
+) -> Report {
     for kind in &unavailable {
         raw.push(rules::inventory_unavailable::finding(*kind, &snapshot.status(*kind)));
     }

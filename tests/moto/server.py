@@ -3,8 +3,13 @@
 Three small WSGI layers in front of moto's own app:
 - CloudWatch over Smithy RPC v2 CBOR (what aws-sdk-cloudwatch 1.100+ speaks) is
   translated to the awsJson1_0 protocol moto routes, and the answer back to CBOR.
-- /_driftdeck/faults makes chosen operations answer with a throttling or server error,
-  in the protocol the caller speaks, so error paths run through the real SDK.
+- /_driftdeck/faults makes chosen operations fail, so error paths run through the real
+  SDK. A rule is {"action": OP or "*", "fault": F, "times": N}; F is "error" (default:
+  `status`/`code` in the protocol the caller speaks, e.g. 503 or throttling), "reset"
+  (the connection is reset, no answer), "truncated" (200 whose body stops short of its
+  Content-Length), "malformed" (200 with a body that does not parse), "slow" (the real
+  answer after `delay` seconds) or "hang" (no answer for `delay` seconds, then 503).
+  `times` makes a rule expire after N hits; GET /_driftdeck/faults/stats counts hits.
 - /_driftdeck/composite-alarm puts a composite alarm into moto's backend directly
   (moto's PutCompositeAlarm API answers 500).
 
@@ -35,6 +40,7 @@ ACCOUNT = "123456789012"
 
 _faults = []
 _faults_lock = threading.Lock()
+_fault_hits = {}
 
 
 def _timestamp_paths():
@@ -162,6 +168,54 @@ def _fault_response(start_response, environ, rule):
     return [xml.encode()]
 
 
+def _malformed_body(environ):
+    if CBOR_PATH.match(environ.get("PATH_INFO", "")):
+        return b"\xff\xfe\x00not cbor", "application/cbor"
+    if environ.get("HTTP_X_AMZ_TARGET"):
+        return b'{"MetricAlarms": [{"AlarmName": ', "application/x-amz-json-1.0"
+    return b"<DescribeResponse><unclosed attr='1'><<>>", "text/xml"
+
+
+def _special_fault(start_response, environ, rule, forward):
+    """The faults other than an error status. `forward` produces the real answer."""
+    fault = rule.get("fault", "error")
+    if fault == "slow":
+        time.sleep(float(rule.get("delay", 2)))
+        return forward()
+    if fault == "hang":
+        time.sleep(float(rule.get("delay", 60)))
+        return _fault_response(start_response, environ, rule)
+    if fault == "reset":
+        sock = environ.get("werkzeug.socket")
+        if sock is not None:
+            import socket
+            import struct
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        raise ConnectionResetError("injected connection reset")
+    if fault == "truncated":
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, headers
+
+        body = b"".join(forward(capture))
+        headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
+        start_response("200 OK", headers + [("Content-Length", str(len(body) + 100))])
+        return [body[: len(body) // 2]]
+    if fault == "malformed":
+        body, ctype = _malformed_body(environ)
+        headers = [("Content-Type", ctype), ("Content-Length", str(len(body)))]
+        if ctype == "application/cbor":
+            headers.append(("smithy-protocol", "rpc-v2-cbor"))
+        start_response("200 OK", headers)
+        return [body]
+    return _fault_response(start_response, environ, rule)
+
+
 def _json_reply(start_response, status, payload):
     start_response(status, [("Content-Type", "application/json")])
     return [json.dumps(payload).encode()]
@@ -169,6 +223,9 @@ def _json_reply(start_response, status, payload):
 
 def _control(environ, start_response, body):
     path, method = environ["PATH_INFO"], environ["REQUEST_METHOD"]
+    if path == "/_driftdeck/faults/stats":
+        with _faults_lock:
+            return _json_reply(start_response, "200 OK", {"hits": dict(_fault_hits)})
     if path == "/_driftdeck/faults":
         with _faults_lock:
             if method == "DELETE":
@@ -242,12 +299,26 @@ def make_app():
         action = _action_of(environ, body)
         with _faults_lock:
             rule = next((r for r in _faults if r.get("action") in ("*", action)), None)
-        if rule:
-            return _fault_response(start_response, environ, rule)
+            if rule:
+                fault = rule.get("fault", "error")
+                _fault_hits[fault] = _fault_hits.get(fault, 0) + 1
+                if "times" in rule:
+                    rule["times"] -= 1
+                    if rule["times"] <= 0:
+                        _faults.remove(rule)
         m = CBOR_PATH.match(path)
-        if m:
-            return _cbor_to_json(environ, start_response, moto_app, m.group(1), body)
-        return moto_app(environ, start_response)
+
+        def forward(respond=start_response):
+            environ["wsgi.input"] = io.BytesIO(body)
+            if m:
+                return _cbor_to_json(environ, respond, moto_app, m.group(1), body)
+            return moto_app(environ, respond)
+
+        if rule:
+            if rule.get("fault", "error") == "error":
+                return _fault_response(start_response, environ, rule)
+            return _special_fault(start_response, environ, rule, forward)
+        return forward()
 
     return app
 

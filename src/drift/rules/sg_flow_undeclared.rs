@@ -10,6 +10,7 @@ use super::{Rule, SECURITY, default_severity};
 use crate::design::{Design, PortRange};
 use crate::drift::{Context, Finding, FindingBuilder};
 use crate::model::{Kind, RulePeer};
+use std::collections::HashMap;
 
 pub struct FlowUndeclared;
 pub static RULE: FlowUndeclared = FlowUndeclared;
@@ -31,6 +32,9 @@ impl Rule for FlowUndeclared {
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let sec = &cx.design.security;
+        // What each role's findings say is the same for all of its rules: build it once
+        // per role, not once per offending rule.
+        let mut per_role: HashMap<&str, RoleText> = HashMap::new();
         for g in cx.groups() {
             let Some(role) = cx.role_of(&g.id) else { continue };
             for r in &g.ingress {
@@ -54,6 +58,7 @@ impl Rule for FlowUndeclared {
                 if flows_ok || public_ok {
                     continue;
                 }
+                let text = per_role.entry(role).or_insert_with(|| RoleText::new(cx.design, role));
                 let source = match &r.peer {
                     RulePeer::Group(id) => match cx.role_of(id) {
                         Some(src_role) => format!("{id} (role {src_role})"),
@@ -66,33 +71,24 @@ impl Rule for FlowUndeclared {
                     RulePeer::PrefixList(id) => cx.prefix_entries(id).err(),
                     _ => None,
                 };
-                let declared: Vec<String> = sec
-                    .flows
-                    .iter()
-                    .filter(|f| f.to == role)
-                    .map(|f| format!("{} {}/{}", f.from, f.protocol, join_ports(&f.ports)))
-                    .collect();
-                let expected = if declared.is_empty() {
-                    format!("no ingress into {role} except declared flows (none declared)")
-                } else {
-                    format!("ingress into {role} only from: {}", declared.join("; "))
-                };
+                let proto = proto_label(r);
+                let ports = r.ports_label();
                 out.push(
                     FindingBuilder::new(ID, default_severity(ID), "security_group", &g.id)
                         .role(Some(role))
-                        .expected(expected)
+                        .expected(text.expected.clone())
                         .actual(match &unknown {
-                            Some(why) => format!("unknown: {} {} from {source} ({why})", proto_label(r), r.ports_label()),
-                            None => format!("{} {} from {source}", proto_label(r), r.ports_label()),
+                            Some(why) => format!("unknown: {proto} {ports} from {source} ({why})"),
+                            None => format!("{proto} {ports} from {source}"),
                         })
                         .evidence_opt("verdict", unknown.as_ref().map(|_| "unknown"))
-                        .evidence("protocol", r.protocol_name())
-                        .evidence("ports", r.ports_label())
+                        .evidence("protocol", proto)
+                        .evidence("ports", ports.clone())
                         .evidence("source", r.peer.describe())
                         .evidence_opt("rule_id", r.rule_id.as_deref())
                         .evidence_opt("description", r.description.as_deref())
                         .evidence("group_name", g.name.clone())
-                        .clause(format!("security.flows (to = \"{role}\")"))
+                        .clause(text.clause.clone())
                         .message(match &unknown {
                             Some(why) => format!(
                                 "unknown: {} ({role}) accepts {} {} from {source}, and {why}, so it cannot be matched to a declared flow",
@@ -110,6 +106,30 @@ impl Rule for FlowUndeclared {
                 );
             }
         }
+    }
+}
+
+/// The expected text and clause shared by every finding of one role.
+struct RoleText {
+    expected: String,
+    clause: String,
+}
+
+impl RoleText {
+    fn new(design: &Design, role: &str) -> Self {
+        let declared: Vec<String> = design
+            .security
+            .flows
+            .iter()
+            .filter(|f| f.to == role)
+            .map(|f| format!("{} {}/{}", f.from, f.protocol, join_ports(&f.ports)))
+            .collect();
+        let expected = if declared.is_empty() {
+            format!("no ingress into {role} except declared flows (none declared)")
+        } else {
+            format!("ingress into {role} only from: {}", declared.join("; "))
+        };
+        RoleText { expected, clause: format!("security.flows (to = \"{role}\")") }
     }
 }
 

@@ -1,0 +1,250 @@
+//! Fuzzing the three loaders with mutated valid files (cargo-fuzz needs nightly, which
+//! this toolchain lacks, so proptest drives the mutations): byte flips, truncation,
+//! insertion and deletion, duplicated and swapped lines, and key/value tokens swapped
+//! for others from the format's own vocabulary. Seeds are `tests/fuzz_corpus/*/`.
+//!
+//! Every input must give a value or errors that are each one line (`file:line:column:`
+//! for designs), never a panic; a snapshot that loads is also evaluated. The suite runs
+//! a short pass; `scripts/fuzz.sh` sets `DRIFTDECK_FUZZ_SECS` for a long run per target
+//! (`DRIFTDECK_FUZZ_TARGET=design|snapshot|config` picks one).
+
+mod fixtures;
+
+use driftdeck::config::Config;
+use driftdeck::design::Design;
+use driftdeck::model::Snapshot;
+use proptest::prelude::*;
+use proptest::test_runner::{Config as RunConfig, RngAlgorithm, TestCaseError, TestRng, TestRunner};
+use std::time::{Duration, Instant};
+
+const TOKENS: &[&str] = &[
+    "[",
+    "]",
+    "{",
+    "}",
+    "=",
+    "\"",
+    "'",
+    "\n",
+    ",",
+    ".",
+    "#",
+    "0",
+    "-1",
+    "65536",
+    "99999999999999999999",
+    "1e999",
+    "true",
+    "null",
+    "\"\"",
+    "[]",
+    "{}",
+    "0.0.0.0/0",
+    "::/0",
+    "10.0.0.0/33",
+    "*",
+    "[[security.flows]]",
+    "[tiers.x]",
+    "\u{0}",
+    "é",
+    "\u{202e}",
+    "2026-13-45",
+    "\"schema\": 2",
+    "ctrl-",
+    "f99",
+    "\\u0000",
+    "\"\\",
+];
+
+#[derive(Debug, Clone)]
+enum Mutation {
+    Flip(usize, u8),
+    Truncate(usize),
+    Insert(usize, usize),
+    Delete(usize, usize),
+    DuplicateLine(usize),
+    SwapLines(usize, usize),
+    ReplaceWord(usize, usize),
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    let at = any::<usize>();
+    prop_oneof![
+        (at, 0u8..8).prop_map(|(p, b)| Mutation::Flip(p, b)),
+        at.prop_map(Mutation::Truncate),
+        (at, 0..TOKENS.len()).prop_map(|(p, t)| Mutation::Insert(p, t)),
+        (at, 1usize..64).prop_map(|(p, n)| Mutation::Delete(p, n)),
+        at.prop_map(Mutation::DuplicateLine),
+        (at, at).prop_map(|(a, b)| Mutation::SwapLines(a, b)),
+        (at, 0..TOKENS.len()).prop_map(|(p, t)| Mutation::ReplaceWord(p, t)),
+    ]
+}
+
+fn apply(mut b: Vec<u8>, m: &Mutation) -> Vec<u8> {
+    let len = b.len().max(1);
+    match *m {
+        Mutation::Flip(p, bit) => {
+            if let Some(x) = b.get_mut(p % len) {
+                *x ^= 1 << bit;
+            }
+        }
+        Mutation::Truncate(p) => b.truncate(p % len),
+        Mutation::Insert(p, t) => {
+            let at = p % (b.len() + 1);
+            b.splice(at..at, TOKENS[t].bytes());
+        }
+        Mutation::Delete(p, n) => {
+            let at = p % len;
+            let end = (at + n).min(b.len());
+            if at < end {
+                b.drain(at..end);
+            }
+        }
+        Mutation::DuplicateLine(p) | Mutation::SwapLines(p, _) | Mutation::ReplaceWord(p, _) => {
+            let mut lines: Vec<Vec<u8>> = b.split(|c| *c == b'\n').map(<[u8]>::to_vec).collect();
+            let n = lines.len();
+            let i = p % n;
+            match *m {
+                Mutation::DuplicateLine(_) => {
+                    let l = lines[i].clone();
+                    lines.insert(i, l);
+                }
+                Mutation::SwapLines(_, q) => lines.swap(i, q % n),
+                Mutation::ReplaceWord(_, t) => {
+                    // Replace one key or value: the text on one side of the line's `=` or `:`.
+                    let line = &lines[i];
+                    let cut = line.iter().position(|c| *c == b'=' || *c == b':').unwrap_or(line.len());
+                    let mut new = if p % 2 == 0 { TOKENS[t].as_bytes().to_vec() } else { line[..cut].to_vec() };
+                    if p % 2 == 0 {
+                        new.extend_from_slice(&line[cut..]);
+                    } else {
+                        new.extend_from_slice(b"= ");
+                        new.extend_from_slice(TOKENS[t].as_bytes());
+                    }
+                    lines[i] = new;
+                }
+                _ => {}
+            }
+            b = lines.join(&b'\n');
+        }
+    }
+    b
+}
+
+fn corpus(kind: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_corpus").join(kind);
+    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .expect("corpus dir")
+        .flatten()
+        .map(|e| (e.file_name().to_string_lossy().to_string(), std::fs::read(e.path()).expect("seed")))
+        .collect();
+    v.sort();
+    assert!(!v.is_empty(), "no seeds in {}", dir.display());
+    v
+}
+
+fn one_line(e: &str) -> Result<(), TestCaseError> {
+    prop_assert!(!e.contains('\n') && !e.contains('\r'), "error spans lines: {e:?}");
+    Ok(())
+}
+
+fn check_design(text: &str) -> Result<(), TestCaseError> {
+    if let Err(errs) = Design::parse("fuzz.toml", text) {
+        prop_assert!(!errs.0.is_empty());
+        for e in &errs.0 {
+            let shown = e.to_string();
+            one_line(&shown)?;
+            prop_assert!(e.line >= 1 && e.column >= 1, "not file:line:column: {shown}");
+            prop_assert!(shown.starts_with(&format!("fuzz.toml:{}:{}: ", e.line, e.column)), "{shown}");
+        }
+    }
+    Ok(())
+}
+
+fn check_snapshot(text: &str, design: &Design) -> Result<(), TestCaseError> {
+    match Snapshot::from_json(text) {
+        Ok(s) => {
+            // Whatever loads must also evaluate without panicking.
+            let _ = driftdeck::drift::evaluate(design, &s);
+        }
+        Err(e) => one_line(&e)?,
+    }
+    Ok(())
+}
+
+fn check_config(text: &str) -> Result<(), TestCaseError> {
+    if let Err(e) = Config::parse(text) {
+        one_line(&e)?;
+    }
+    Ok(())
+}
+
+/// Run one target: `cases` mutated inputs, or for `DRIFTDECK_FUZZ_SECS` seconds.
+fn fuzz(kind: &str, cases: u32, check: impl Fn(&str) -> Result<(), TestCaseError>) {
+    if let Ok(only) = std::env::var("DRIFTDECK_FUZZ_TARGET")
+        && only != kind
+    {
+        return;
+    }
+    let seeds = corpus(kind);
+    let secs: u64 = std::env::var("DRIFTDECK_FUZZ_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(0);
+    let strategy = (0..seeds.len(), prop::collection::vec(mutation(), 1..8));
+    let started = Instant::now();
+    let mut round: u64 = 0;
+    let mut total: u64 = 0;
+    loop {
+        let mut seed = [0u8; 32];
+        seed[..8].copy_from_slice(&round.to_le_bytes());
+        seed[8..8 + kind.len().min(24)].copy_from_slice(&kind.as_bytes()[..kind.len().min(24)]);
+        let config = RunConfig { cases, failure_persistence: None, ..RunConfig::default() };
+        let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
+        let result = runner.run(&strategy, |(i, muts)| {
+            let mut bytes = seeds[i].1.clone();
+            for m in &muts {
+                bytes = apply(bytes, m);
+            }
+            check(&String::from_utf8_lossy(&bytes))
+        });
+        if let Err(e) = result {
+            panic!("{kind}: {e}");
+        }
+        total += u64::from(cases);
+        round += 1;
+        if started.elapsed() >= Duration::from_secs(secs) {
+            break;
+        }
+    }
+    if secs > 0 {
+        println!("fuzz {kind}: {total} inputs in {:.0} s, no failure", started.elapsed().as_secs_f64());
+    }
+}
+
+#[test]
+fn fuzz_design_loader() {
+    fuzz("design", 400, check_design);
+}
+
+#[test]
+fn fuzz_snapshot_loader() {
+    let design = fixtures::design("client-a-prod");
+    fuzz("snapshot", 150, |t| check_snapshot(t, &design));
+}
+
+#[test]
+fn fuzz_config_loader() {
+    fuzz("config", 400, check_config);
+}
+
+#[test]
+fn seeds_are_valid_or_deliberately_invalid() {
+    for (name, bytes) in corpus("design") {
+        let text = String::from_utf8(bytes).expect("utf8");
+        assert_eq!(Design::parse(&name, &text).is_ok(), !name.starts_with("invalid_"), "{name}");
+    }
+    for (name, bytes) in corpus("snapshot") {
+        assert!(Snapshot::from_json(&String::from_utf8(bytes).expect("utf8")).is_ok(), "{name}");
+    }
+    for (name, bytes) in corpus("config") {
+        assert!(Config::parse(&String::from_utf8(bytes).expect("utf8")).is_ok(), "{name}");
+    }
+}
