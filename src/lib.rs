@@ -13,6 +13,7 @@ pub mod console;
 pub mod demo;
 pub mod design;
 pub mod drift;
+pub mod history;
 pub mod keymap;
 pub mod logging;
 pub mod model;
