@@ -74,7 +74,7 @@ pub fn around<'a>(
     let fired = transitions.iter().filter(|t| t.alarm == alarm && t.new_state == "ALARM").map(|t| t.time).max()?;
     let from = fired.checked_sub(jiff::SignedDuration::from_hours(1)).unwrap_or(fired);
     let mut hits: Vec<&ChangeEvent> = events.iter().filter(|e| e.time >= from && e.time <= fired).collect();
-    hits.sort_by(|a, b| b.time.cmp(&a.time));
+    hits.sort_by_key(|e| std::cmp::Reverse(e.time));
     Some((fired, hits))
 }
 
