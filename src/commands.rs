@@ -45,6 +45,7 @@ pub fn aws_options(design: &Design, args: &AwsArgs) -> AwsOptions {
     opts.profile = args.profile.clone().or_else(|| design.environment.profile.clone());
     opts.endpoint_url = args.endpoint_url.clone();
     opts.operation_timeout = Duration::from_secs(args.timeout.max(1));
+    opts.history_rate = args.history_rate;
     // A longer --timeout must also let each attempt run longer, or a slow (large) page
     // would still fail after max_attempts short tries.
     opts.attempt_timeout = opts.attempt_timeout.max(opts.operation_timeout / opts.max_attempts.max(1));
@@ -80,11 +81,12 @@ fn fetch(design: &Design, args: &AwsArgs, kinds: &[Kind]) -> Result<Snapshot, Ex
     })
 }
 
-pub fn check(args: &CheckArgs, aws: &AwsArgs) -> ExitCode {
+pub fn check(args: &CheckArgs, aws: &AwsArgs, hist: &crate::cli::HistoryArgs) -> ExitCode {
     let design = match load_design(&args.design) {
         Ok(d) => d,
         Err(code) => return code,
     };
+    let mut history = None;
     let snapshot = match &args.snapshot {
         Some(path) => match std::fs::read_to_string(path) {
             Ok(text) => match Snapshot::from_json(&text) {
@@ -95,9 +97,13 @@ pub fn check(args: &CheckArgs, aws: &AwsArgs) -> ExitCode {
         },
         None => {
             let kinds: Vec<Kind> = drift::needed_kinds(&design).into_iter().collect();
-            match fetch(&design, aws, &kinds) {
-                Ok(s) => s,
-                Err(code) => return code,
+            // History is read beside the inventory on the same connection (`history::command`).
+            match crate::history::command::fetch_with_history(&design, aws, hist, &kinds) {
+                Ok((s, h)) => {
+                    history = h;
+                    s
+                }
+                Err(e) => return fail(e),
             }
         }
     };
@@ -109,7 +115,13 @@ pub fn check(args: &CheckArgs, aws: &AwsArgs) -> ExitCode {
     }
     let report = drift::evaluate(&design, &snapshot);
     let text = match args.format {
-        Format::Json => match serde_json::to_string_pretty(&crate::report::to_json(&design, &report)) {
+        Format::Json => match serde_json::to_string_pretty(&{
+            let mut doc = crate::report::to_json(&design, &report);
+            if let Some(h) = &history {
+                crate::history::command::annotate(&mut doc, &report, h);
+            }
+            doc
+        }) {
             Ok(s) => s + "\n",
             Err(e) => return fail(format!("cannot encode the report: {e}")),
         },
@@ -121,6 +133,9 @@ pub fn check(args: &CheckArgs, aws: &AwsArgs) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     if stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).is_err() {
         return ExitCode::from(EXIT_ERROR);
+    }
+    for (source, status) in history.iter().flat_map(|h| h.problems.iter()) {
+        eprintln!("driftdeck: {source}: {}", status.label());
     }
     if !report.unavailable.is_empty() {
         let kinds: Vec<&str> = report.unavailable.iter().map(|k| k.as_str()).collect();

@@ -3,6 +3,7 @@
 //! merged timeline and the attribution of findings to the change that introduced them.
 
 pub mod attribute;
+pub mod command;
 pub mod limit;
 pub mod record;
 pub mod timeline;
