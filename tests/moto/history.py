@@ -182,9 +182,9 @@ def record(environ, service, action, params, status, answer, before):
         name = params.get("alarmName")
         old = before or (None, None)
         new_state, new_reason = alarm_state(region_of(environ), name)
-        if new_state and old[0] != new_state:
-            data = {"version": "1.0", "oldState": {"stateValue": old[0] or "INSUFFICIENT_DATA",
-                                                   "stateReason": old[1] or ""},
+        # A new alarm has no previous state to leave: only changes of an existing one count.
+        if old[0] and new_state and old[0] != new_state:
+            data = {"version": "1.0", "oldState": {"stateValue": old[0], "stateReason": old[1] or ""},
                     "newState": {"stateValue": new_state, "stateReason": new_reason or ""}}
             with _lock:
                 _transitions.append({"AlarmName": name, "AlarmType": "MetricAlarm", "_t": now,
