@@ -23,6 +23,20 @@ pub struct Cli {
 
     #[command(flatten)]
     pub console: ConsoleArgs,
+
+    #[command(flatten)]
+    pub history: HistoryArgs,
+}
+
+/// The history window, for the console and the headless commands.
+#[derive(Args, Debug, Clone, Default)]
+pub struct HistoryArgs {
+    /// How far back history reaches: 30m, 6h, 3d, 2w or an RFC 3339 time (2026-11-23T08:00Z).
+    #[arg(long, global = true, default_value = "24h", value_name = "DURATION", value_parser = crate::history::Since::parse)]
+    pub since: crate::history::Since,
+    /// Do not read CloudTrail or alarm history.
+    #[arg(long, global = true)]
+    pub no_history: bool,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -39,6 +53,9 @@ pub struct AwsArgs {
     /// Seconds the whole fetch may take: connecting, the identity lookup and every call of every kind.
     #[arg(long, global = true, default_value_t = 30, value_name = "SECS")]
     pub timeout: u64,
+    /// History calls per second for one account (LookupEvents allows 2, shared with every tool).
+    #[arg(long, global = true, default_value_t = crate::history::limit::DEFAULT_RATE, value_name = "PER_SEC")]
+    pub history_rate: f64,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -68,6 +85,8 @@ pub enum Command {
     },
     /// Open the console on the built-in demo environment (no AWS account needed).
     Demo,
+    /// Print what changed and which alarms moved in the window, merged in time order.
+    History(HistoryCmdArgs),
 }
 
 #[derive(Args, Debug)]
@@ -86,6 +105,19 @@ pub struct CheckArgs {
     /// designs give one `--snapshot` per `--design`, in the same order.
     #[arg(long = "snapshot", value_name = "FILE")]
     pub snapshots: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct HistoryCmdArgs {
+    /// The documented design (TOML): gives region, profile, account guard and alarm prefix.
+    #[arg(long, short = 'd')]
+    pub design: PathBuf,
+    /// Only lines about this resource id (security group, route table, DB, alarm name).
+    #[arg(long, value_name = "ID")]
+    pub resource: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Args, Debug)]

@@ -45,6 +45,7 @@ pub fn aws_options(design: &Design, args: &AwsArgs) -> AwsOptions {
     opts.profile = args.profile.clone().or_else(|| design.environment.profile.clone());
     opts.endpoint_url = args.endpoint_url.clone();
     opts.operation_timeout = Duration::from_secs(args.timeout.max(1));
+    opts.history_rate = args.history_rate;
     // A longer --timeout must also let each attempt run longer, or a slow (large) page
     // would still fail after max_attempts short tries.
     opts.attempt_timeout = opts.attempt_timeout.max(opts.operation_timeout / opts.max_attempts.max(1));
@@ -131,11 +132,14 @@ fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
 /// The snapshot of every design: read from `--snapshot` files (paired in order) or
 /// fetched live, all environments concurrently. An environment that cannot be reached
 /// is an error for that environment only.
+type Fetched = Result<(Snapshot, Option<crate::history::History>), String>;
+
 fn snapshots(
     designs: &[Design],
     files: &[std::path::PathBuf],
     aws: &AwsArgs,
-) -> Result<Vec<Result<Snapshot, String>>, ExitCode> {
+    hist: &crate::cli::HistoryArgs,
+) -> Result<Vec<Fetched>, ExitCode> {
     if !files.is_empty() {
         if files.len() != designs.len() {
             return Err(fail(format!(
@@ -158,20 +162,23 @@ fn snapshots(
                         d.environment.region
                     );
                 }
-                Ok(snap)
+                // Offline checks carry no history: the snapshot has none.
+                Ok((snap, None))
             })
             .collect());
     }
     let rt = runtime()?;
-    Ok(rt.block_on(crate::estate::fetch_estate(designs, aws, |d| drift::needed_kinds(d).into_iter().collect())))
+    Ok(rt.block_on(crate::estate::fetch_estate(designs, aws, Some(hist), |d| {
+        drift::needed_kinds(d).into_iter().collect()
+    })))
 }
 
-pub fn check(args: &CheckArgs, aws: &AwsArgs) -> ExitCode {
+pub fn check(args: &CheckArgs, aws: &AwsArgs, hist: &crate::cli::HistoryArgs) -> ExitCode {
     let designs = match load_designs(&args.designs) {
         Ok(d) => d,
         Err(code) => return code,
     };
-    let snaps = match snapshots(&designs, &args.snapshots, aws) {
+    let snaps = match snapshots(&designs, &args.snapshots, aws, hist) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -179,10 +186,10 @@ pub fn check(args: &CheckArgs, aws: &AwsArgs) -> ExitCode {
     let mut reports = Vec::new();
     for (design, snap) in designs.iter().zip(snaps) {
         match snap {
-            Ok(snapshot) => {
+            Ok((snapshot, history)) => {
                 let report = drift::evaluate(design, &snapshot);
                 codes.push(exit_code(&report, args.fail_on));
-                reports.push((design, report));
+                reports.push((design, report, history));
             }
             Err(e) => {
                 // One environment that cannot be reached never hides the others' reports.
@@ -193,7 +200,16 @@ pub fn check(args: &CheckArgs, aws: &AwsArgs) -> ExitCode {
     }
     let text = match args.format {
         Format::Json => {
-            let docs: Vec<serde_json::Value> = reports.iter().map(|(d, r)| crate::report::to_json(d, r)).collect();
+            let docs: Vec<serde_json::Value> = reports
+                .iter()
+                .map(|(d, r, h)| {
+                    let mut doc = crate::report::to_json(d, r);
+                    if let Some(h) = h {
+                        crate::history::command::annotate(&mut doc, r, h);
+                    }
+                    doc
+                })
+                .collect();
             let doc = if designs.len() == 1 { docs.into_iter().next() } else { Some(crate::report::estate_json(docs)) };
             match doc.map(|d| serde_json::to_string_pretty(&d)) {
                 Some(Ok(s)) => s + "\n",
@@ -204,7 +220,7 @@ pub fn check(args: &CheckArgs, aws: &AwsArgs) -> ExitCode {
         Format::Table => {
             let colour = crate::report::use_colour(std::io::stdout().is_terminal());
             let tables: Vec<String> =
-                reports.iter().map(|(d, r)| crate::report::to_table(d, r, args.fail_on, colour)).collect();
+                reports.iter().map(|(d, r, _)| crate::report::to_table(d, r, args.fail_on, colour)).collect();
             tables.join("\n")
         }
     };
@@ -212,7 +228,10 @@ pub fn check(args: &CheckArgs, aws: &AwsArgs) -> ExitCode {
     if stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).is_err() {
         return ExitCode::from(EXIT_ERROR);
     }
-    for (design, report) in &reports {
+    for (design, report, history) in &reports {
+        for (source, status) in history.iter().flat_map(|h| h.problems.iter()) {
+            eprintln!("driftdeck: {source}: {}", status.label());
+        }
         if !report.unavailable.is_empty() {
             let kinds: Vec<&str> = report.unavailable.iter().map(|k| k.as_str()).collect();
             let env = if designs.len() > 1 { format!("{}: ", design.environment.name) } else { String::new() };
@@ -250,11 +269,11 @@ pub fn snapshot(args: &SnapshotArgs, aws: &AwsArgs) -> ExitCode {
         Ok(rt) => rt,
         Err(code) => return code,
     };
-    let snaps = rt.block_on(crate::estate::fetch_estate(&designs, aws, |_| Kind::ALL.to_vec()));
+    let snaps = rt.block_on(crate::estate::fetch_estate(&designs, aws, None, |_| Kind::ALL.to_vec()));
     let mut codes = Vec::new();
     for ((design, snap), out) in designs.iter().zip(snaps).zip(&targets) {
         let snap = match snap {
-            Ok(s) => s,
+            Ok((s, _)) => s,
             Err(e) => {
                 eprintln!("driftdeck: {e}");
                 codes.push(EXIT_ERROR);

@@ -2,9 +2,10 @@
 //! its own profile, region and account guard, kinds of one account sharing one limit of
 //! calls in flight. One environment failing never stops the others.
 
-use crate::cli::AwsArgs;
+use crate::cli::{AwsArgs, HistoryArgs};
 use crate::commands::connect_checked_within;
 use crate::design::Design;
+use crate::history::History;
 use crate::model::{Kind, Snapshot};
 use crate::poller::Budget;
 use crate::source::{Source, fetch_all_within};
@@ -15,8 +16,9 @@ use std::time::Duration;
 pub async fn fetch_estate(
     designs: &[Design],
     args: &AwsArgs,
+    history: Option<&HistoryArgs>,
     kinds: impl Fn(&Design) -> Vec<Kind>,
-) -> Vec<Result<Snapshot, String>> {
+) -> Vec<Result<(Snapshot, Option<History>), String>> {
     let budget = Budget::default();
     let futs = designs.iter().map(|design| {
         let kinds = kinds(design);
@@ -32,10 +34,20 @@ pub async fn fetch_estate(
             let key = aws.account().or_else(|| design.environment.account_id.clone()).unwrap_or_else(|| {
                 format!("profile:{}", args.profile.as_deref().or(design.environment.profile.as_deref()).unwrap_or(""))
             });
-            let snap = fetch_all_within(&aws, &kinds, deadline, bound, Some(budget.for_account(&key))).await;
+            let inventory = fetch_all_within(&aws, &kinds, deadline, bound, Some(budget.for_account(&key)));
+            // History runs beside the inventory on the same connection and never holds it
+            // back; with `--no-history` (or for snapshots) it is not read at all.
+            let (snap, history) = match history.filter(|h| !h.no_history) {
+                Some(h) => {
+                    let past = crate::history::command::fetch(&aws, design, h.since, jiff::Timestamp::now());
+                    let (snap, past) = futures::join!(inventory, past);
+                    (snap, Some(past))
+                }
+                None => (inventory.await, None),
+            };
             let (calls, errors) = aws.call_stats();
             tracing::info!(environment = %design.environment.name, calls, errors, "inventory fetched");
-            Ok(snap)
+            Ok((snap, history))
         }
     });
     futures::future::join_all(futs).await

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod design;
 pub mod drift;
 pub mod estate;
+pub mod history;
 pub mod keymap;
 pub mod limits;
 pub mod logging;

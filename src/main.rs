@@ -9,7 +9,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let _log = driftdeck::logging::init();
     match &cli.command {
-        Some(Command::Check(args)) => commands::check(args, &cli.aws),
+        Some(Command::Check(args)) => commands::check(args, &cli.aws, &cli.history),
+        Some(Command::History(args)) => driftdeck::history::command::command(args, &cli.aws, &cli.history),
         Some(Command::Snapshot(args)) => commands::snapshot(args, &cli.aws),
         Some(Command::Validate { files }) => commands::validate(files),
         Some(Command::Demo) => commands::console(&cli, true),

@@ -1,4 +1,5 @@
-//! CloudWatch collector: metric and composite alarms with their state and actions.
+//! CloudWatch collector: metric and composite alarms with their state and actions, and
+//! their state transitions from alarm history.
 
 use super::{Aws, timestamp};
 use crate::model::*;
@@ -61,6 +62,75 @@ impl Aws {
                 out.push(alarm!(a, AlarmKind::Composite, a.alarm_rule().map(str::to_string)));
             }
         }
+        Ok(out)
+    }
+}
+
+/// DescribeAlarmHistory pages hold at most 100 items.
+const HISTORY_PAGE: i32 = 100;
+
+impl Aws {
+    /// State transitions of the alarms whose name starts with `prefix`, from `start` to
+    /// now, oldest first. One pass over every alarm's history, filtered here: asking per
+    /// alarm would cost one call per alarm even when none changed.
+    pub async fn alarm_transitions(
+        &self,
+        prefix: Option<&str>,
+        start: jiff::Timestamp,
+    ) -> Result<Vec<crate::history::AlarmTransition>, FetchError> {
+        let end = jiff::Timestamp::now();
+        let mut token: Option<String> = None;
+        let mut out = Vec::new();
+        loop {
+            let mut attempt = 0;
+            let page = loop {
+                self.history_limit.wait().await;
+                self.count_call();
+                let mut req = self
+                    .cloudwatch
+                    .describe_alarm_history()
+                    .alarm_types(t::AlarmType::MetricAlarm)
+                    .alarm_types(t::AlarmType::CompositeAlarm)
+                    .history_item_type(t::HistoryItemType::StateUpdate)
+                    .start_date(super::cloudtrail::smithy_time(start))
+                    .end_date(super::cloudtrail::smithy_time(end))
+                    .scan_by(t::ScanBy::TimestampDescending)
+                    .max_records(HISTORY_PAGE);
+                if let Some(tok) = &token {
+                    req = req.next_token(tok);
+                }
+                match req.send().await {
+                    Ok(page) => break page,
+                    Err(e) => {
+                        let err = self.fail("cloudwatch:DescribeAlarmHistory", &e);
+                        match super::cloudtrail::BACKOFF.get(attempt) {
+                            Some(wait) if err.throttled => {
+                                self.history_limit.back_off(*wait).await;
+                                attempt += 1;
+                            }
+                            _ => return Err(err),
+                        }
+                    }
+                }
+            };
+            for item in page.alarm_history_items() {
+                let (Some(name), Some(when)) = (item.alarm_name(), item.timestamp().and_then(timestamp)) else {
+                    continue;
+                };
+                if prefix.is_some_and(|p| !name.starts_with(p)) {
+                    continue;
+                }
+                match crate::history::parse_alarm_history_data(name, when, item.history_data().unwrap_or("{}")) {
+                    Ok(tr) => out.push(tr),
+                    Err(why) => tracing::warn!("skipping alarm history item: {why}"),
+                }
+            }
+            match page.next_token() {
+                Some(tok) if !tok.is_empty() => token = Some(tok.to_string()),
+                _ => break,
+            }
+        }
+        out.sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.alarm.cmp(&b.alarm)));
         Ok(out)
     }
 }

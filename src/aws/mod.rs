@@ -15,6 +15,7 @@ macro_rules! pages {
     }};
 }
 
+mod cloudtrail;
 mod cloudwatch;
 mod ec2;
 mod ec2_network;
@@ -47,6 +48,8 @@ pub struct AwsOptions {
     pub operation_timeout: Duration,
     pub attempt_timeout: Duration,
     pub max_attempts: u32,
+    /// History calls (LookupEvents, DescribeAlarmHistory) per second, for this account.
+    pub history_rate: f64,
 }
 
 impl AwsOptions {
@@ -58,6 +61,7 @@ impl AwsOptions {
             operation_timeout: Duration::from_secs(30),
             attempt_timeout: Duration::from_secs(10),
             max_attempts: 3,
+            history_rate: crate::history::limit::DEFAULT_RATE,
         }
     }
 }
@@ -68,6 +72,9 @@ pub struct Aws {
     rds: aws_sdk_rds::Client,
     elasticache: aws_sdk_elasticache::Client,
     cloudwatch: aws_sdk_cloudwatch::Client,
+    cloudtrail: aws_sdk_cloudtrail::Client,
+    /// Shared by every history call of this account (see `cloudtrail.rs`).
+    history_limit: crate::history::limit::RateLimiter,
     sts: aws_sdk_sts::Client,
     region: String,
     account: Mutex<Option<String>>,
@@ -141,6 +148,8 @@ impl Aws {
             rds: aws_sdk_rds::Client::new(&config),
             elasticache: aws_sdk_elasticache::Client::new(&config),
             cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
+            cloudtrail: aws_sdk_cloudtrail::Client::new(&config),
+            history_limit: crate::history::limit::RateLimiter::new(opts.history_rate),
             sts: aws_sdk_sts::Client::new(&config),
             region: opts.region.clone(),
             account: Mutex::new(None),

@@ -15,6 +15,8 @@ import json
 import sys
 import urllib.request
 
+import time
+
 import boto3
 
 CREDS = dict(aws_access_key_id="testing", aws_secret_access_key="testing")
@@ -23,9 +25,10 @@ SNS = "arn:aws:sns:eu-west-2:123456789012:client-a-prod-critical"
 
 
 class Env:
-    def __init__(self, endpoint, region, account=None):
+    def __init__(self, endpoint, region, account=None, key="testing"):
         self.endpoint, self.region = endpoint, region
-        kw = dict(endpoint_url=endpoint, region_name=region, **CREDS)
+        # The harness maps the access key that signs a call to an identity (history.py).
+        kw = dict(endpoint_url=endpoint, region_name=region, aws_access_key_id=key, aws_secret_access_key="testing")
         self.ec2 = boto3.client("ec2", **kw)
         self.rds = boto3.client("rds", **kw)
         self.ec = boto3.client("elasticache", **kw)
@@ -358,11 +361,32 @@ def paging(endpoint, drift):
     return ids
 
 
+def history(endpoint, drift):
+    """client-a-prod clean, then drift planted by three known identities: the harness
+    records each call with the key that signed it (tests/moto/history.py)."""
+    ids = client_a(endpoint, False)
+    role = Env(endpoint, "eu-west-2", key="ASIADEPLOYROLESESSION")    # platform-deploy/ci-run-42
+    alice = Env(endpoint, "eu-west-2", key="AKIAALICEEXAMPLE")         # IAM user alice
+    bob = Env(endpoint, "eu-west-2", key="ASIASSOBOBEXAMPLE")          # SSO user bob@example.com
+    role.ingress(ids["sg_app"], [("tcp", 22, 22, "0.0.0.0/0")])        # sg.admin-port-open, by the role
+    time.sleep(1.1)                                                    # distinct event seconds
+    alice.ingress(ids["sg_app"], [("tcp", 8080, 8080, "10.0.0.0/8")])  # later, same group: sg.flow-undeclared
+    bob.route(ids["rt_data"], "10.50.0.0/16", ids["pcx"])              # route.peering-forbidden, by SSO bob
+    try:                                                               # a refused attempt: failed, not a change
+        alice.ec2.authorize_security_group_ingress(GroupId="sg-doesnotexist", IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 3389, "ToPort": 3389, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    except Exception:
+        pass
+    role.cw.set_alarm_state(AlarmName="client-a-prod-alb-5xx", StateValue="ALARM",
+                            StateReason="Threshold Crossed: 1 datapoint [12.0] was greater than the threshold (5.0)")
+    return ids
+
+
 def main():
     endpoint, scenario = sys.argv[1], sys.argv[2]
     drift = "--drift" in sys.argv[3:]
     scenarios = {"client-a": client_a, "pair": pair, "pair-accounts": pair_accounts, "network": network,
-                 "paging": paging}
+                 "paging": paging, "history": history}
     ids = scenarios[scenario](endpoint, drift)
     print(json.dumps(ids, sort_keys=True))
 

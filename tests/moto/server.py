@@ -12,6 +12,10 @@ Three small WSGI layers in front of moto's own app:
   `times` makes a rule expire after N hits; GET /_driftdeck/faults/stats counts hits.
 - /_driftdeck/composite-alarm puts a composite alarm into moto's backend directly
   (moto's PutCompositeAlarm API answers 500).
+- History (history.py): CloudTrail LookupEvents (awsJson1_1) and CloudWatch
+  DescribeAlarmHistory (CBOR), which moto lacks, generated from the real mutating calls
+  recorded on their way to moto. /_driftdeck/history/age shifts the recorded history into
+  the past; /_driftdeck/history/lookups lists when each LookupEvents request arrived.
 
 Usage: server.py PORT   (0 picks a free port; prints "PORT=<n>" once it listens).
 Exits when its stdin closes or its parent dies, so a test harness never leaks it.
@@ -32,6 +36,7 @@ import uuid
 
 import botocore.loaders
 import cbor2
+import history
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import make_server
 
@@ -134,7 +139,7 @@ def _action_of(environ, body):
         return m.group(1)
     target = environ.get("HTTP_X_AMZ_TARGET", "")
     if "." in target:
-        return target.split(".", 1)[1]
+        return target.rsplit(".", 1)[1]
     for params in (environ.get("QUERY_STRING", ""), body.decode("latin-1")):
         action = urllib.parse.parse_qs(params).get("Action")
         if action:
@@ -233,6 +238,10 @@ def _control(environ, start_response, body):
             else:
                 _faults[:] = json.loads(body or b"{}").get("rules", [])
             return _json_reply(start_response, "200 OK", {"rules": list(_faults)})
+    if path == "/_driftdeck/history/age" and method == "POST":
+        return _json_reply(start_response, "200 OK", history.age(float(json.loads(body)["seconds"])))
+    if path == "/_driftdeck/history/lookups":
+        return _json_reply(start_response, "200 OK", {"times": history.lookups()})
     if path == "/_driftdeck/composite-alarm" and method == "POST":
         from moto.cloudwatch.models import cloudwatch_backends
 
@@ -286,12 +295,34 @@ def _cbor_to_json(environ, start_response, moto_app, op, body):
     return [out]
 
 
+def _recorded(environ, start_response, call, action, params):
+    """Run `call`, then record the mutating request with moto's answer (history.py)."""
+    service = _service_of(environ)
+    before = None
+    if service == "monitoring" and action in ("SetAlarmState", "PutMetricAlarm"):
+        before = history.alarm_state(history.region_of(environ), params.get("alarmName"))
+    captured = {}
+
+    def capture(status, headers, exc_info=None):
+        captured["status"], captured["headers"] = status, headers
+
+    out = b"".join(call(environ, capture))
+    try:
+        history.record(environ, service, action, params, captured["status"], out, before)
+    except Exception:  # recording must never break the call itself
+        logging.exception("history: cannot record %s", action)
+    start_response(captured["status"], captured["headers"])
+    return [out]
+
+
 def make_app():
     moto_app = DomainDispatcherApplication(create_backend_app)
 
     def app(environ, start_response):
         path = environ.get("PATH_INFO", "")
         if path.startswith("/moto-api"):
+            if path.startswith("/moto-api/reset"):
+                history.reset()
             return moto_app(environ, start_response)
         body = _read_body(environ)
         if path.startswith("/_driftdeck/"):
@@ -310,9 +341,30 @@ def make_app():
 
         def forward(respond=start_response):
             environ["wsgi.input"] = io.BytesIO(body)
+            # History moto lacks, served from what the harness recorded (history.py).
+            if environ.get("HTTP_X_AMZ_TARGET", "").endswith("CloudTrail_20131101.LookupEvents"):
+                out = json.dumps(history.lookup_events(json.loads(body or b"{}"))).encode()
+                respond("200 OK", [("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(out)))])
+                return [out]
+            if m and m.group(1) == "DescribeAlarmHistory":
+                answer = history.describe_alarm_history(cbor2.loads(body) if body else {})
+                out = cbor2.dumps(_tag_timestamps(answer, TIMESTAMPS.get("DescribeAlarmHistory")))
+                respond("200 OK", [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor"),
+                                   ("Content-Length", str(len(out)))])
+                return [out]
             if m:
-                return _cbor_to_json(environ, respond, moto_app, m.group(1), body)
-            return moto_app(environ, respond)
+                request = cbor2.loads(body) if body else {}
+                params = history.params_of(environ, body, request)
+                return _recorded(environ, respond,
+                                 lambda env, sr: _cbor_to_json(env, sr, moto_app, m.group(1), body), m.group(1), params)
+            json_request = None
+            if environ.get("HTTP_X_AMZ_TARGET"):
+                try:
+                    json_request = json.loads(body or b"{}")
+                except ValueError:
+                    json_request = {}
+            params = history.params_of(environ, body, json_request)
+            return _recorded(environ, respond, moto_app, action, params)
 
         if rule:
             if rule.get("fault", "error") == "error":
