@@ -17,12 +17,12 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_DRIFT: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
-fn fail(message: impl std::fmt::Display) -> ExitCode {
+pub(crate) fn fail(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("driftdeck: {message}");
     ExitCode::from(EXIT_ERROR)
 }
 
-fn load_design(path: &Path) -> Result<Design, ExitCode> {
+pub(crate) fn load_design(path: &Path) -> Result<Design, ExitCode> {
     Design::load(path).map_err(|errs| {
         for e in &errs.0 {
             eprintln!("{e}");
@@ -69,7 +69,7 @@ pub async fn connect_checked(design: &Design, args: &AwsArgs) -> Result<Aws, Str
     }
 }
 
-fn fetch(design: &Design, args: &AwsArgs, kinds: &[Kind]) -> Result<Snapshot, ExitCode> {
+pub(crate) fn fetch(design: &Design, args: &AwsArgs, kinds: &[Kind]) -> Result<Snapshot, ExitCode> {
     let rt = runtime()?;
     rt.block_on(async {
         let aws = connect_checked(design, args).await.map_err(fail)?;
@@ -116,6 +116,14 @@ pub fn check(args: &CheckArgs, aws: &AwsArgs) -> ExitCode {
         Format::Table => {
             let colour = crate::report::use_colour(std::io::stdout().is_terminal());
             crate::report::to_table(&design, &report, args.fail_on, colour)
+        }
+        other => {
+            let doc =
+                crate::formats::Doc::new("check", &design, crate::formats::check_cases(&design, &snapshot, &report));
+            match crate::plan_command::render_doc(other, &doc) {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            }
         }
     };
     let mut stdout = std::io::stdout().lock();

@@ -11,6 +11,7 @@ fn main() -> ExitCode {
     match &cli.command {
         Some(Command::Check(args)) => commands::check(args, &cli.aws),
         Some(Command::Snapshot(args)) => commands::snapshot(args, &cli.aws),
+        Some(Command::Plan(args)) => driftdeck::plan_command::run(args, &cli.aws),
         Some(Command::Validate { files }) => commands::validate(files),
         Some(Command::Demo) => commands::console(&cli, true),
         None if !cli.designs.is_empty() => commands::console(&cli, false),

@@ -168,7 +168,8 @@ pub fn evaluate(design: &Design, snapshot: &Snapshot, plan: &Plan) -> PlanReport
     let mut changes = Vec::new();
     for (i, ch) in plan.changes.iter().enumerate() {
         let unplaced = high.unplaced.iter().chain(&low.unplaced).find(|(j, _)| *j == i).map(|(_, why)| why.clone());
-        let cites = |v: Verdict| findings.iter().any(|f| f.verdict == v && f.causes.iter().any(|c| c.address == ch.address));
+        let cites =
+            |v: Verdict| findings.iter().any(|f| f.verdict == v && f.causes.iter().any(|c| c.address == ch.address));
         let verdict = if !ch.mapped() {
             "not judged"
         } else if unplaced.is_some() {
@@ -212,9 +213,15 @@ fn shown(rtype: &str) -> &'static [&'static str] {
             "vpc_peering_connection_id",
             "transit_gateway_id",
         ],
-        "aws_security_group_rule" => {
-            &["type", "security_group_id", "protocol", "from_port", "to_port", "cidr_blocks", "source_security_group_id"]
-        }
+        "aws_security_group_rule" => &[
+            "type",
+            "security_group_id",
+            "protocol",
+            "from_port",
+            "to_port",
+            "cidr_blocks",
+            "source_security_group_id",
+        ],
         "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => &[
             "security_group_id",
             "ip_protocol",
@@ -248,7 +255,11 @@ fn shown(rtype: &str) -> &'static [&'static str] {
 }
 
 fn cause(ch: &terraform::PlannedChange) -> Cause {
-    let (v, u) = if ch.action == Action::Delete { (&ch.before, &serde_json::Value::Null) } else { (&ch.after, &ch.after_unknown) };
+    let (v, u) = if ch.action == Action::Delete {
+        (&ch.before, &serde_json::Value::Null)
+    } else {
+        (&ch.after, &ch.after_unknown)
+    };
     Cause {
         address: ch.address.clone(),
         rtype: ch.rtype.clone(),
@@ -280,7 +291,9 @@ pub fn exit_code(r: &PlanReport, fail_on: Severity, unknown: UnknownPolicy) -> (
     if unknowns > 0 && unknown == UnknownPolicy::Fail {
         return (
             2,
-            format!("{unknowns} result(s) at or above {fail_on} are unknown until apply and decide the gate (--unknown pass to accept)"),
+            format!(
+                "{unknowns} result(s) at or above {fail_on} are unknown until apply and decide the gate (--unknown pass to accept)"
+            ),
         );
     }
     (0, format!("the plan introduces nothing at or above {fail_on}"))

@@ -96,7 +96,12 @@ impl Cx<'_> {
     }
 
     fn mark(&mut self, s: &Side, resource: &str, field: &'static str, attribute: impl Into<String>) {
-        self.out.unknowns.push(Unknown { resource: resource.to_string(), field, attribute: attribute.into(), change: s.i });
+        self.out.unknowns.push(Unknown {
+            resource: resource.to_string(),
+            field,
+            attribute: attribute.into(),
+            change: s.i,
+        });
     }
 
     fn unplaced(&mut self, s: &Side, why: String) {
@@ -195,7 +200,9 @@ impl Cx<'_> {
                 snap.security_groups.retain(|g| Some(&g.id) != id.as_ref());
                 id
             }
-            "aws_security_group_rule" | "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
+            "aws_security_group_rule"
+            | "aws_vpc_security_group_ingress_rule"
+            | "aws_vpc_security_group_egress_rule" => {
                 let (gid, egress, rules) = rules_of(s, self.variant).unwrap_or_default();
                 if let Some(g) = snap.security_groups.iter_mut().find(|g| g.id == gid) {
                     let list = if egress { &mut g.egress } else { &mut g.ingress };
@@ -257,9 +264,9 @@ impl Cx<'_> {
             "aws_route_table_association" => self.add_association(s),
             "aws_main_route_table_association" => self.add_main_association(s),
             "aws_security_group" => self.add_group(s),
-            "aws_security_group_rule" | "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
-                self.add_rule(s)
-            }
+            "aws_security_group_rule"
+            | "aws_vpc_security_group_ingress_rule"
+            | "aws_vpc_security_group_egress_rule" => self.add_rule(s),
             "aws_vpc_peering_connection" => self.add_peering(s),
             "aws_subnet" => self.add_subnet(s),
             "aws_nat_gateway" => self.add_nat(s),
@@ -296,7 +303,8 @@ impl Cx<'_> {
                 None if prefix.is_empty() => self.resolve(s.ch, key),
                 None => None,
             };
-            let kind = if *key == "gateway_id" { gateway_kind(id.as_deref(), s.ch.references.get(*key)) } else { *kind };
+            let kind =
+                if *key == "gateway_id" { gateway_kind(id.as_deref(), s.ch.references.get(*key)) } else { *kind };
             if id.is_none() {
                 self.mark(s, table, "routes", format!("{prefix}{key}"));
             }
@@ -342,7 +350,7 @@ impl Cx<'_> {
             _ => return self.unplaced(s, "vpc_id is unknown until apply".into()),
         };
         let mut routes = Vec::new();
-        if s.unknown("route") {
+        if s.unknown("route") && s.ch.configured.as_ref().is_none_or(|c| c.contains("route")) {
             self.mark(s, &id, "routes", "route");
         } else {
             let blocks = s.v.get("route").and_then(Value::as_array).cloned().unwrap_or_default();
@@ -368,7 +376,14 @@ impl Cx<'_> {
                         origin: Some("CreateRouteTable".into()),
                     })
                     .collect();
-                RouteTable { id: id.clone(), vpc_id: vpc, main: false, associations: vec![], routes: local, tags: Tags::new() }
+                RouteTable {
+                    id: id.clone(),
+                    vpc_id: vpc,
+                    main: false,
+                    associations: vec![],
+                    routes: local,
+                    tags: Tags::new(),
+                }
             }
         };
         // Inline routes replace every non-local route (the provider's own semantics).
@@ -380,7 +395,8 @@ impl Cx<'_> {
     }
 
     fn add_association(&mut self, s: &Side) {
-        let (Field::Known(rt), Field::Known(sub)) = (self.field(s, "route_table_id"), self.field(s, "subnet_id")) else {
+        let (Field::Known(rt), Field::Known(sub)) = (self.field(s, "route_table_id"), self.field(s, "subnet_id"))
+        else {
             return self.unplaced(s, "route_table_id or subnet_id is unknown until apply".into());
         };
         for t in &mut self.out.snapshot.route_tables {
@@ -407,7 +423,12 @@ impl Cx<'_> {
             t.main = main;
             t.associations.retain(|a| !a.main);
             if main {
-                t.associations.push(RouteTableAssociation { id: Some(self_id_or(s)), subnet_id: None, gateway_id: None, main });
+                t.associations.push(RouteTableAssociation {
+                    id: Some(self_id_or(s)),
+                    subnet_id: None,
+                    gateway_id: None,
+                    main,
+                });
             }
         }
         self.touch(&rt, s.i);
@@ -422,8 +443,10 @@ impl Cx<'_> {
         let mut sides = [(false, Vec::new()), (true, Vec::new())];
         for (egress, rules) in &mut sides {
             let key = if *egress { "egress" } else { "ingress" };
+            // Only ingress is judged; an unknown egress block is recorded but decides nothing.
+            let field = if *egress { "egress" } else { "ingress" };
             if s.unknown(key) && !s.v.get(key).is_some_and(Value::is_array) {
-                self.mark(s, &id, "ingress", key);
+                self.mark(s, &id, field, key);
                 if self.variant == Variant::High {
                     rules.push(sg_rule("-1", Some(-1), Some(-1), RulePeer::Cidr4("0.0.0.0/0".into())));
                 }
@@ -437,12 +460,15 @@ impl Cx<'_> {
                     int_at(b, "from_port").map(|p| p as i32),
                     int_at(b, "to_port").map(|p| p as i32),
                 );
-                let mut peers = peers_of(b, &[("cidr_blocks", 4), ("ipv6_cidr_blocks", 6), ("prefix_list_ids", 0), ("security_groups", 1)]);
+                let mut peers = peers_of(
+                    b,
+                    &[("cidr_blocks", 4), ("ipv6_cidr_blocks", 6), ("prefix_list_ids", 0), ("security_groups", 1)],
+                );
                 if bool_at(b, "self") == Some(true) {
                     peers.push(RulePeer::Group(id.clone()));
                 }
                 if any_unknown(&u) {
-                    self.mark(s, &id, "ingress", format!("{key}[{n}]"));
+                    self.mark(s, &id, field, format!("{key}[{n}]"));
                     if self.variant == Variant::High {
                         peers.push(RulePeer::Cidr4("0.0.0.0/0".into()));
                     }
@@ -526,9 +552,10 @@ impl Cx<'_> {
             _ => None,
         };
         let snap = &mut self.out.snapshot;
-        let status = snap.peering_connections.iter().find(|p| p.id == id).map(|p| p.status.clone()).unwrap_or_else(|| {
-            if bool_at(s.v, "auto_accept") == Some(true) { "active".into() } else { "pending-acceptance".into() }
-        });
+        let status =
+            snap.peering_connections.iter().find(|p| p.id == id).map(|p| p.status.clone()).unwrap_or_else(|| {
+                if bool_at(s.v, "auto_accept") == Some(true) { "active".into() } else { "pending-acceptance".into() }
+            });
         let conn = PeeringConnection {
             id: id.clone(),
             status,
@@ -749,9 +776,15 @@ fn gateway_kind(id: Option<&str>, refs: Option<&Vec<String>>) -> TargetKind {
 }
 
 fn route_destination(v: &Value, _after: bool) -> Option<String> {
-    ["destination_cidr_block", "cidr_block", "destination_ipv6_cidr_block", "ipv6_cidr_block", "destination_prefix_list_id"]
-        .iter()
-        .find_map(|k| str_at(v, k))
+    [
+        "destination_cidr_block",
+        "cidr_block",
+        "destination_ipv6_cidr_block",
+        "ipv6_cidr_block",
+        "destination_prefix_list_id",
+    ]
+    .iter()
+    .find_map(|k| str_at(v, k))
 }
 
 fn tags_of(v: &Value) -> Tags {

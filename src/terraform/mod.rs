@@ -16,7 +16,7 @@ pub use values::describe as describe_values;
 
 use serde::Deserialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Resource types replayed onto the inventory; every other managed type is listed as
 /// "not judged" in the output, never silently dropped.
@@ -96,6 +96,11 @@ pub struct PlannedChange {
     /// Attribute -> addresses its configuration expression references, made absolute
     /// (prefixed with the module address).
     pub references: BTreeMap<String, Vec<String>>,
+    /// Attributes the configuration sets at all (constant or expression); an unknown
+    /// computed attribute the user never set (e.g. `route` of a table whose routes are
+    /// separate `aws_route` resources) is then known to be the provider's default.
+    /// `None` when the plan has no configuration for it: then nothing is assumed.
+    pub configured: Option<BTreeSet<String>>,
 }
 
 impl PlannedChange {
@@ -186,11 +191,13 @@ pub fn parse_plan(text: &str) -> Result<Plan, String> {
         };
         let module_address = rc.module_address.unwrap_or_default();
         let config_key = strip_indexes(&format!("{}{}", prefix(&module_address), local_name(&rc.address)));
-        let references = config
-            .get(&config_key)
+        let exprs = config.get(&config_key);
+        let configured = exprs.map(|e| e.keys().cloned().collect());
+        let references = exprs
             .map(|exprs| {
                 exprs
                     .iter()
+                    .filter(|(_, refs)| !refs.is_empty())
                     .map(|(attr, refs)| {
                         (attr.clone(), refs.iter().map(|r| format!("{}{r}", prefix(&module_address))).collect())
                     })
@@ -206,6 +213,7 @@ pub fn parse_plan(text: &str) -> Result<Plan, String> {
             after: rc.change.after,
             after_unknown: rc.change.after_unknown,
             references,
+            configured,
         });
     }
     Ok(Plan { format_version, terraform_version: raw.terraform_version, changes, ids })
@@ -242,6 +250,7 @@ pub fn parse_state(text: &str) -> Result<Plan, String> {
             after: r.get("values").cloned().unwrap_or(Value::Null),
             after_unknown: Value::Null,
             references: BTreeMap::new(),
+            configured: None,
         });
     });
     Ok(Plan {
@@ -300,8 +309,10 @@ fn strip_indexes(s: &str) -> String {
 
 /// Configuration block address (module path without indexes + `type.name`) ->
 /// attribute -> referenced addresses (relative to that module).
-fn config_expressions(configuration: &Value) -> BTreeMap<String, BTreeMap<String, Vec<String>>> {
-    fn walk(module: &Value, path: &str, out: &mut BTreeMap<String, BTreeMap<String, Vec<String>>>) {
+type Exprs = BTreeMap<String, Vec<String>>;
+
+fn config_expressions(configuration: &Value) -> BTreeMap<String, Exprs> {
+    fn walk(module: &Value, path: &str, out: &mut BTreeMap<String, Exprs>) {
         for r in module.get("resources").and_then(Value::as_array).into_iter().flatten() {
             let Some(addr) = r.get("address").and_then(Value::as_str) else { continue };
             let mut exprs = BTreeMap::new();
@@ -313,9 +324,7 @@ fn config_expressions(configuration: &Value) -> BTreeMap<String, BTreeMap<String
                     .flatten()
                     .filter_map(|v| v.as_str().map(str::to_string))
                     .collect();
-                if !refs.is_empty() {
-                    exprs.insert(attr.clone(), refs);
-                }
+                exprs.insert(attr.clone(), refs);
             }
             out.insert(format!("{path}{addr}"), exprs);
         }
