@@ -161,7 +161,25 @@ pub fn evaluate(design: &Design, snapshot: &Snapshot, plan: &Plan) -> PlanReport
             touched.extend(a.touched.get(&f.resource).into_iter().flatten());
         }
         let causes = touched.into_iter().map(|i| cause(&plan.changes[i])).collect();
-        findings.push(PlanFinding { verdict, finding: f.clone(), causes, unknown_attributes: attrs });
+        let mut finding = f.clone();
+        let mut attrs = attrs;
+        if verdict == Verdict::Unknown {
+            if attrs.is_empty() {
+                // Decided by an unknown the rule table does not name: show every unknown
+                // attribute of the resource rather than none.
+                attrs = unknown_attrs
+                    .iter()
+                    .filter(|((r, _), _)| *r == f.resource)
+                    .flat_map(|(_, a)| a.iter().cloned())
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+            }
+            // The message was worded by one of the two replays: say it is a possibility.
+            finding.message = format!("unknown until apply ({}); possible outcome: {}", attrs.join(", "), f.message);
+            finding.actual = "(known after apply)".into();
+        }
+        findings.push(PlanFinding { verdict, finding, causes, unknown_attributes: attrs });
     }
     findings.sort_by(|a, b| a.verdict.cmp(&b.verdict).then_with(|| Finding::order(&a.finding, &b.finding)));
 
