@@ -77,6 +77,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Fetch the inventory and write it as versioned JSON, to evaluate offline later.
     Snapshot(SnapshotArgs),
+    /// Judge a Terraform plan (or state) against the design before deploying.
+    Plan(crate::plan_command::PlanArgs),
     /// Validate design files without touching AWS.
     Validate {
         /// Design files to validate.
@@ -136,6 +138,9 @@ pub struct SnapshotArgs {
 pub enum Format {
     Table,
     Json,
+    Markdown,
+    Sarif,
+    Junit,
 }
 
 fn parse_severity(s: &str) -> Result<crate::drift::Severity, String> {

@@ -17,12 +17,12 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_DRIFT: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
-fn fail(message: impl std::fmt::Display) -> ExitCode {
+pub(crate) fn fail(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("driftdeck: {message}");
     ExitCode::from(EXIT_ERROR)
 }
 
-fn load_design(path: &Path) -> Result<Design, ExitCode> {
+pub(crate) fn load_design(path: &Path) -> Result<Design, ExitCode> {
     Design::load(path).map_err(|errs| {
         for e in &errs.0 {
             eprintln!("{e}");
@@ -124,6 +124,18 @@ fn load_designs(paths: &[std::path::PathBuf]) -> Result<Vec<Design>, ExitCode> {
     Ok(designs)
 }
 
+/// One environment's inventory, fetched live within the one `--timeout` bound.
+pub(crate) fn fetch(design: &Design, args: &AwsArgs, kinds: &[Kind]) -> Result<Snapshot, ExitCode> {
+    let rt = runtime()?;
+    let kinds = kinds.to_vec();
+    let mut out = rt.block_on(crate::estate::fetch_estate(std::slice::from_ref(design), args, None, |_| kinds.clone()));
+    match out.pop() {
+        Some(Ok((snap, _))) => Ok(snap),
+        Some(Err(e)) => Err(fail(e)),
+        None => Err(fail("no environment was fetched")),
+    }
+}
+
 fn read_snapshot(path: &Path) -> Result<Snapshot, String> {
     let text = crate::limits::read_capped(path, "snapshot", crate::limits::MAX_SNAPSHOT_BYTES)?;
     Snapshot::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
@@ -189,7 +201,7 @@ pub fn check(args: &CheckArgs, aws: &AwsArgs, hist: &crate::cli::HistoryArgs) ->
             Ok((snapshot, history)) => {
                 let report = drift::evaluate(design, &snapshot);
                 codes.push(exit_code(&report, args.fail_on));
-                reports.push((design, report, history));
+                reports.push((design, report, history, snapshot));
             }
             Err(e) => {
                 // One environment that cannot be reached never hides the others' reports.
@@ -202,7 +214,7 @@ pub fn check(args: &CheckArgs, aws: &AwsArgs, hist: &crate::cli::HistoryArgs) ->
         Format::Json => {
             let docs: Vec<serde_json::Value> = reports
                 .iter()
-                .map(|(d, r, h)| {
+                .map(|(d, r, h, _)| {
                     let mut doc = crate::report::to_json(d, r);
                     if let Some(h) = h {
                         crate::history::command::annotate(&mut doc, r, h);
@@ -220,15 +232,29 @@ pub fn check(args: &CheckArgs, aws: &AwsArgs, hist: &crate::cli::HistoryArgs) ->
         Format::Table => {
             let colour = crate::report::use_colour(std::io::stdout().is_terminal());
             let tables: Vec<String> =
-                reports.iter().map(|(d, r, _)| crate::report::to_table(d, r, args.fail_on, colour)).collect();
+                reports.iter().map(|(d, r, _, _)| crate::report::to_table(d, r, args.fail_on, colour)).collect();
             tables.join("\n")
+        }
+        other => {
+            // SARIF, JUnit and Markdown documents describe one environment each.
+            if designs.len() > 1 {
+                return fail("--format sarif|junit|markdown reports one environment: run check once per --design");
+            }
+            let Some((design, report, _, snapshot)) = reports.first() else {
+                return ExitCode::from(crate::estate::worst_exit(codes));
+            };
+            let doc = crate::formats::Doc::new("check", design, crate::formats::check_cases(design, snapshot, report));
+            match crate::plan_command::render_doc(other, &doc) {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            }
         }
     };
     let mut stdout = std::io::stdout().lock();
     if stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).is_err() {
         return ExitCode::from(EXIT_ERROR);
     }
-    for (design, report, history) in &reports {
+    for (design, report, history, _) in &reports {
         for (source, status) in history.iter().flat_map(|h| h.problems.iter()) {
             eprintln!("driftdeck: {source}: {}", status.label());
         }

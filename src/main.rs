@@ -12,6 +12,7 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => commands::check(args, &cli.aws, &cli.history),
         Some(Command::History(args)) => driftdeck::history::command::command(args, &cli.aws, &cli.history),
         Some(Command::Snapshot(args)) => commands::snapshot(args, &cli.aws),
+        Some(Command::Plan(args)) => driftdeck::plan_command::run(args, &cli.aws),
         Some(Command::Validate { files }) => commands::validate(files),
         Some(Command::Demo) => commands::console(&cli, true),
         None if !cli.designs.is_empty() => commands::console(&cli, false),

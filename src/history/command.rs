@@ -180,6 +180,9 @@ pub fn command(args: &HistoryCmdArgs, aws: &AwsArgs, hist: &HistoryArgs) -> Exit
             Ok(s) => s + "\n",
             Err(e) => return fail(format!("cannot encode the history: {e}")),
         },
+        other => {
+            return fail(format!("history prints a table or JSON, not {other:?}; use --format table or --format json"));
+        }
     };
     let mut stdout = std::io::stdout().lock();
     if stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).is_err() {
