@@ -17,6 +17,7 @@ pub mod keymap;
 pub mod logging;
 pub mod model;
 pub mod poller;
+pub mod reach;
 pub mod report;
 pub mod source;
 pub mod ui;

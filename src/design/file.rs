@@ -29,6 +29,8 @@ struct DesignFile {
     severity: BTreeMap<Spanned<String>, Severity>,
     #[serde(default)]
     mutes: Vec<MuteFile>,
+    #[serde(default)]
+    reach: Vec<Spanned<super::reach_file::ReachFile>>,
 }
 
 #[derive(Deserialize)]
@@ -189,7 +191,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn choice<T: Copy>(&mut self, s: &Spanned<String>, what: &str, options: &[(&str, T)]) -> Option<T> {
+    pub(super) fn choice<T: Copy>(&mut self, s: &Spanned<String>, what: &str, options: &[(&str, T)]) -> Option<T> {
         if let Some((_, v)) = options.iter().find(|(k, _)| *k == s.get_ref()) {
             return Some(*v);
         }
@@ -395,7 +397,9 @@ fn convert(cx: &mut Ctx<'_>, f: DesignFile) -> Design {
         });
     }
 
-    let security = convert_security(cx, f.security.as_ref(), &cidr_sets);
+    let tier_names: Vec<String> = tiers.iter().map(|t| t.name.clone()).collect();
+    let security = convert_security(cx, f.security.as_ref(), &cidr_sets, &tier_names);
+    let reach = super::reach_file::convert_reach(cx, &f.reach, &cidr_sets, &tier_names, &security);
 
     let rds = f.rds.as_ref().map(|r| RdsPolicy {
         checks: cx.rds_checks(rds_checks_of!(r)),
@@ -503,5 +507,6 @@ fn convert(cx: &mut Ctx<'_>, f: DesignFile) -> Design {
         alarms,
         severity,
         mutes,
+        reach,
     }
 }

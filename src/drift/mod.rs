@@ -42,6 +42,9 @@ pub const RULE_IDS: &[&str] = &[
     "alarm.missing",
     "alarm.actions-disabled",
     "inventory.unavailable",
+    "reach.unexpected",
+    "reach.broken",
+    "reach.unknown",
 ];
 
 /// The result of one evaluation.
@@ -138,5 +141,10 @@ pub fn evaluate_at(design: &Design, snapshot: &Snapshot, now: Timestamp) -> Repo
 
 /// The kinds a design needs fetched: those read by the rules it switches on.
 pub fn needed_kinds(design: &Design) -> BTreeSet<Kind> {
-    rules::catalogue().iter().filter(|r| r.applies(design)).flat_map(|r| r.needs().iter().copied()).collect()
+    let mut kinds: BTreeSet<Kind> =
+        rules::catalogue().iter().filter(|r| r.applies(design)).flat_map(|r| r.needs().iter().copied()).collect();
+    if !design.reach.is_empty() {
+        kinds.extend(crate::reach::assert::NEEDED.iter().copied());
+    }
+    kinds
 }
