@@ -68,6 +68,8 @@ pub enum Command {
     },
     /// Open the console on the built-in demo environment (no AWS account needed).
     Demo,
+    /// Can X reach Y on a port? Routes, peering, ACLs and security groups, end to end.
+    Reach(crate::reach_cmd::ReachArgs),
 }
 
 #[derive(Args, Debug)]

@@ -107,7 +107,8 @@ pub fn check(args: &CheckArgs, aws: &AwsArgs) -> ExitCode {
             snapshot.region, design.environment.region
         );
     }
-    let report = drift::evaluate(&design, &snapshot);
+    let mut report = drift::evaluate(&design, &snapshot);
+    crate::reach_cmd::add_to_check(&design, &snapshot, &mut report);
     let text = match args.format {
         Format::Json => match serde_json::to_string_pretty(&crate::report::to_json(&design, &report)) {
             Ok(s) => s + "\n",

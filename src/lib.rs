@@ -18,6 +18,7 @@ pub mod logging;
 pub mod model;
 pub mod poller;
 pub mod reach;
+pub mod reach_cmd;
 pub mod report;
 pub mod source;
 pub mod ui;

@@ -40,8 +40,9 @@ impl Pair {
 }
 
 fn client_a() -> Snapshot {
+    // The shared fixture carries the VPC's default ACL (IPv4 allow-all); add IPv6.
     let mut s = fixtures::client_a();
-    s.network_acls.push(default_acl("acl-a", "vpc-a"));
+    s.network_acls = vec![default_acl("acl-a", "vpc-a")];
     mark_all_ok(&mut s);
     s
 }

@@ -160,6 +160,21 @@ pub fn side(name: &str) -> Snapshot {
         ));
     }
     s.route_tables.push(rt(&format!("rtb-{p}-data"), &vpc, false, &subnets("data"), vec![local]));
+    s.internet_gateways.push(InternetGateway {
+        id: format!("igw-{p}"),
+        attached_vpcs: vec![vpc.clone()],
+        tags: Tags::new(),
+    });
+    for az in azs {
+        s.nat_gateways.push(NatGateway {
+            id: format!("nat-{p}-{az}"),
+            vpc_id: vpc.clone(),
+            subnet_id: format!("subnet-{p}-public-{az}"),
+            state: "available".into(),
+            connectivity: Some("public".into()),
+            tags: Tags::new(),
+        });
+    }
     s.peering_connections.push(peering("active"));
     s.network_acls.push(default_acl(&format!("acl-{p}"), &vpc));
     let world = RulePeer::Cidr4("0.0.0.0/0".into());
