@@ -16,22 +16,15 @@ impl Aws {
     pub(super) async fn network_acls(&self) -> Result<Vec<NetworkAcl>, FetchError> {
         // DescribeNetworkAcls allows 5-100 per page.
         let stream = self.ec2.describe_network_acls().max_results(100).into_paginator().send();
-        Ok(pages!(self, "ec2:DescribeNetworkAcls", stream, |p| p
-            .network_acls()
-            .iter()
-            .map(network_acl)
-            .collect::<Vec<_>>()))
+        Ok(pages!(self, "ec2:DescribeNetworkAcls", stream, |p| p.network_acls().iter().map(network_acl).collect::<Vec<_>>()))
     }
 
     /// Every prefix list of the region with its entries. A list whose entries cannot be
     /// read is kept with `entries: None` and the reason: unknown, never empty.
     pub(super) async fn prefix_lists(&self) -> Result<Vec<PrefixList>, FetchError> {
         let stream = self.ec2.describe_managed_prefix_lists().max_results(PREFIX_LIST_PAGE).into_paginator().send();
-        let mut lists: Vec<PrefixList> = pages!(self, "ec2:DescribeManagedPrefixLists", stream, |p| p
-            .prefix_lists()
-            .iter()
-            .map(prefix_list)
-            .collect::<Vec<_>>());
+        let mut lists: Vec<PrefixList> =
+            pages!(self, "ec2:DescribeManagedPrefixLists", stream, |p| p.prefix_lists().iter().map(prefix_list).collect::<Vec<_>>());
         for list in &mut lists {
             let stream = self
                 .ec2
@@ -217,9 +210,7 @@ mod tests {
                 .subnet_id("subnet-1")
                 .vpc_id("vpc-1")
                 .private_ip_address("10.0.1.5")
-                .private_ip_addresses(
-                    t::NetworkInterfacePrivateIpAddress::builder().private_ip_address("10.0.1.9").build(),
-                )
+                .private_ip_addresses(t::NetworkInterfacePrivateIpAddress::builder().private_ip_address("10.0.1.9").build())
                 .groups(t::GroupIdentifier::builder().group_id("sg-1").build())
                 .build(),
         );
