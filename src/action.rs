@@ -15,11 +15,20 @@ pub enum Pane {
     Alarms,
     Findings,
     Timeline,
+    Reach,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 7] =
-        [Pane::Overview, Pane::Network, Pane::Security, Pane::Databases, Pane::Alarms, Pane::Findings, Pane::Timeline];
+    pub const ALL: [Pane; 8] = [
+        Pane::Overview,
+        Pane::Network,
+        Pane::Security,
+        Pane::Databases,
+        Pane::Alarms,
+        Pane::Findings,
+        Pane::Timeline,
+        Pane::Reach,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -30,6 +39,7 @@ impl Pane {
             Pane::Alarms => "Alarms",
             Pane::Findings => "Findings",
             Pane::Timeline => "Timeline",
+            Pane::Reach => "Reach",
         }
     }
 
@@ -47,6 +57,7 @@ impl Pane {
             "alarms" | "alarm" => Pane::Alarms,
             "findings" | "drift" => Pane::Findings,
             "timeline" | "tl" => Pane::Timeline,
+            "reach" => Pane::Reach,
             _ => return None,
         })
     }
@@ -83,6 +94,8 @@ pub enum Action {
     ToggleErrors,
     /// Open the detail of the selected finding.
     Open,
+    /// Who can reach the selected group, database or cache (Reach pane).
+    WhoCanReach,
     /// Leave the current overlay, input line or filter.
     Back,
     /// A key typed into the filter or command line.

@@ -103,6 +103,8 @@ pub struct App {
     pub caption: Option<String>,
     /// Set when the screen must be redrawn.
     pub dirty: bool,
+    /// Reach pane answers, recomputed on data change (never while drawing).
+    pub reach: crate::ui::reach::ReachState,
 }
 
 const TIMELINE_CAP: usize = 2000;
@@ -110,7 +112,7 @@ const TIMELINE_CAP: usize = 2000;
 impl App {
     pub fn new(designs: Vec<Design>, config: Config, colour: bool, now: Timestamp) -> App {
         let theme = Theme::new(config.theme, colour);
-        App {
+        let mut app = App {
             envs: designs.into_iter().map(EnvState::new).collect(),
             current: 0,
             generation: 1,
@@ -131,7 +133,15 @@ impl App {
             theme,
             caption: None,
             dirty: true,
-        }
+            reach: Default::default(),
+        };
+        app.recompute_reach();
+        app
+    }
+
+    fn recompute_reach(&mut self) {
+        let current = self.current.min(self.envs.len().saturating_sub(1));
+        self.reach.recompute(&self.envs, current);
     }
 
     pub fn env(&self) -> &EnvState {
@@ -246,6 +256,18 @@ impl App {
             Action::ToggleHelp => self.show_help = true,
             Action::ToggleErrors => self.show_errors = true,
             Action::Open if self.detail.is_none() => self.detail = crate::ui::selected_finding(self),
+            Action::WhoCanReach => {
+                let ids = crate::ui::selected_ids(self);
+                let env = &self.envs[self.current.min(self.envs.len().saturating_sub(1))];
+                match self.reach.who(&env.design, env, &ids) {
+                    Ok(label) => {
+                        self.recompute_reach();
+                        self.message = Some(format!("who can reach {label}: Reach pane (8)"));
+                        self.set_pane(Pane::Reach);
+                    }
+                    Err(e) => self.message = Some(e),
+                }
+            }
             _ => {}
         }
         None
@@ -292,7 +314,10 @@ impl App {
     fn run_command(&mut self, cmd: &str) -> Option<Effect> {
         let cmd = cmd.trim_start_matches(':');
         let (head, arg) = cmd.split_once(' ').map_or((cmd, ""), |(h, a)| (h, a.trim()));
-        if let Some(p) = Pane::from_command(head) {
+        // `:reach` alone opens the pane; `:reach SRC DST PORT` asks.
+        if let Some(p) = Pane::from_command(head)
+            && (head != "reach" || arg.is_empty())
+        {
             self.set_pane(p);
             return None;
         }
@@ -311,6 +336,16 @@ impl App {
             }
             "drift" => {
                 self.drift_only = !self.drift_only;
+                None
+            }
+            "reach" => {
+                match self.reach.ask(arg) {
+                    Ok(()) => {
+                        self.recompute_reach();
+                        self.set_pane(Pane::Reach);
+                    }
+                    Err(e) => self.message = Some(e),
+                }
                 None
             }
             "help" => {
@@ -336,6 +371,7 @@ impl App {
         let env = self.env_mut();
         env.pending = polled_kinds(&env.design).into_iter().filter(|k| !env.snapshot.usable(*k)).collect();
         self.note(EventKind::Note, None, format!("switched to environment {name}"));
+        self.recompute_reach();
         Effect::SwitchEnv(i)
     }
 
@@ -428,6 +464,7 @@ impl App {
         for (kind, sev, text) in events {
             self.note(kind, sev, text);
         }
+        self.recompute_reach();
         None
     }
 }
