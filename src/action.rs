@@ -17,10 +17,11 @@ pub enum Pane {
     Alarms,
     Findings,
     Timeline,
+    Reach,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 8] = [
+    pub const ALL: [Pane; 9] = [
         Pane::Estate,
         Pane::Overview,
         Pane::Network,
@@ -29,6 +30,7 @@ impl Pane {
         Pane::Alarms,
         Pane::Findings,
         Pane::Timeline,
+        Pane::Reach,
     ];
 
     pub fn title(self) -> &'static str {
@@ -41,6 +43,7 @@ impl Pane {
             Pane::Alarms => "Alarms",
             Pane::Findings => "Findings",
             Pane::Timeline => "Timeline",
+            Pane::Reach => "Reach",
         }
     }
 
@@ -64,6 +67,7 @@ impl Pane {
             "alarms" | "alarm" => Pane::Alarms,
             "findings" | "drift" => Pane::Findings,
             "timeline" | "tl" => Pane::Timeline,
+            "reach" => Pane::Reach,
             _ => return None,
         })
     }
@@ -102,6 +106,8 @@ pub enum Action {
     ToggleErrors,
     /// Open the detail of the selected finding.
     Open,
+    /// Who can reach the selected group, database or cache (Reach pane).
+    WhoCanReach,
     /// Leave the current overlay, input line or filter.
     Back,
     /// A key typed into the filter or command line.

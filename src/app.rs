@@ -164,6 +164,8 @@ pub struct App {
     pub caption: Option<String>,
     /// Set when the screen must be redrawn.
     pub dirty: bool,
+    /// Reach pane answers, recomputed on data change (never while drawing).
+    pub reach: crate::ui::reach::ReachState,
 }
 
 const TIMELINE_CAP: usize = 2000;
@@ -173,7 +175,7 @@ impl App {
         let theme = Theme::new(config.theme, colour);
         // With several environments the first screen is the whole estate.
         let pane = if designs.len() > 1 { Pane::Estate } else { Pane::Overview };
-        App {
+        let mut app = App {
             envs: designs.into_iter().map(EnvState::new).collect(),
             current: 0,
             pane,
@@ -192,7 +194,15 @@ impl App {
             theme,
             caption: None,
             dirty: true,
-        }
+            reach: Default::default(),
+        };
+        app.recompute_reach();
+        app
+    }
+
+    fn recompute_reach(&mut self) {
+        let current = self.current.min(self.envs.len().saturating_sub(1));
+        self.reach.recompute(&self.envs, current);
     }
 
     pub fn env(&self) -> &EnvState {
@@ -356,6 +366,18 @@ impl App {
                 self.set_pane(Pane::Overview);
             }
             Action::Open if self.detail.is_none() => self.detail = crate::ui::selected_finding(self),
+            Action::WhoCanReach => {
+                let ids = crate::ui::selected_ids(self);
+                let env = &self.envs[self.current.min(self.envs.len().saturating_sub(1))];
+                match self.reach.who(&env.design, env, &ids) {
+                    Ok(label) => {
+                        self.recompute_reach();
+                        self.message = Some(format!("who can reach {label}: Reach pane (8)"));
+                        self.set_pane(Pane::Reach);
+                    }
+                    Err(e) => self.message = Some(e),
+                }
+            }
             _ => {}
         }
         None
@@ -402,7 +424,10 @@ impl App {
     fn run_command(&mut self, cmd: &str) -> Option<Effect> {
         let cmd = cmd.trim_start_matches(':');
         let (head, arg) = cmd.split_once(' ').map_or((cmd, ""), |(h, a)| (h, a.trim()));
-        if let Some(p) = Pane::from_command(head) {
+        // `:reach` alone opens the pane; `:reach SRC DST PORT` asks.
+        if let Some(p) = Pane::from_command(head)
+            && (head != "reach" || arg.is_empty())
+        {
             if p == Pane::Estate && !self.is_estate() {
                 self.message = Some("one environment loaded: the Estate needs several --design files".into());
             } else {
@@ -430,6 +455,16 @@ impl App {
             }
             "drift" => {
                 self.drift_only = !self.drift_only;
+                None
+            }
+            "reach" => {
+                match self.reach.ask(arg) {
+                    Ok(()) => {
+                        self.recompute_reach();
+                        self.set_pane(Pane::Reach);
+                    }
+                    Err(e) => self.message = Some(e),
+                }
                 None
             }
             "help" => {
@@ -467,6 +502,7 @@ impl App {
         // The Estate's selection is kept so Esc/0 returns to the same row.
         self.selected.retain(|p, _| *p == Pane::Estate);
         self.detail = None;
+        self.recompute_reach();
     }
 
     fn on_fetched(&mut self, f: Fetched) -> Option<Effect> {
@@ -564,6 +600,7 @@ impl App {
         for (kind, sev, text) in events {
             self.note_for(i, kind, sev, text);
         }
+        self.recompute_reach();
         None
     }
 }

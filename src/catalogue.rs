@@ -31,6 +31,9 @@ pub const RULE_IDS: &[&str] = &[
     "nacl.admin-port-open",
     "network.endpoint-missing",
     "network.flow-logs-missing",
+    "reach.unexpected",
+    "reach.broken",
+    "reach.unknown",
     "inventory.unavailable",
 ];
 

@@ -89,6 +89,8 @@ pub enum Command {
     Demo,
     /// Print what changed and which alarms moved in the window, merged in time order.
     History(HistoryCmdArgs),
+    /// Can X reach Y on a port? Routes, peering, ACLs and security groups, end to end.
+    Reach(crate::reach_cmd::ReachArgs),
 }
 
 #[derive(Args, Debug)]

@@ -210,6 +210,15 @@ pub fn check(args: &CheckArgs, aws: &AwsArgs, hist: &crate::cli::HistoryArgs) ->
             }
         }
     }
+    {
+        // Reach assertions are judged over the whole estate loaded here.
+        let (envs, mut reps): (Vec<(&Design, &Snapshot)>, Vec<&mut Report>) =
+            reports.iter_mut().map(|(d, r, _, s)| ((*d, &*s), r)).unzip();
+        crate::reach_cmd::add_to_check(&envs, &mut reps);
+    }
+    for (report, code) in reports.iter().map(|(_, r, _, _)| r).zip(codes.iter_mut().filter(|c| **c != EXIT_ERROR)) {
+        *code = exit_code(report, args.fail_on);
+    }
     let text = match args.format {
         Format::Json => {
             let docs: Vec<serde_json::Value> = reports

@@ -5,7 +5,7 @@
 use crate::cli::{AwsArgs, HistoryArgs};
 use crate::commands::connect_checked_within;
 use crate::design::Design;
-use crate::history::History;
+use crate::history::{History, HistoryStatus};
 use crate::model::{Kind, Snapshot};
 use crate::poller::Budget;
 use crate::source::{Source, fetch_all_within};
@@ -40,6 +40,18 @@ pub async fn fetch_estate(
             let (snap, history) = match history.filter(|h| !h.no_history) {
                 Some(h) => {
                     let past = crate::history::command::fetch(&aws, design, h.since, jiff::Timestamp::now());
+                    // History lives within the same one bound: a hung endpoint ends it too.
+                    let past = async {
+                        tokio::time::timeout_at(deadline, past).await.unwrap_or_else(|_| History {
+                            window_start: None,
+                            events: Vec::new(),
+                            transitions: Vec::new(),
+                            problems: vec![(
+                                "cloudtrail".into(),
+                                HistoryStatus::Unavailable(crate::source::deadline_message("history", bound)),
+                            )],
+                        })
+                    };
                     let (snap, past) = futures::join!(inventory, past);
                     (snap, Some(past))
                 }

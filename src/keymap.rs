@@ -18,6 +18,8 @@ pub enum Command {
     Alarms,
     Findings,
     Timeline,
+    Reach,
+    WhoCanReach,
     Up,
     Down,
     PageUp,
@@ -35,7 +37,7 @@ pub enum Command {
 }
 
 impl Command {
-    pub const ALL: [Command; 25] = [
+    pub const ALL: [Command; 27] = [
         Command::Estate,
         Command::Overview,
         Command::Network,
@@ -44,6 +46,8 @@ impl Command {
         Command::Alarms,
         Command::Findings,
         Command::Timeline,
+        Command::Reach,
+        Command::WhoCanReach,
         Command::NextPane,
         Command::PrevPane,
         Command::Up,
@@ -76,6 +80,8 @@ impl Command {
             Command::Alarms => "alarms",
             Command::Findings => "findings",
             Command::Timeline => "timeline",
+            Command::Reach => "reach",
+            Command::WhoCanReach => "who_can_reach",
             Command::Up => "up",
             Command::Down => "down",
             Command::PageUp => "page_up",
@@ -106,6 +112,8 @@ impl Command {
             Command::Alarms => "alarms, ALARM first",
             Command::Findings => "every finding, by severity",
             Command::Timeline => "what changed since start",
+            Command::Reach => "reachability: assertions, queries",
+            Command::WhoCanReach => "who can reach the selected group, database or cache",
             Command::Up => "move up",
             Command::Down => "move down",
             Command::PageUp => "page up",
@@ -140,6 +148,8 @@ impl Command {
             Command::Alarms => Action::Pane(Pane::Alarms),
             Command::Findings => Action::Pane(Pane::Findings),
             Command::Timeline => Action::Pane(Pane::Timeline),
+            Command::Reach => Action::Pane(Pane::Reach),
+            Command::WhoCanReach => Action::WhoCanReach,
             Command::Up => Action::Up,
             Command::Down => Action::Down,
             Command::PageUp => Action::PageUp,
@@ -298,6 +308,8 @@ const DEFAULTS: &[(&str, Command)] = &[
     ("5", Command::Alarms),
     ("6", Command::Findings),
     ("7", Command::Timeline),
+    ("8", Command::Reach),
+    ("x", Command::WhoCanReach),
     ("tab", Command::NextPane),
     ("backtab", Command::PrevPane),
     ("k", Command::Up),

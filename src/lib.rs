@@ -24,6 +24,8 @@ pub mod model;
 pub mod plan;
 pub mod plan_command;
 pub mod poller;
+pub mod reach;
+pub mod reach_cmd;
 pub mod report;
 pub mod source;
 pub mod terraform;

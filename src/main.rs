@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         Some(Command::Plan(args)) => driftdeck::plan_command::run(args, &cli.aws),
         Some(Command::Validate { files }) => commands::validate(files),
         Some(Command::Demo) => commands::console(&cli, true),
+        Some(Command::Reach(args)) => driftdeck::reach_cmd::run(args, &cli.aws),
         None if !cli.designs.is_empty() => commands::console(&cli, false),
         None => {
             use clap::CommandFactory;

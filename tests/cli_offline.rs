@@ -63,8 +63,8 @@ fn clean_snapshot_passes_with_exit_0() {
     let dir = tempfile::tempdir().expect("tmp");
     let snap = write_snapshot(dir.path(), &client_a());
     let out = bin().args(["check", "--design", DESIGN, "--snapshot"]).arg(&snap).output().expect("run");
-    assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("No drift"), "{text}");
     assert!(text.contains("PASS: nothing at or above low (exit 0)"));
     assert!(!text.contains('\x1b'), "no colour when stdout is not a terminal");

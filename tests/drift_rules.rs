@@ -204,7 +204,7 @@ fn unclassified_group_is_info_and_name_globs_classify() {
 
     let text = std::fs::read_to_string(format!("{}/config/designs/client-a-prod.toml", env!("CARGO_MANIFEST_DIR")))
         .expect("design")
-        .replace("bastion = {}", "bastion = { names = [\"legacy-*\"] }");
+        .replace("bastion = { tiers = [\"public\"] }", "bastion = { tiers = [\"public\"], names = [\"legacy-*\"] }");
     let d = driftdeck::design::Design::parse("glob.toml", &text).expect("valid");
     assert!(pairs(&evaluate(&d, &s)).is_empty());
 }

@@ -32,6 +32,8 @@ struct DesignFile {
     severity: BTreeMap<Spanned<String>, Severity>,
     #[serde(default)]
     mutes: Vec<MuteFile>,
+    #[serde(default)]
+    reach: Vec<Spanned<super::reach_file::ReachFile>>,
 }
 
 #[derive(Deserialize)]
@@ -193,7 +195,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn choice<T: Copy>(&mut self, s: &Spanned<String>, what: &str, options: &[(&str, T)]) -> Option<T> {
+    pub(super) fn choice<T: Copy>(&mut self, s: &Spanned<String>, what: &str, options: &[(&str, T)]) -> Option<T> {
         if let Some((_, v)) = options.iter().find(|(k, _)| *k == s.get_ref()) {
             return Some(*v);
         }
@@ -406,7 +408,9 @@ fn convert(cx: &mut Ctx<'_>, f: DesignFile) -> Design {
         });
     }
 
-    let security = convert_security(cx, f.security.as_ref(), &cidr_sets);
+    let tier_names: Vec<String> = tiers.iter().map(|t| t.name.clone()).collect();
+    let security = convert_security(cx, f.security.as_ref(), &cidr_sets, &tier_names);
+    let reach = super::reach_file::convert_reach(cx, &f.reach, &cidr_sets, &tier_names, &security);
 
     let network = convert_network(cx, f.network.as_ref());
 
@@ -517,5 +521,6 @@ fn convert(cx: &mut Ctx<'_>, f: DesignFile) -> Design {
         alarms,
         severity,
         mutes,
+        reach,
     }
 }

@@ -6,6 +6,7 @@
 
 mod file;
 mod network_file;
+mod reach_file;
 mod security_file;
 
 use globset::GlobMatcher;
@@ -176,6 +177,9 @@ pub struct Role {
     pub tag_values: Vec<String>,
     /// Security group name globs that also select this role.
     pub names: Vec<GlobMatcher>,
+    /// Tiers the role lives in (`tiers = ["data"]`): where reachability places the role
+    /// when no live member (network interface, RDS instance) carries its groups.
+    pub tiers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -327,6 +331,36 @@ pub struct Design {
     pub alarms: Option<AlarmPolicy>,
     pub severity: BTreeMap<String, Severity>,
     pub mutes: Vec<Mute>,
+    /// `[[reach]]` assertions: paths that must exist or must not.
+    pub reach: Vec<ReachAssertion>,
+}
+
+/// Whether a `[[reach]]` path must exist or must not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    Allowed,
+    Denied,
+}
+
+impl Expect {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Expect::Allowed => "allowed",
+            Expect::Denied => "denied",
+        }
+    }
+}
+
+/// One `[[reach]]` assertion; endpoints are kept as written (`app`, `tier:data`,
+/// `production-pci:alb`, `devops`, `internet`, a CIDR) and resolved by `reach`.
+#[derive(Debug, Clone)]
+pub struct ReachAssertion {
+    pub from: String,
+    pub to: String,
+    pub protocol: String,
+    pub ports: Vec<PortRange>,
+    pub expect: Expect,
+    pub line: usize,
 }
 
 impl Design {

@@ -28,6 +28,8 @@ struct RoleFile {
     tag: Option<OneOrMany>,
     #[serde(default)]
     names: Vec<Spanned<String>>,
+    #[serde(default)]
+    tiers: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -65,6 +67,7 @@ pub(super) fn convert_security(
     cx: &mut Ctx<'_>,
     s: Option<&SecurityFile>,
     sets: &BTreeMap<String, Vec<IpNet>>,
+    tier_names: &[String],
 ) -> Security {
     let Some(s) = s else {
         return Security {
@@ -102,7 +105,22 @@ pub(super) fn convert_security(
             Some(OneOrMany::Many(v)) => v.clone(),
         };
         let names = r.names.iter().filter_map(|g| cx.glob(g, &format!("security.roles.{name}.names"))).collect();
-        roles.push(Role { name: name.clone(), tag_values, names });
+        let mut tiers = Vec::new();
+        for t in &r.tiers {
+            if tier_names.contains(t.get_ref()) {
+                tiers.push(t.get_ref().clone());
+            } else {
+                cx.err(
+                    t.span(),
+                    format!(
+                        "security.roles.{name}.tiers: unknown tier `{}`; defined tiers: {}",
+                        t.get_ref(),
+                        if tier_names.is_empty() { "none".to_string() } else { tier_names.join(", ") }
+                    ),
+                );
+            }
+        }
+        roles.push(Role { name: name.clone(), tag_values, names, tiers });
     }
     let role_names: Vec<String> = roles.iter().map(|r| r.name.clone()).collect();
     let known_role = |cx: &mut Ctx<'_>, n: &Spanned<String>, what: &str| {

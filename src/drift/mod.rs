@@ -128,9 +128,13 @@ fn assemble(
 
 /// The kinds a design needs fetched: those read by the rules it switches on.
 pub fn needed_kinds(design: &Design) -> BTreeSet<Kind> {
-    rules::catalogue()
+    let mut kinds: BTreeSet<Kind> = rules::catalogue()
         .iter()
         .filter(|r| r.applies(design))
         .flat_map(|r| r.needs().iter().chain(r.reads()).copied())
-        .collect()
+        .collect();
+    if !design.reach.is_empty() {
+        kinds.extend(crate::reach::assert::NEEDED.iter().copied());
+    }
+    kinds
 }

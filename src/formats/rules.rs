@@ -127,6 +127,42 @@ pub const RULES: &[(&str, Severity, &str, &str)] = &[
     ),
     ("alarm.actions-disabled", Severity::Medium, "Alarm would notify nobody", "Actions disabled, or no ALARM action."),
     (
+        "nacl.admin-port-open",
+        Severity::Critical,
+        "Network ACL lets an admin port in from outside the admin sources",
+        "The ACL of a tier's subnets (its explicit association, else the VPC default ACL) allows an admin port from a source outside [tiers.NAME.nacl].admin_ports_from, or breaks deny_from; the first matching entry by rule number decides.",
+    ),
+    (
+        "network.endpoint-missing",
+        Severity::Medium,
+        "Required VPC endpoint missing",
+        "An in-scope VPC has no available endpoint for a service named in [network].required_endpoints.",
+    ),
+    (
+        "network.flow-logs-missing",
+        Severity::High,
+        "Flow logs missing or too narrow",
+        "An in-scope VPC has no active flow log covering the traffic type [network].flow_logs asks for.",
+    ),
+    (
+        "reach.unexpected",
+        Severity::Critical,
+        "A path the design forbids exists",
+        "A [[reach]] assertion expects traffic to be denied, and routes, peering, network ACLs and security groups allow it end to end.",
+    ),
+    (
+        "reach.broken",
+        Severity::High,
+        "A path the design needs is blocked",
+        "A [[reach]] assertion expects traffic to be allowed, and a hop (route, peering, ACL or security group) blocks it.",
+    ),
+    (
+        "reach.unknown",
+        Severity::High,
+        "A reach assertion cannot be decided",
+        "A needed kind of inventory is unavailable, or the path crosses something not modelled yet (transit gateway, VPN): the assertion is unknown, never a pass.",
+    ),
+    (
         "inventory.unavailable",
         Severity::High,
         "Inventory could not be fetched",

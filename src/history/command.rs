@@ -91,9 +91,19 @@ pub fn annotate(doc: &mut Value, report: &Report, h: &History) {
     let first_seen = report.generated_at.unwrap_or_else(Timestamp::now);
     for (key, findings) in [("findings", &report.findings), ("muted", &report.muted)] {
         let Some(items) = doc.get_mut(key).and_then(Value::as_array_mut) else { continue };
-        for (item, f) in items.iter_mut().zip(findings.iter()) {
+        // Matched by identity, not by position: the document's order is the renderer's.
+        let by_key: std::collections::HashMap<(&str, &str, &str), &Finding> =
+            findings.iter().map(|f| ((f.rule.as_str(), f.resource.as_str(), f.message.as_str()), f)).collect();
+        for item in items.iter_mut() {
+            let key = (
+                item["rule"].as_str().unwrap_or_default(),
+                item["resource"].as_str().unwrap_or_default(),
+                item["message"].as_str().unwrap_or_default(),
+            );
+            let Some(f) = by_key.get(&key).copied() else { continue };
+            let changed = changed_by_json(&attribution(f, h, first_seen));
             if let Some(obj) = item.as_object_mut() {
-                obj.insert("changed_by".into(), changed_by_json(&attribution(f, h, first_seen)));
+                obj.insert("changed_by".into(), changed);
             }
         }
     }

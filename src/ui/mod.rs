@@ -10,6 +10,7 @@ mod findings;
 mod help;
 mod network;
 mod overview;
+pub mod reach;
 mod security;
 pub mod theme;
 mod timeline;
@@ -111,6 +112,7 @@ fn items(app: &App, pane: Pane) -> Vec<Item> {
         Pane::Alarms => alarms::items(app),
         Pane::Findings => findings::items(app),
         Pane::Timeline => timeline::items(app),
+        Pane::Reach => reach::items(app),
     };
     visible(app, raw)
 }
@@ -121,6 +123,14 @@ pub fn row_count(app: &App, pane: Pane) -> usize {
         Pane::Overview => overview::row_count(app),
         p => items(app, p).len(),
     }
+}
+
+/// First cells of the selected row and the rows above it, nearest first: the ids a
+/// row names (a rule row under its group header names the group further up).
+pub fn selected_ids(app: &App) -> Vec<String> {
+    let rows = items(app, app.pane);
+    let i = app.selected(app.pane).min(rows.len().saturating_sub(1));
+    rows.iter().take(i + 1).rev().filter_map(|r| r.cells.first().map(|c| c.to_string().trim().to_string())).collect()
 }
 
 /// The finding behind the selected row of the current pane.
@@ -243,6 +253,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Pane::Alarms => alarms::draw(frame, body, app),
         Pane::Findings => findings::draw(frame, body, app),
         Pane::Timeline => timeline::draw(frame, body, app),
+        Pane::Reach => reach::draw(frame, body, app),
     }
     draw_status(frame, status, app);
     if let Some(f) = &app.detail {

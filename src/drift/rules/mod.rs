@@ -99,6 +99,7 @@ pub fn default_severity(rule: &str) -> super::Severity {
         | "route.internet-forbidden"
         | "sg.admin-port-open"
         | "nacl.admin-port-open"
+        | "reach.unexpected"
         | "rds.public" => Critical,
         "route.internet-missing"
         | "route.nat-missing"
@@ -111,6 +112,8 @@ pub fn default_severity(rule: &str) -> super::Severity {
         | "cache.encryption"
         | "alarm.firing"
         | "network.flow-logs-missing"
+        | "reach.broken"
+        | "reach.unknown"
         | "inventory.unavailable" => High,
         "route.blackhole"
         | "rds.backup-retention"
