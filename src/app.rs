@@ -6,7 +6,7 @@
 use crate::action::{Action, Effect, Fetched, Pane};
 use crate::config::Config;
 use crate::design::Design;
-use crate::drift::{Finding, Report, Severity, evaluate_at};
+use crate::drift::{Evaluator, Finding, Report, Severity, evaluate_at};
 use crate::model::{AlarmState, FetchStatus, Kind, KindStatus, Snapshot};
 use crate::ui::theme::Theme;
 use jiff::Timestamp;
@@ -28,6 +28,10 @@ pub struct EnvState {
     pub connected: bool,
     /// API calls made and failed by this environment's source.
     pub calls: (u64, u64),
+    /// The drift index and every rule's last findings: a kind's result re-runs only the
+    /// rules that read that kind, and panes build their `Context` from the cached index
+    /// instead of re-indexing the snapshot on every draw.
+    pub evaluator: Evaluator,
 }
 
 impl EnvState {
@@ -35,10 +39,12 @@ impl EnvState {
         let snapshot = Snapshot::new(design.environment.region.clone());
         let report = evaluate_at(&design, &snapshot, Timestamp::UNIX_EPOCH);
         let pending = polled_kinds(&design).into_iter().collect();
+        let evaluator = Evaluator::new(&design, &snapshot);
         let mut env = EnvState {
             design,
             snapshot,
             report,
+            evaluator,
             pending,
             connect_error: None,
             generation: 1,
@@ -49,8 +55,19 @@ impl EnvState {
         env
     }
 
+    /// A drift `Context` over the cached index (cheap: nothing is re-indexed).
+    pub fn context(&self) -> crate::drift::Context<'_> {
+        crate::drift::Context::with_index(&self.design, &self.snapshot, self.evaluator.index())
+    }
+
+    /// One kind changed (items or status): re-run only the rules that read it.
+    fn kind_changed(&mut self, kind: Kind, now: Timestamp) {
+        self.evaluator.update(&self.design, &self.snapshot, kind);
+        self.reevaluate(now);
+    }
+
     fn reevaluate(&mut self, now: Timestamp) {
-        let mut report = evaluate_at(&self.design, &self.snapshot, now);
+        let mut report = self.evaluator.report_at(&self.design, &self.snapshot, now);
         // A kind still loading is not "unavailable": it has not been asked yet.
         report
             .findings
@@ -277,6 +294,7 @@ impl App {
                     for k in std::mem::take(&mut env.pending) {
                         env.snapshot.mark_failed(k, error.clone());
                     }
+                    env.evaluator = Evaluator::new(&env.design, &env.snapshot);
                     env.reevaluate(now);
                     self.note_for(i, EventKind::KindFailed, Some(Severity::High), format!("cannot connect: {error}"));
                 }
@@ -567,7 +585,7 @@ impl App {
             }
         }
         env.snapshot.taken_at = Some(now);
-        env.reevaluate(now);
+        env.kind_changed(kind, now);
         let after: BTreeMap<String, Finding> =
             env.report.findings.iter().map(|x| (finding_key(x), x.clone())).collect();
         if settled {

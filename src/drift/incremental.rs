@@ -56,7 +56,8 @@ impl Evaluator {
         }
         let cx = Context::with_index(design, snap, &self.index);
         for (rule, outcome) in rules::catalogue().iter().zip(self.outcomes.iter_mut()) {
-            if rule.needs().contains(&kind) {
+            // `reads()` too: a rule judges prefix-list peers item by item (see rules/mod.rs).
+            if rule.needs().contains(&kind) || rule.reads().contains(&kind) {
                 *outcome = run(*rule, &cx);
             }
         }

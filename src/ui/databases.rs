@@ -51,7 +51,7 @@ fn row(app: &App, id: &str, cells: Vec<(String, &[&str])>) -> Item {
 pub fn items(app: &App) -> Vec<Item> {
     let env = app.env();
     let snap = &env.snapshot;
-    let cx = crate::drift::Context::new(&env.design, snap);
+    let cx = env.context();
     let mut out = Vec::new();
     let access = |p: bool| if p { "PUBLIC".to_string() } else { "private".to_string() };
     let backups = |d: i32, dp: bool| format!("{d}d{}", if dp { "" } else { " !DP" });

@@ -24,7 +24,7 @@ pub fn items(app: &App) -> Vec<Item> {
     let th = &app.theme;
     let env = app.env();
     let snap = &env.snapshot;
-    let cx = crate::drift::Context::new(&env.design, snap);
+    let cx = env.context();
     let mut out = Vec::new();
     for vpc in snap.vpcs.iter().filter(|v| cx.vpcs.contains(&v.id)) {
         let name = vpc.tags.get("Name").cloned().unwrap_or_default();

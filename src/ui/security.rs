@@ -37,7 +37,7 @@ fn rule_finding<'a>(findings: &[&'a Finding], r: &SgRule) -> Option<&'a Finding>
 pub fn items(app: &App) -> Vec<Item> {
     let th = &app.theme;
     let env = app.env();
-    let cx = crate::drift::Context::new(&env.design, &env.snapshot);
+    let cx = env.context();
     let mut groups: Vec<_> = cx.groups().collect();
     // By role (in design order), unclassified last.
     let order = |id: &str| {
