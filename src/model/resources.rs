@@ -198,6 +198,19 @@ impl RulePeer {
     }
 }
 
+/// A protocol as AWS writes it (`-1`, a number or a name) normalised: `tcp`, `udp`,
+/// `icmp`, `icmpv6`, `all`, or the raw value. Security group rules and ACL entries share it.
+pub fn protocol_name(raw: &str) -> &str {
+    match raw {
+        "-1" | "all" => "all",
+        "6" | "tcp" => "tcp",
+        "17" | "udp" => "udp",
+        "1" | "icmp" => "icmp",
+        "58" | "icmpv6" => "icmpv6",
+        other => other,
+    }
+}
+
 /// One rule, flattened to a single peer (AWS's rule ids are per peer too).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SgRule {
@@ -219,14 +232,7 @@ impl SgRule {
 
     /// Normalised protocol name: `tcp`, `udp`, `icmp`, `all`, or the raw value.
     pub fn protocol_name(&self) -> &str {
-        match self.protocol.as_str() {
-            "-1" | "all" => "all",
-            "6" | "tcp" => "tcp",
-            "17" | "udp" => "udp",
-            "1" | "icmp" => "icmp",
-            "58" | "icmpv6" => "icmpv6",
-            other => other,
-        }
+        protocol_name(&self.protocol)
     }
 
     /// Does this rule let in traffic to TCP/UDP `port` (with `proto` "tcp" or "udp")?
@@ -440,14 +446,7 @@ pub struct AclEntry {
 impl AclEntry {
     /// Normalised protocol name, as for security group rules.
     pub fn protocol_name(&self) -> &str {
-        match self.protocol.as_str() {
-            "-1" | "all" => "all",
-            "6" | "tcp" => "tcp",
-            "17" | "udp" => "udp",
-            "1" | "icmp" => "icmp",
-            "58" | "icmpv6" => "icmpv6",
-            other => other,
-        }
+        protocol_name(&self.protocol)
     }
 
     pub fn rule_label(&self) -> String {

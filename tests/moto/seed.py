@@ -243,6 +243,18 @@ def client_a(endpoint, drift):
     return ids
 
 
+def pair_groups(e, ids, prefix, name):
+    """The groups of one side of the production / production-pci pair: a public ALB in
+    production, an ALB reachable only from production in PCI, app behind the ALB, db
+    behind app, bastion from the DevOps ranges (PCI: the office network only)."""
+    devops, alb_from = (DEVOPS, "0.0.0.0/0") if prefix == "prod_" else (DEVOPS[:1], "10.20.0.0/16")
+    vpc = ids[f"{prefix}vpc"]
+    alb = ids[f"{prefix}sg_alb"] = e.sg(vpc, f"{name}-alb", "alb", [("tcp", 443, 443, alb_from)])
+    app = ids[f"{prefix}sg_app"] = e.sg(vpc, f"{name}-app", "app", [("tcp", 8080, 8080, alb)])
+    ids[f"{prefix}sg_db"] = e.sg(vpc, f"{name}-db", "db", [("tcp", 5432, 5432, app)])
+    ids[f"{prefix}sg_bastion"] = e.sg(vpc, f"{name}-bastion", "bastion", [("tcp", 22, 22, c) for c in devops])
+
+
 def pair(endpoint, drift):
     e = Env(endpoint, "us-east-1")
     ids = e.ids
@@ -256,13 +268,8 @@ def pair(endpoint, drift):
     for prefix, other in (("prod_", "10.21.0.0/16"), ("pci_", "10.20.0.0/16")):
         for az in azs:
             e.route(ids[f"{prefix}rt_app_{az[-1]}"], other, pcx)
-    for prefix, name, devops, alb_from in (("prod_", "production", DEVOPS, "0.0.0.0/0"),
-                                           ("pci_", "production-pci", DEVOPS[:1], "10.20.0.0/16")):
-        vpc = ids[f"{prefix}vpc"]
-        alb = ids[f"{prefix}sg_alb"] = e.sg(vpc, f"{name}-alb", "alb", [("tcp", 443, 443, alb_from)])
-        app = ids[f"{prefix}sg_app"] = e.sg(vpc, f"{name}-app", "app", [("tcp", 8080, 8080, alb)])
-        ids[f"{prefix}sg_db"] = e.sg(vpc, f"{name}-db", "db", [("tcp", 5432, 5432, app)])
-        ids[f"{prefix}sg_bastion"] = e.sg(vpc, f"{name}-bastion", "bastion", [("tcp", 22, 22, c) for c in devops])
+    for prefix, name in (("prod_", "production"), ("pci_", "production-pci")):
+        pair_groups(e, ids, prefix, name)
     if drift:
         e.route(ids["prod_rt_data"], "10.21.0.0/16", pcx)
         e.route(ids["pci_rt_data"], "10.20.0.0/16", pcx)
@@ -291,13 +298,8 @@ def pair_accounts(endpoint, drift):
     for e, prefix, other in ((prod, "prod_", "10.21.0.0/16"), (pci, "pci_", "10.20.0.0/16")):
         for az in azs:
             e.route(ids[f"{prefix}rt_app_{az[-1]}"], other, ids["pcx"])
-    for e, prefix, name, devops, alb_from in ((prod, "prod_", "production", DEVOPS, "0.0.0.0/0"),
-                                              (pci, "pci_", "production-pci", DEVOPS[:1], "10.20.0.0/16")):
-        vpc = ids[f"{prefix}vpc"]
-        alb = ids[f"{prefix}sg_alb"] = e.sg(vpc, f"{name}-alb", "alb", [("tcp", 443, 443, alb_from)])
-        app = ids[f"{prefix}sg_app"] = e.sg(vpc, f"{name}-app", "app", [("tcp", 8080, 8080, alb)])
-        ids[f"{prefix}sg_db"] = e.sg(vpc, f"{name}-db", "db", [("tcp", 5432, 5432, app)])
-        ids[f"{prefix}sg_bastion"] = e.sg(vpc, f"{name}-bastion", "bastion", [("tcp", 22, 22, c) for c in devops])
+    for e, prefix, name in ((prod, "prod_", "production"), (pci, "pci_", "production-pci")):
+        pair_groups(e, ids, prefix, name)
     if drift:
         pci.route(ids["pci_rt_data"], "10.20.0.0/16", ids["pcx"])
     return ids
