@@ -7,6 +7,18 @@ mod common;
 
 use common::*;
 
+/// `check --format json` over production and `second` (production-pci or a variant).
+fn check_pair(moto: &Moto, estate: &Estate, second: &std::path::Path) -> (Option<i32>, serde_json::Value, String) {
+    check_json(
+        estate
+            .driftdeck(moto)
+            .args(["check", "--format", "json", "--design"])
+            .arg(&estate.production)
+            .arg("--design")
+            .arg(second),
+    )
+}
+
 fn reports(doc: &serde_json::Value) -> Vec<&serde_json::Value> {
     doc["environments"].as_array().expect("environments array").iter().collect()
 }
@@ -16,14 +28,7 @@ fn two_accounts_are_checked_at_once() {
     let (moto, _g) = Moto::shared();
     moto.seed("pair-accounts", false);
     let estate = Estate::new();
-    let (code, doc, stderr) = check_json(
-        estate
-            .driftdeck(moto)
-            .args(["check", "--format", "json", "--design"])
-            .arg(&estate.production)
-            .arg("--design")
-            .arg(&estate.pci),
-    );
+    let (code, doc, stderr) = check_pair(moto, &estate, &estate.pci);
     assert_eq!(code, Some(0), "{stderr}\n{doc:#}");
     let r = reports(&doc);
     assert_eq!(r.len(), 2);
@@ -39,14 +44,7 @@ fn drift_in_one_account_and_a_failing_environment() {
     let (moto, _g) = Moto::shared();
     let ids = moto.seed("pair-accounts", true);
     let estate = Estate::new();
-    let (code, doc, _) = check_json(
-        estate
-            .driftdeck(moto)
-            .args(["check", "--format", "json", "--design"])
-            .arg(&estate.production)
-            .arg("--design")
-            .arg(&estate.pci),
-    );
+    let (code, doc, _) = check_pair(moto, &estate, &estate.pci);
     assert_eq!(code, Some(1));
     let r = reports(&doc);
     // The drift is production-pci's route alone; the route rules say so per environment.
@@ -60,14 +58,7 @@ fn drift_in_one_account_and_a_failing_environment() {
 
     // production-pci refused by its account guard: production is still reported in full.
     let wrong = estate.pci_with_wrong_account();
-    let (code, doc, stderr) = check_json(
-        estate
-            .driftdeck(moto)
-            .args(["check", "--format", "json", "--design"])
-            .arg(&estate.production)
-            .arg("--design")
-            .arg(&wrong),
-    );
+    let (code, doc, stderr) = check_pair(moto, &estate, &wrong);
     assert_eq!(code, Some(2), "an environment that cannot be checked is an error");
     let r = reports(&doc);
     assert_eq!(r.len(), 1);

@@ -59,6 +59,19 @@ pub enum DestinationKind {
     PrefixList,
 }
 
+impl DestinationKind {
+    /// What a route destination written as text is: `pl-…`, an IPv6 or an IPv4 CIDR.
+    pub fn of(destination: &str) -> DestinationKind {
+        if destination.starts_with("pl-") {
+            DestinationKind::PrefixList
+        } else if destination.contains(':') {
+            DestinationKind::Ipv6
+        } else {
+            DestinationKind::Ipv4
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TargetKind {

@@ -312,13 +312,7 @@ impl Cx<'_> {
             break;
         }
         Route {
-            destination_kind: if dest.starts_with("pl-") {
-                DestinationKind::PrefixList
-            } else if dest.contains(':') {
-                DestinationKind::Ipv6
-            } else {
-                DestinationKind::Ipv4
-            },
+            destination_kind: DestinationKind::of(&dest),
             destination: dest,
             target_kind: target.0,
             target_id: if target.0 == TargetKind::Local { None } else { target.1 },

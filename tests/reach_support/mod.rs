@@ -11,13 +11,7 @@ pub fn tags(pairs: &[(&str, &str)]) -> Tags {
 pub fn route(dest: &str, kind: TargetKind, id: Option<&str>) -> Route {
     Route {
         destination: dest.into(),
-        destination_kind: if dest.starts_with("pl-") {
-            DestinationKind::PrefixList
-        } else if dest.contains(':') {
-            DestinationKind::Ipv6
-        } else {
-            DestinationKind::Ipv4
-        },
+        destination_kind: DestinationKind::of(dest),
         target_kind: kind,
         target_id: id.map(Into::into),
         state: RouteState::Active,
