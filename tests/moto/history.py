@@ -160,7 +160,10 @@ def record(environ, service, action, params, status, answer, before):
     identity = IDENTITIES.get(key) or {"type": "IAMUser", "principalId": "AIDA" + key.upper(),
                                        "arn": f"arn:aws:iam::{ACCOUNT}:user/{key}", "accountId": ACCOUNT,
                                        "accessKeyId": key, "userName": key}
-    now = time.time()
+    # CloudTrail records event times to the second (eventTime "…:SSZ", EventTime in whole
+    # seconds); keeping sub-second times here made a lookup's EndTime, sent by the SDK,
+    # exclude an event of the same second.
+    now = float(int(time.time()))
     rec = {
         "eventVersion": "1.11", "userIdentity": identity, "eventTime": _iso(now), "eventSource": SOURCES[service],
         "eventName": action, "awsRegion": region_of(environ), "sourceIPAddress": environ.get("REMOTE_ADDR", ""),
