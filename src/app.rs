@@ -6,132 +6,15 @@
 use crate::action::{Action, Effect, Fetched, Pane};
 use crate::config::Config;
 use crate::design::Design;
-use crate::drift::{Evaluator, Finding, Report, Severity, evaluate_at};
-use crate::model::{AlarmState, FetchStatus, Kind, KindStatus, Snapshot};
+use crate::drift::{Evaluator, Finding, Severity};
+use crate::model::{AlarmState, FetchStatus, Kind, KindStatus};
 use crate::ui::theme::Theme;
 use jiff::Timestamp;
 use ratatui_textarea::TextArea;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-/// One environment (one design file) and what is known of it.
-pub struct EnvState {
-    pub design: Design,
-    pub snapshot: Snapshot,
-    pub report: Report,
-    /// Kinds asked for but not answered yet: shown as loading, not as failed.
-    pub pending: BTreeSet<Kind>,
-    /// Error of the connection itself (credentials, account guard), if it failed.
-    pub connect_error: Option<String>,
-    /// Bumped whenever this environment's pollers are restarted; older results are dropped.
-    pub generation: u64,
-    /// True once the source answered (account known or connection failed).
-    pub connected: bool,
-    /// API calls made and failed by this environment's source.
-    pub calls: (u64, u64),
-    /// The drift index and every rule's last findings: a kind's result re-runs only the
-    /// rules that read that kind, and panes build their `Context` from the cached index
-    /// instead of re-indexing the snapshot on every draw.
-    pub evaluator: Evaluator,
-}
-
-impl EnvState {
-    pub fn new(design: Design) -> EnvState {
-        let snapshot = Snapshot::new(design.environment.region.clone());
-        let report = evaluate_at(&design, &snapshot, Timestamp::UNIX_EPOCH);
-        let pending = polled_kinds(&design).into_iter().collect();
-        let evaluator = Evaluator::new(&design, &snapshot);
-        let mut env = EnvState {
-            design,
-            snapshot,
-            report,
-            evaluator,
-            pending,
-            connect_error: None,
-            generation: 1,
-            connected: false,
-            calls: (0, 0),
-        };
-        env.reevaluate(Timestamp::UNIX_EPOCH);
-        env
-    }
-
-    /// A drift `Context` over the cached index (cheap: nothing is re-indexed).
-    pub fn context(&self) -> crate::drift::Context<'_> {
-        crate::drift::Context::with_index(&self.design, &self.snapshot, self.evaluator.index())
-    }
-
-    /// One kind changed (items or status): re-run only the rules that read it.
-    fn kind_changed(&mut self, kind: Kind, now: Timestamp) {
-        self.evaluator.update(&self.design, &self.snapshot, kind);
-        self.reevaluate(now);
-    }
-
-    fn reevaluate(&mut self, now: Timestamp) {
-        let mut report = self.evaluator.report_at(&self.design, &self.snapshot, now);
-        // A kind still loading is not "unavailable": it has not been asked yet.
-        report
-            .findings
-            .retain(|f| !(f.rule == "inventory.unavailable" && self.pending.iter().any(|k| k.as_str() == f.resource)));
-        report.unavailable.retain(|k| !self.pending.contains(k));
-        self.report = report;
-    }
-
-    pub fn findings_for<'a>(&'a self, resource: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
-        self.report.findings.iter().filter(move |f| f.resource == resource)
-    }
-
-    /// Worst severity among findings of a resource.
-    pub fn worst(&self, resource: &str) -> Option<Severity> {
-        self.findings_for(resource).map(|f| f.severity).max()
-    }
-
-    /// Where this environment stands, for the Estate view.
-    pub fn status(&self) -> EnvStatus {
-        if let Some(e) = &self.connect_error {
-            return EnvStatus::Failed(e.clone());
-        }
-        if !self.connected {
-            return EnvStatus::Connecting;
-        }
-        let mut failed = Vec::new();
-        let mut stale = Vec::new();
-        for (k, st) in &self.snapshot.inventory {
-            match st.status {
-                FetchStatus::Failed => failed.push(k.as_str()),
-                FetchStatus::Stale => stale.push(k.as_str()),
-                FetchStatus::Ok => {}
-            }
-        }
-        if !failed.is_empty() {
-            EnvStatus::Failed(format!("{} failed", failed.join(", ")))
-        } else if !stale.is_empty() {
-            EnvStatus::Stale(format!("{} stale", stale.join(", ")))
-        } else if !self.pending.is_empty() {
-            EnvStatus::Loading(self.pending.len())
-        } else {
-            EnvStatus::Ok
-        }
-    }
-
-    /// Time of the oldest data held for a polled kind (what "how fresh is this" means).
-    pub fn oldest_data(&self) -> Option<Timestamp> {
-        self.snapshot.inventory.values().filter_map(|s| s.fetched_at).min()
-    }
-
-    pub fn alarms_firing(&self) -> usize {
-        self.snapshot.alarms.iter().filter(|a| a.state == AlarmState::Alarm).count()
-    }
-}
-
-/// One environment's state as the Estate view shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EnvStatus {
-    Connecting,
-    Loading(usize),
-    Ok,
-    Stale(String),
-    Failed(String),
-}
+mod env;
+pub use env::{EnvState, EnvStatus, polled_kinds};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventKind {
@@ -621,15 +504,6 @@ impl App {
         self.recompute_reach();
         None
     }
-}
-
-/// What the console polls: what the rules need plus what the panes show.
-pub fn polled_kinds(design: &Design) -> Vec<Kind> {
-    let mut kinds = crate::drift::needed_kinds(design);
-    kinds.extend([Kind::Vpcs, Kind::Subnets, Kind::RouteTables, Kind::InternetGateways, Kind::NatGateways]);
-    kinds.extend([Kind::PeeringConnections, Kind::SecurityGroups, Kind::Alarms, Kind::NetworkAcls, Kind::PrefixLists]);
-    kinds.extend([Kind::DbInstances, Kind::DbClusters, Kind::CacheReplicationGroups]);
-    kinds.into_iter().collect()
 }
 
 /// Identity of a finding across evaluations.
