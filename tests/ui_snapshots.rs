@@ -39,6 +39,17 @@ fn databases() {
 }
 
 #[test]
+fn databases_at_160_columns_keeps_the_drift_column() {
+    let mut app = app_with(&drifted());
+    app.update(Action::Pane(Pane::Databases));
+    let text = to_text(&render(&app, 160, 40));
+    // Columns are sized from content: the header's Drift and the rows' marks are whole.
+    assert!(text.contains("Drift"), "{text}");
+    assert!(text.contains("✗"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
 fn alarms() {
     insta::assert_snapshot!(pane(Pane::Alarms));
 }

@@ -146,25 +146,26 @@ pub fn items(app: &App) -> Vec<Item> {
     out
 }
 
+const HEADER: [&str; 9] =
+    ["Resource", "Engine / class", "Status", "Multi-AZ/FO", "AZs", "Encrypted", "Access", "Backups", "Drift"];
+
+/// Column widths from content: every column but the first is as wide as its widest cell
+/// (header included), so the Drift marks are never cut; the resource column takes the rest.
+fn widths(rows: &[Item]) -> Vec<Constraint> {
+    let mut w: Vec<usize> = HEADER.iter().map(|h| h.chars().count()).collect();
+    for r in rows.iter().filter(|r| !r.header) {
+        for (i, c) in r.cells.iter().enumerate().take(w.len()) {
+            w[i] = w[i].max(c.width());
+        }
+    }
+    let resource = w[0].min(u16::MAX as usize) as u16;
+    std::iter::once(Constraint::Min(resource.min(18)))
+        .chain(w[1..].iter().map(|n| Constraint::Length((*n).min(40) as u16)))
+        .collect()
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let title = Line::from(vec![Span::styled(" Databases and caches ", app.theme.title), super::freshness(app, KINDS)]);
-    draw_items(
-        frame,
-        area,
-        app,
-        Pane::Databases,
-        title,
-        &["Resource", "Engine / class", "Status", "Multi-AZ/FO", "AZs", "Encrypted", "Access", "Backups", "Drift"],
-        &[
-            Constraint::Min(18),
-            Constraint::Length(21),
-            Constraint::Length(9),
-            Constraint::Length(12),
-            Constraint::Length(12),
-            Constraint::Length(9),
-            Constraint::Length(7),
-            Constraint::Length(8),
-            Constraint::Length(4),
-        ],
-    );
+    let widths = widths(&items(app));
+    draw_items(frame, area, app, Pane::Databases, title, &HEADER, &widths);
 }

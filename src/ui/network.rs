@@ -1,5 +1,7 @@
-//! Network pane: VPCs, tiers with their subnets by AZ, route tables with their routes,
-//! and peering connections. A drifting route is marked with its rule.
+//! Network pane: VPCs, tiers with their subnets by AZ (and `Name` tag) and the network
+//! ACLs they use with inbound entries, route tables (named by their `Name` tag, id kept)
+//! with their routes, and peering connections. A drifting route is marked with its rule;
+//! the ACL entry that decides a `nacl.admin-port-open` finding is marked likewise.
 
 use super::{Item, draw_items, drift_cell};
 use crate::action::Pane;
@@ -18,6 +20,7 @@ const KINDS: &[Kind] = &[
     Kind::NatGateways,
     Kind::InternetGateways,
     Kind::PeeringConnections,
+    Kind::NetworkAcls,
 ];
 
 pub fn items(app: &App) -> Vec<Item> {
@@ -44,13 +47,20 @@ pub fn items(app: &App) -> Vec<Item> {
                 .filter(|s| cx.subnet_tier.get(&s.id) == Some(&tier.name) && s.vpc_id == vpc.id)
                 .collect();
             subnets.sort_by(|a, b| a.az.cmp(&b.az));
-            let list: Vec<String> = subnets.iter().map(|s| format!("{} {}", short_az(&s.az), s.cidr)).collect();
+            let list: Vec<String> = subnets
+                .iter()
+                .map(|s| match s.tags.get("Name") {
+                    Some(n) => format!("{} {n} {}", short_az(&s.az), s.cidr),
+                    None => format!("{} {}", short_az(&s.az), s.cidr),
+                })
+                .collect();
             out.push(Item::new(vec![
                 Line::from(Span::styled(format!("  tier {}", tier.name), th.key)),
                 Line::from(format!("{} subnets", subnets.len())),
                 Line::from(list.join("  ")),
                 Line::from(""),
             ]));
+            acl_rows(app, &cx, &subnets, &mut out);
         }
         for (rt, tiers) in cx.route_tables_by_tier().into_iter().filter(|(rt, _)| rt.vpc_id == vpc.id) {
             let findings: Vec<&Finding> = env.findings_for(&rt.id).collect();
@@ -63,11 +73,12 @@ pub fn items(app: &App) -> Vec<Item> {
             };
             // Findings about a missing route belong to the table itself.
             let table_level: Vec<&Finding> = findings.iter().copied().filter(|f| !route_bound(f)).collect();
+            let name = rt.tags.get("Name").map(|n| format!("{n} · ")).unwrap_or_default();
             out.push(
                 Item::new(vec![
                     Line::from(format!("  {}", rt.id)),
                     Line::from(role),
-                    Line::from(format!("{served} subnets, {} routes", rt.routes.len())),
+                    Line::from(format!("{name}{served} subnets, {} routes", rt.routes.len())),
                     drift_cell(app, table_level.iter().copied().max_by_key(|f| f.severity)),
                 ])
                 .header_at(1)
@@ -117,6 +128,53 @@ pub fn items(app: &App) -> Vec<Item> {
         }
     }
     out
+}
+
+/// The ACLs a tier's subnets use (association, else the VPC default), each with its
+/// inbound entries in evaluation order; the entry a `nacl.admin-port-open` finding names
+/// carries that finding.
+fn acl_rows(app: &App, cx: &crate::drift::Context<'_>, subnets: &[&crate::model::Subnet], out: &mut Vec<Item>) {
+    let th = &app.theme;
+    let env = app.env();
+    let mut seen: Vec<&str> = Vec::new();
+    for s in subnets {
+        let Some((acl, _)) = cx.acl_of(s) else { continue };
+        if seen.contains(&acl.id.as_str()) {
+            continue;
+        }
+        seen.push(&acl.id);
+        let users = subnets.iter().filter(|x| cx.acl_of(x).is_some_and(|(a, _)| a.id == acl.id)).count();
+        let findings: Vec<&Finding> = env.findings_for(&acl.id).filter(|f| f.rule == "nacl.admin-port-open").collect();
+        let name = acl.tags.get("Name").map(|n| format!("{n} · ")).unwrap_or_default();
+        out.push(Item::new(vec![
+            Line::from(format!("    {}", acl.id)),
+            Line::from(if acl.is_default { "network ACL (default)" } else { "network ACL" }),
+            Line::from(format!("{name}{users} subnets, {} entries", acl.entries.len())),
+            Line::from(""),
+        ]));
+        for e in acl.entries.iter().filter(|e| !e.egress) {
+            let f = findings
+                .iter()
+                .copied()
+                .filter(|f| f.evidence.get("rule_number").map(String::as_str) == Some(e.rule_label().as_str()))
+                .max_by_key(|f| f.severity);
+            let peer = e.cidr.as_deref().or(e.ipv6_cidr.as_deref()).unwrap_or("?");
+            out.push(
+                Item::new(vec![
+                    Line::from(Span::styled(format!("      in #{}", e.rule_label()), th.base)),
+                    Line::from(format!(
+                        "{} {} {}",
+                        if e.allow { "allow" } else { "deny" },
+                        e.protocol_name(),
+                        e.ports_label()
+                    )),
+                    Line::from(Span::styled(peer.to_string(), th.dim)),
+                    drift_cell(app, f),
+                ])
+                .with_finding(f),
+            );
+        }
+    }
 }
 
 /// Findings that point at one existing route (rather than at a missing one).
