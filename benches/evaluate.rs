@@ -1,17 +1,24 @@
 //! How long one evaluation takes on a large environment (the console re-evaluates on
 //! every new kind result, so this bounds the cost of a refresh): 2,000 security groups
 //! with 12,000 rules, 512 route tables, 300 DB instances, 1,000 alarms. Also the cost
-//! of building the index alone and of an incremental update after one kind changed.
+//! of building the index alone and of an incremental update after one kind changed,
+//! of re-judging reachability, of the worker's copy of the snapshot, and of what the UI
+//! thread still pays per result once evaluation runs on the worker.
 
 #[path = "support/large.rs"]
 mod large;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use driftdeck::action::{Action, Fetched};
+use driftdeck::app::App;
+use driftdeck::config::Config;
 use driftdeck::design::Design;
 use driftdeck::drift::{Evaluator, Index, evaluate};
 use driftdeck::model::Kind;
+use driftdeck::ui::reach::ReachState;
 use large::big_snapshot;
 use std::hint::black_box;
+use std::time::{Duration, Instant};
 
 fn bench(c: &mut Criterion) {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/config/designs/client-a-prod.toml");
@@ -25,6 +32,49 @@ fn bench(c: &mut Criterion) {
         b.iter(|| ev.update(&design, black_box(&snap), Kind::SecurityGroups))
     });
     c.bench_function("incremental_report", |b| b.iter(|| ev.report(&design, black_box(&snap))));
+    let env = driftdeck::reach::Env { name: "client-a-prod", design: &design, snapshot: &snap };
+    c.bench_function("reach_recompute_large_environment", |b| {
+        b.iter(|| {
+            let mut r = ReachState::default();
+            r.recompute_over(black_box(std::slice::from_ref(&env)), 0);
+            r
+        })
+    });
+    c.bench_function("snapshot_copy_large_environment", |b| b.iter(|| black_box(&snap).clone()));
+    ui_thread(c, &design, &snap);
+}
+
+/// With the worker started (as in the console): the UI thread's time for one security
+/// groups result (handing it over) plus applying the worker's answer, waits excluded.
+fn ui_thread(c: &mut Criterion, design: &Design, snap: &driftdeck::model::Snapshot) {
+    let at = snap.taken_at.expect("ts");
+    let mut app = App::new(vec![design.clone()], Config::default(), true, at);
+    let (tx, rx) = std::sync::mpsc::channel();
+    app.start_worker(move |a| {
+        let _ = tx.send(a);
+    })
+    .expect("worker");
+    let generation = app.envs[0].generation;
+    app.update(Action::Connected { env: 0, generation, account: Some("123456789012".into()) });
+    let feed = |app: &mut App, kind: Kind| -> Duration {
+        let f = Fetched { env: 0, generation, kind, result: Ok(snap.only(kind)), at, calls: (1, 0) };
+        let t0 = Instant::now();
+        app.update(Action::Fetched(Box::new(f)));
+        let mut spent = t0.elapsed();
+        while app.evaluating() {
+            let Ok(a) = rx.recv_timeout(Duration::from_secs(30)) else { break };
+            let t1 = Instant::now();
+            app.update(a);
+            spent += t1.elapsed();
+        }
+        spent
+    };
+    for kind in driftdeck::app::polled_kinds(design) {
+        feed(&mut app, kind);
+    }
+    c.bench_function("ui_thread_per_security_groups_result_with_worker", |b| {
+        b.iter_custom(|iters| (0..iters).map(|_| feed(&mut app, Kind::SecurityGroups)).sum())
+    });
 }
 
 criterion_group!(benches, bench);

@@ -115,6 +115,8 @@ pub enum Action {
     Submit,
     /// A background fetch finished.
     Fetched(Box<Fetched>),
+    /// The evaluation worker's new state of one environment (app/worker.rs).
+    Evaluated(Box<crate::app::Evaluated>),
     /// Connecting an environment's source failed for a generation (no credentials, wrong account).
     SourceFailed {
         env: usize,

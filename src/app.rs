@@ -6,15 +6,16 @@
 use crate::action::{Action, Effect, Fetched, Pane};
 use crate::config::Config;
 use crate::design::Design;
-use crate::drift::{Evaluator, Finding, Severity};
-use crate::model::{AlarmState, FetchStatus, Kind, KindStatus};
+use crate::drift::{Finding, Severity};
 use crate::ui::theme::Theme;
 use jiff::Timestamp;
 use ratatui_textarea::TextArea;
 use std::collections::BTreeMap;
 
 mod env;
+mod worker;
 pub use env::{EnvState, EnvStatus, polled_kinds};
+pub use worker::{Change, Evaluated};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventKind {
@@ -66,6 +67,11 @@ pub struct App {
     pub dirty: bool,
     /// Reach pane answers, recomputed on data change (never while drawing).
     pub reach: crate::ui::reach::ReachState,
+    /// The evaluation worker, when started, and what waits for it (app/worker.rs).
+    bg: worker::Background,
+    /// Timestamps whose age labels the last frame showed: a tick redraws only when
+    /// one of their texts changes (filled in by `ui::age` while drawing).
+    pub ages_drawn: std::cell::RefCell<std::collections::BTreeSet<Timestamp>>,
 }
 
 const TIMELINE_CAP: usize = 2000;
@@ -95,12 +101,16 @@ impl App {
             caption: None,
             dirty: true,
             reach: Default::default(),
+            bg: Default::default(),
+            ages_drawn: Default::default(),
         };
         app.recompute_reach();
         app
     }
 
     fn recompute_reach(&mut self) {
+        // A worker answer for the old questions or environment must not overwrite these rows.
+        self.bg.reach_version += 1;
         let current = self.current.min(self.envs.len().saturating_sub(1));
         self.reach.recompute(&self.envs, current);
     }
@@ -162,23 +172,27 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) -> Option<Effect> {
+        let was_dirty = self.dirty;
         self.dirty = true;
         match action {
             Action::Tick(now) => {
+                // Idle cost: redraw only when an age label on screen would read differently.
+                self.dirty = was_dirty || self.ages_change(now);
                 self.now = now;
+                self.flush_jobs();
                 return None;
             }
             Action::Fetched(f) => return self.on_fetched(*f),
+            Action::Evaluated(e) => {
+                self.on_evaluated(*e);
+                return None;
+            }
             Action::SourceFailed { env: i, generation, error } => {
-                let now = self.now;
                 if let Some(env) = self.envs.get_mut(i).filter(|e| e.generation == generation) {
                     env.connected = true;
                     env.connect_error = Some(error.clone());
-                    for k in std::mem::take(&mut env.pending) {
-                        env.snapshot.mark_failed(k, error.clone());
-                    }
-                    env.evaluator = Evaluator::new(&env.design, &env.snapshot);
-                    env.reevaluate(now);
+                    let kinds = std::mem::take(&mut env.pending);
+                    self.apply_changes(i, vec![Change::Failed { kinds, error: error.clone() }], true, false);
                     self.note_for(i, EventKind::KindFailed, Some(Severity::High), format!("cannot connect: {error}"));
                 }
                 return None;
@@ -187,7 +201,9 @@ impl App {
                 if let Some(env) = self.envs.get_mut(i).filter(|e| e.generation == generation) {
                     env.connected = true;
                     env.connect_error = None;
-                    env.snapshot.account = account.clone();
+                    // Cheap at connect time (the snapshot is small or not shared); the
+                    // worker takes the account with the next job.
+                    std::sync::Arc::make_mut(&mut env.snapshot).account = account.clone();
                     env.report.account = account;
                 }
                 return None;
@@ -415,94 +431,27 @@ impl App {
         }
         self.now = f.at.max(self.now);
         let now = self.now;
-        let kind = f.kind;
         let i = f.env;
         // A result for an environment not on screen changes only the Estate's numbers
         // (and the timeline); redraw anyway: the header and the Estate show them.
         let env = self.envs.get_mut(i)?;
         env.calls = f.calls;
-        let before_status = env.snapshot.inventory.get(&kind).map(|s| s.status);
-        let before_alarms: BTreeMap<String, AlarmState> =
-            env.snapshot.alarms.iter().map(|a| (a.name.clone(), a.state)).collect();
-        let before: BTreeMap<String, Finding> =
-            env.report.findings.iter().map(|x| (finding_key(x), x.clone())).collect();
         // Findings that show up while the first picture is still filling in are not changes.
         let settled = env.pending.is_empty();
-        env.pending.remove(&kind);
-        let mut events: Vec<(EventKind, Option<Severity>, String)> = Vec::new();
-        match f.result {
-            Ok(mut part) => {
-                let count = part.len_of(kind);
-                env.snapshot.take_kind_from(kind, &mut part);
-                env.snapshot.inventory.insert(kind, KindStatus::ok(now, count));
-                if matches!(before_status, Some(FetchStatus::Failed | FetchStatus::Stale)) {
-                    events.push((EventKind::KindRecovered, None, format!("{} recovered", kind.label())));
-                }
-                if kind == Kind::Alarms && before_status.is_some() {
-                    for a in &env.snapshot.alarms {
-                        match before_alarms.get(&a.name) {
-                            Some(old) if *old != a.state => events.push((
-                                EventKind::AlarmChanged,
-                                (a.state == AlarmState::Alarm).then_some(Severity::High),
-                                format!("{} {} → {}", a.name, old.as_str(), a.state.as_str()),
-                            )),
-                            None => events.push((
-                                EventKind::AlarmChanged,
-                                None,
-                                format!("{} appeared in {}", a.name, a.state.as_str()),
-                            )),
-                            _ => {}
-                        }
-                    }
-                }
-            }
-            Err(e) => {
-                env.snapshot.mark_failed(kind, e.message.clone());
-                if !matches!(before_status, Some(FetchStatus::Failed | FetchStatus::Stale)) {
-                    events.push((
-                        EventKind::KindFailed,
-                        Some(Severity::High),
-                        format!("{} failed: {}", kind.label(), e.message),
-                    ));
-                }
-            }
-        }
-        env.snapshot.taken_at = Some(now);
-        env.kind_changed(kind, now);
-        let after: BTreeMap<String, Finding> =
-            env.report.findings.iter().map(|x| (finding_key(x), x.clone())).collect();
-        if settled {
-            for (k, x) in &after {
-                if !before.contains_key(k) {
-                    events.push((
-                        EventKind::FindingAppeared,
-                        Some(x.severity),
-                        format!("{} {}: {}", x.rule, x.resource, x.message),
-                    ));
-                }
-            }
-            for (k, x) in &before {
-                if !after.contains_key(k) {
-                    events.push((
-                        EventKind::FindingCleared,
-                        Some(x.severity),
-                        format!("{} {} cleared", x.rule, x.resource),
-                    ));
-                }
-            }
-        }
-        if let Some(d) = &self.detail
-            && i == self.current
-        {
-            // Keep the open detail current, or say it is gone.
-            let key = finding_key(d);
-            self.detail = after.get(&key).cloned().or_else(|| self.detail.clone());
-        }
-        for (kind, sev, text) in events {
-            self.note_for(i, kind, sev, text);
-        }
-        self.recompute_reach();
+        env.pending.remove(&f.kind);
+        self.apply_changes(
+            i,
+            vec![Change::Fetched { kind: f.kind, result: Box::new(f.result), at: now }],
+            false,
+            settled,
+        );
         None
+    }
+
+    /// Would any age label drawn in the last frame read differently at `now`?
+    fn ages_change(&self, now: Timestamp) -> bool {
+        let was = self.now;
+        self.ages_drawn.borrow().iter().any(|t| crate::ui::age_text(was, *t) != crate::ui::age_text(now, *t))
     }
 }
 

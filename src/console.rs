@@ -35,10 +35,11 @@ pub struct ConsoleOptions {
 }
 
 pub fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     rt.block_on(async {
         let mut terminal = setup()?;
-        let result = event_loop(&mut terminal, opts).await;
+        let result = event_loop(&mut terminal, opts, started).await;
         restore();
         result
     })
@@ -172,7 +173,11 @@ fn key_action(app: &App, key: crossterm::event::KeyEvent) -> Option<Action> {
     app.config.keymap.lookup(&key)
 }
 
-async fn event_loop(terminal: &mut ratatui::DefaultTerminal, opts: ConsoleOptions) -> anyhow::Result<()> {
+async fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    opts: ConsoleOptions,
+    started: std::time::Instant,
+) -> anyhow::Result<()> {
     let (tx, mut rx) = mpsc::channel::<Action>(256);
     let (src_tx, mut src_rx) = mpsc::channel::<Connected>(8);
     let demo = match opts.mode {
@@ -185,6 +190,11 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, opts: ConsoleOption
         (Mode::Live(_), None) => opts.config.intervals.clone(),
     };
     let mut app = App::new(opts.designs, opts.config, opts.colour, jiff::Timestamp::now());
+    // Evaluation runs on its own thread; its answers come back as actions.
+    let worker_tx = tx.clone();
+    app.start_worker(move |a| {
+        let _ = worker_tx.blocking_send(a);
+    })?;
     let mut lp = Loop { tx, src_tx, mode: opts.mode, demo, intervals, pollers: Vec::new(), budget: Budget::default() };
     lp.start_all(&app);
 
@@ -195,10 +205,15 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, opts: ConsoleOption
     #[cfg(unix)]
     let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
 
+    let mut first_frame = true;
     loop {
         if app.dirty {
             terminal.draw(|f| crate::ui::draw(f, &app))?;
             app.dirty = false;
+            if first_frame {
+                first_frame = false;
+                tracing::info!(ms = started.elapsed().as_secs_f64() * 1000.0, "first frame drawn");
+            }
             test_panic_after_first_frame();
         }
         let action = tokio::select! {
@@ -224,6 +239,7 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, opts: ConsoleOption
                     let caption = Some(d.current().caption.clone());
                     if caption != app.caption {
                         app.caption = caption;
+                        app.dirty = true;
                     }
                 }
                 Some(Action::Tick(jiff::Timestamp::now()))

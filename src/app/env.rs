@@ -2,15 +2,18 @@
 //! evaluation and where its polling stands. `App` holds one per `--design`.
 
 use crate::design::Design;
-use crate::drift::{Evaluator, Finding, Report, Severity, evaluate_at};
+use crate::drift::{Evaluator, Finding, Index, Report, Severity};
 use crate::model::{AlarmState, FetchStatus, Kind, Snapshot};
 use jiff::Timestamp;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// One environment (one design file) and what is known of it.
 pub struct EnvState {
     pub design: Design,
-    pub snapshot: Snapshot,
+    /// The snapshot on screen: the one `index` and `report` were computed from. Shared
+    /// with the evaluation worker, which publishes a new one with each result.
+    pub snapshot: Arc<Snapshot>,
     pub report: Report,
     /// Kinds asked for but not answered yet: shown as loading, not as failed.
     pub pending: BTreeSet<Kind>,
@@ -23,22 +26,26 @@ pub struct EnvState {
     /// API calls made and failed by this environment's source.
     pub calls: (u64, u64),
     /// The drift index and every rule's last findings: a kind's result re-runs only the
-    /// rules that read that kind, and panes build their `Context` from the cached index
-    /// instead of re-indexing the snapshot on every draw.
-    pub evaluator: Evaluator,
+    /// rules that read that kind. Here while the App evaluates synchronously (tests,
+    /// benches); `None` once the background worker owns it (`App::start_worker`).
+    pub evaluator: Option<Evaluator>,
+    /// Index of `snapshot`: panes build their `Context` from it instead of re-indexing
+    /// the snapshot on every draw.
+    pub index: Arc<Index>,
 }
 
 impl EnvState {
     pub fn new(design: Design) -> EnvState {
         let snapshot = Snapshot::new(design.environment.region.clone());
-        let report = evaluate_at(&design, &snapshot, Timestamp::UNIX_EPOCH);
         let pending = polled_kinds(&design).into_iter().collect();
         let evaluator = Evaluator::new(&design, &snapshot);
+        let report = evaluator.report_at(&design, &snapshot, Timestamp::UNIX_EPOCH);
         let mut env = EnvState {
             design,
-            snapshot,
+            snapshot: Arc::new(snapshot),
             report,
-            evaluator,
+            index: evaluator.shared_index(),
+            evaluator: Some(evaluator),
             pending,
             connect_error: None,
             generation: 1,
@@ -51,23 +58,27 @@ impl EnvState {
 
     /// A drift `Context` over the cached index (cheap: nothing is re-indexed).
     pub fn context(&self) -> crate::drift::Context<'_> {
-        crate::drift::Context::with_index(&self.design, &self.snapshot, self.evaluator.index())
+        crate::drift::Context::with_index(&self.design, &self.snapshot, &self.index)
     }
 
-    /// One kind changed (items or status): re-run only the rules that read it.
-    pub(super) fn kind_changed(&mut self, kind: Kind, now: Timestamp) {
-        self.evaluator.update(&self.design, &self.snapshot, kind);
-        self.reevaluate(now);
+    /// Synchronous evaluation after `changed` kinds changed (items or status): re-run only
+    /// the rules that read them (every rule when `full`). A no-op once the worker owns
+    /// the evaluator: it publishes the report itself.
+    pub(super) fn evaluate_now(&mut self, changed: &[Kind], full: bool, now: Timestamp) {
+        let Some(evaluator) = self.evaluator.as_mut() else { return };
+        if full {
+            *evaluator = Evaluator::new(&self.design, &self.snapshot);
+        } else {
+            for kind in changed {
+                evaluator.update(&self.design, &self.snapshot, *kind);
+            }
+        }
+        self.index = evaluator.shared_index();
+        self.report = without_pending(evaluator.report_at(&self.design, &self.snapshot, now), &self.pending);
     }
 
     pub(super) fn reevaluate(&mut self, now: Timestamp) {
-        let mut report = self.evaluator.report_at(&self.design, &self.snapshot, now);
-        // A kind still loading is not "unavailable": it has not been asked yet.
-        report
-            .findings
-            .retain(|f| !(f.rule == "inventory.unavailable" && self.pending.iter().any(|k| k.as_str() == f.resource)));
-        report.unavailable.retain(|k| !self.pending.contains(k));
-        self.report = report;
+        self.evaluate_now(&[], false, now);
     }
 
     pub fn findings_for<'a>(&'a self, resource: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
@@ -115,6 +126,15 @@ impl EnvState {
     pub fn alarms_firing(&self) -> usize {
         self.snapshot.alarms.iter().filter(|a| a.state == AlarmState::Alarm).count()
     }
+}
+
+/// A kind still loading is not "unavailable": it has not been asked yet.
+pub(super) fn without_pending(mut report: Report, pending: &BTreeSet<Kind>) -> Report {
+    report
+        .findings
+        .retain(|f| !(f.rule == "inventory.unavailable" && pending.iter().any(|k| k.as_str() == f.resource)));
+    report.unavailable.retain(|k| !pending.contains(k));
+    report
 }
 
 /// One environment's state as the Estate view shows it.

@@ -9,6 +9,7 @@ use crate::design::Design;
 use crate::model::{Kind, Snapshot};
 use jiff::Timestamp;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// Kinds the `Index` is built from: a change to one of them rebuilds it.
 const INDEX_KINDS: &[Kind] = &[Kind::Vpcs, Kind::Subnets, Kind::RouteTables, Kind::NatGateways, Kind::SecurityGroups];
@@ -29,14 +30,15 @@ enum Outcome {
 /// status); `report` then equals `evaluate` of the current snapshot.
 #[derive(Debug, Clone)]
 pub struct Evaluator {
-    index: Index,
+    /// Shared so the console can hand the same index to the UI thread without copying it.
+    index: Arc<Index>,
     outcomes: Vec<Outcome>,
 }
 
 impl Evaluator {
     /// Index the snapshot and run every rule once.
     pub fn new(design: &Design, snap: &Snapshot) -> Self {
-        let index = Index::new(design, snap);
+        let index = Arc::new(Index::new(design, snap));
         let cx = Context::with_index(design, snap, &index);
         let outcomes = rules::catalogue().iter().map(|r| run(*r, &cx)).collect();
         Evaluator { index, outcomes }
@@ -48,11 +50,16 @@ impl Evaluator {
         &self.index
     }
 
+    /// The same index, shared (a reference count, no copy).
+    pub fn shared_index(&self) -> Arc<Index> {
+        Arc::clone(&self.index)
+    }
+
     /// One kind changed (its items or its fetch status): re-index if the index reads
     /// it, and re-run only the rules whose `needs()` include it.
     pub fn update(&mut self, design: &Design, snap: &Snapshot, kind: Kind) {
         if INDEX_KINDS.contains(&kind) {
-            self.index = Index::new(design, snap);
+            self.index = Arc::new(Index::new(design, snap));
         }
         let cx = Context::with_index(design, snap, &self.index);
         for (rule, outcome) in rules::catalogue().iter().zip(self.outcomes.iter_mut()) {

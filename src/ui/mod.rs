@@ -143,7 +143,16 @@ pub fn selected_finding(app: &App) -> Option<Finding> {
 /// "12s ago", "3m ago" for a timestamp relative to the app's clock.
 pub fn age(app: &App, t: Option<jiff::Timestamp>) -> String {
     let Some(t) = t else { return "never".into() };
-    let secs = app.now.as_second().saturating_sub(t.as_second()).max(0);
+    // Remembered so the 1 s tick redraws only when a label on screen changes.
+    if let Ok(mut drawn) = app.ages_drawn.try_borrow_mut() {
+        drawn.insert(t);
+    }
+    age_text(app.now, t)
+}
+
+/// The text of an age label at `now`.
+pub fn age_text(now: jiff::Timestamp, t: jiff::Timestamp) -> String {
+    let secs = now.as_second().saturating_sub(t.as_second()).max(0);
     match secs {
         0..=59 => format!("{secs}s ago"),
         60..=3599 => format!("{}m ago", secs / 60),
@@ -234,6 +243,10 @@ pub fn draw_items(
 }
 
 pub fn draw(frame: &mut Frame, app: &App) {
+    // The age labels of this frame are collected afresh (see `age`).
+    if let Ok(mut drawn) = app.ages_drawn.try_borrow_mut() {
+        drawn.clear();
+    }
     let area = frame.area();
     if area.width < 20 || area.height < 5 {
         frame.render_widget(Paragraph::new("driftdeck: terminal too small").wrap(Wrap { trim: true }), area);

@@ -51,7 +51,12 @@ impl ReachState {
             .iter()
             .map(|e| Env { name: &e.design.environment.name, design: &e.design, snapshot: &e.snapshot })
             .collect();
-        let estate = Estate::new(&list);
+        self.recompute_over(&list, current);
+    }
+
+    /// The same over bare (design, snapshot) pairs: the evaluation worker's copies.
+    pub fn recompute_over(&mut self, list: &[Env<'_>], current: usize) {
+        let estate = Estate::new(list);
         let mut rows = Vec::new();
         for j in reach::assert::judge_all(&estate).into_iter().filter(|j| j.env == current) {
             let (severity, detail) = match (&j.finding, &j.needs_env) {

@@ -1,0 +1,388 @@
+//! Evaluation off the UI thread. A kind result is applied to the snapshot, the drift
+//! rules that read it re-run and reachability is re-judged on a dedicated worker thread;
+//! the UI keeps showing the last published (snapshot, index, report) until the new one
+//! arrives as `Action::Evaluated`, tagged with its environment, generation and sequence
+//! number (older ones are dropped). Without a worker (tests, benches) the same changes
+//! are applied synchronously inside `update`, so headless tests stay deterministic.
+
+use super::{App, EventKind, finding_key};
+use crate::action::Action;
+use crate::design::Design;
+use crate::drift::{Evaluator, Finding, Index, Report, Severity};
+use crate::model::{AlarmState, FetchStatus, Kind, KindStatus, Snapshot};
+use crate::source::FetchError;
+use crate::ui::reach::{ReachState, Row};
+use jiff::Timestamp;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
+
+/// Jobs queued to the worker at most; past that, changes wait (coalesced per kind) in
+/// the App until the worker answers, so a burst of results never piles up unbounded.
+const JOBS_IN_FLIGHT: usize = 2;
+
+/// One change to an environment's inventory.
+#[derive(Debug, Clone)]
+pub enum Change {
+    /// A kind's fetch finished (its items, or why not).
+    Fetched { kind: Kind, result: Box<Result<Snapshot, FetchError>>, at: Timestamp },
+    /// The connection failed: these kinds (still pending) are failed with its error.
+    Failed { kinds: BTreeSet<Kind>, error: String },
+}
+
+impl Change {
+    fn fetched_kind(&self) -> Option<Kind> {
+        match self {
+            Change::Fetched { kind, .. } => Some(*kind),
+            Change::Failed { .. } => None,
+        }
+    }
+}
+
+/// Apply one change to a snapshot; returns the kinds whose items or status changed.
+fn apply(snap: &mut Snapshot, change: Change) -> Vec<Kind> {
+    match change {
+        Change::Fetched { kind, result, at } => {
+            match *result {
+                Ok(mut part) => {
+                    let count = part.len_of(kind);
+                    snap.take_kind_from(kind, &mut part);
+                    snap.inventory.insert(kind, KindStatus::ok(at, count));
+                }
+                Err(e) => snap.mark_failed(kind, e.message),
+            }
+            snap.taken_at = Some(at);
+            vec![kind]
+        }
+        Change::Failed { kinds, error } => {
+            for k in &kinds {
+                snap.mark_failed(*k, error.clone());
+            }
+            kinds.into_iter().collect()
+        }
+    }
+}
+
+/// What the worker is asked: apply `changes` to environment `env`, evaluate, re-judge
+/// reachability for the environment on screen.
+struct Job {
+    env: usize,
+    generation: u64,
+    seq: u64,
+    changes: Vec<Change>,
+    /// Kinds still loading (not reported as unavailable).
+    pending: BTreeSet<Kind>,
+    account: Option<String>,
+    /// A connection failure re-runs every rule.
+    full: bool,
+    settled: bool,
+    now: Timestamp,
+    /// Reach questions and the environment on screen, with the version they belong to.
+    reach: (ReachState, usize, u64),
+}
+
+/// A worker's answer: the new state of one environment, ready to show.
+#[derive(Debug, Clone)]
+pub struct Evaluated {
+    pub env: usize,
+    pub generation: u64,
+    pub seq: u64,
+    pub snapshot: Arc<Snapshot>,
+    pub index: Arc<Index>,
+    pub report: Report,
+    /// Kinds fetched in this job (for the timeline's recovered/failed/alarm lines).
+    pub fetched: Vec<Kind>,
+    pub settled: bool,
+    pub reach_rows: Vec<Row>,
+    pub reach_version: u64,
+}
+
+/// The worker's side: every environment's design, newest snapshot and evaluator.
+struct WorkerEnv {
+    design: Design,
+    snapshot: Arc<Snapshot>,
+    evaluator: Evaluator,
+}
+
+fn serve(mut envs: Vec<WorkerEnv>, jobs: Receiver<Job>, emit: impl Fn(Action)) {
+    for job in jobs {
+        let Some(w) = envs.get_mut(job.env) else { continue };
+        // Copy-on-write: the UI holds the previous snapshot, so the copy is made here,
+        // off the UI thread.
+        let snap = Arc::make_mut(&mut w.snapshot);
+        let mut changed = BTreeSet::new();
+        let mut fetched = Vec::new();
+        for change in job.changes {
+            fetched.extend(change.fetched_kind());
+            changed.extend(apply(snap, change));
+        }
+        snap.account = job.account;
+        if job.full {
+            w.evaluator = Evaluator::new(&w.design, &w.snapshot);
+        } else {
+            for kind in &changed {
+                w.evaluator.update(&w.design, &w.snapshot, *kind);
+            }
+        }
+        let report = super::env::without_pending(w.evaluator.report_at(&w.design, &w.snapshot, job.now), &job.pending);
+        let (mut reach, current, reach_version) = job.reach;
+        let list: Vec<crate::reach::Env<'_>> = envs
+            .iter()
+            .map(|e| crate::reach::Env { name: &e.design.environment.name, design: &e.design, snapshot: &e.snapshot })
+            .collect();
+        reach.recompute_over(&list, current);
+        let Some(w) = envs.get(job.env) else { continue };
+        emit(Action::Evaluated(Box::new(Evaluated {
+            env: job.env,
+            generation: job.generation,
+            seq: job.seq,
+            snapshot: Arc::clone(&w.snapshot),
+            index: w.evaluator.shared_index(),
+            report,
+            fetched,
+            settled: job.settled,
+            reach_rows: reach.rows,
+            reach_version,
+        })));
+    }
+}
+
+/// The App's handle on the worker and what waits for it.
+#[derive(Default)]
+pub struct Background {
+    jobs: Option<SyncSender<Job>>,
+    /// Per environment: changes not yet sent (the channel was full), with `settled`.
+    backlog: Vec<Vec<(Change, bool)>>,
+    full: Vec<bool>,
+    sent: Vec<u64>,
+    /// Last sequence number answered (shown or dropped) and shown, per environment.
+    answered: Vec<u64>,
+    shown: Vec<u64>,
+    /// Bumped whenever the reach questions or the environment on screen change, so a
+    /// worker answer computed for the old ones is not shown.
+    pub(super) reach_version: u64,
+}
+
+/// State of one environment before a change, for the timeline's "what changed" lines.
+struct Before {
+    status: BTreeMap<Kind, FetchStatus>,
+    alarms: Option<BTreeMap<String, AlarmState>>,
+    findings: BTreeMap<String, Finding>,
+}
+
+impl App {
+    /// Move evaluation to a worker thread; `emit` hands its answers back to the event
+    /// loop (which feeds them to `update`). The console calls this once at start.
+    pub fn start_worker(&mut self, emit: impl Fn(Action) + Send + 'static) -> std::io::Result<()> {
+        let (tx, rx) = std::sync::mpsc::sync_channel(JOBS_IN_FLIGHT);
+        let mut envs = Vec::new();
+        for env in &mut self.envs {
+            let evaluator = match env.evaluator.take() {
+                Some(e) => e,
+                None => Evaluator::new(&env.design, &env.snapshot),
+            };
+            envs.push(WorkerEnv { design: env.design.clone(), snapshot: Arc::clone(&env.snapshot), evaluator });
+        }
+        std::thread::Builder::new().name("driftdeck-eval".into()).spawn(move || serve(envs, rx, emit))?;
+        let n = self.envs.len();
+        self.bg.jobs = Some(tx);
+        self.bg.backlog = (0..n).map(|_| Vec::new()).collect();
+        self.bg.full = vec![false; n];
+        self.bg.sent = vec![0; n];
+        self.bg.shown = vec![0; n];
+        self.bg.answered = vec![0; n];
+        Ok(())
+    }
+
+    /// Is the worker still to answer for a change (sent or waiting to be sent)? Tests
+    /// drive the worker to completion with it.
+    pub fn evaluating(&self) -> bool {
+        self.bg.backlog.iter().any(|b| !b.is_empty()) || self.bg.answered.iter().zip(&self.bg.sent).any(|(a, s)| a < s)
+    }
+
+    /// Apply changes to environment `i`: on the worker when there is one, else now.
+    /// `full` re-runs every rule; `settled` means the first picture was complete, so
+    /// findings that appear or clear are timeline events.
+    pub(super) fn apply_changes(&mut self, i: usize, changes: Vec<Change>, full: bool, settled: bool) {
+        if self.bg.jobs.is_some() {
+            if let Some(backlog) = self.bg.backlog.get_mut(i) {
+                for change in changes {
+                    // A newer result of a kind replaces one still waiting: only the latest counts.
+                    let same = |(c, s): &(Change, bool)| *s == settled && c.fetched_kind() == change.fetched_kind();
+                    match backlog.iter().position(same).filter(|_| change.fetched_kind().is_some()) {
+                        Some(at) => backlog[at] = (change, settled),
+                        None => backlog.push((change, settled)),
+                    }
+                }
+                self.bg.full[i] |= full;
+            }
+            self.flush_jobs();
+            return;
+        }
+        let now = self.now;
+        let Some(env) = self.envs.get_mut(i) else { return };
+        let fetched: Vec<Kind> = changes.iter().filter_map(Change::fetched_kind).collect();
+        let before = before_of(env, &fetched);
+        let snap = Arc::make_mut(&mut env.snapshot);
+        let mut changed = Vec::new();
+        for change in changes {
+            changed.extend(apply(snap, change));
+        }
+        env.evaluate_now(&changed, full, now);
+        self.after_change(i, before, &fetched, settled);
+        self.recompute_reach();
+    }
+
+    /// Send every environment's waiting changes the channel has room for.
+    pub(super) fn flush_jobs(&mut self) {
+        let Some(tx) = self.bg.jobs.clone() else { return };
+        for i in 0..self.envs.len() {
+            let Some(first) = self.bg.backlog.get(i).and_then(|b| b.first()) else { continue };
+            // One job never mixes settled and unsettled changes (the timeline tells them apart).
+            let settled = first.1;
+            let backlog = &mut self.bg.backlog[i];
+            let n = backlog.iter().take_while(|(_, s)| *s == settled).count();
+            let changes: Vec<Change> = backlog.drain(..n).map(|(c, _)| c).collect();
+            let env = &self.envs[i];
+            let job = Job {
+                env: i,
+                generation: env.generation,
+                seq: self.bg.sent[i] + 1,
+                changes,
+                pending: env.pending.clone(),
+                account: env.snapshot.account.clone(),
+                full: self.bg.full[i],
+                settled,
+                now: self.now,
+                reach: (
+                    ReachState { rows: Vec::new(), asks: self.reach.asks.clone() },
+                    self.current,
+                    self.bg.reach_version,
+                ),
+            };
+            match tx.try_send(job) {
+                Ok(()) => {
+                    self.bg.sent[i] += 1;
+                    self.bg.full[i] = false;
+                }
+                Err(TrySendError::Full(job) | TrySendError::Disconnected(job)) => {
+                    // Put the changes back in front; they go with the next answer or tick.
+                    let back: Vec<(Change, bool)> = job.changes.into_iter().map(|c| (c, settled)).collect();
+                    self.bg.backlog[i].splice(0..0, back);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// A worker answer: show it unless a newer connection or answer replaced it.
+    pub(super) fn on_evaluated(&mut self, e: Evaluated) {
+        let i = e.env;
+        if let Some(a) = self.bg.answered.get_mut(i) {
+            *a = (*a).max(e.seq);
+        }
+        let fresh = self.envs.get(i).is_some_and(|env| env.generation == e.generation)
+            && self.bg.shown.get(i).is_some_and(|s| e.seq > *s);
+        if fresh {
+            self.bg.shown[i] = e.seq;
+            if let Some(env) = self.envs.get_mut(i) {
+                let before = before_of(env, &e.fetched);
+                env.snapshot = e.snapshot;
+                env.index = e.index;
+                env.report = e.report;
+                self.after_change(i, before, &e.fetched, e.settled);
+            }
+            if e.reach_version == self.bg.reach_version {
+                self.reach.rows = e.reach_rows;
+            }
+        } else {
+            tracing::debug!(env = i, generation = e.generation, seq = e.seq, "dropped a stale evaluation");
+            self.dirty = false;
+        }
+        self.flush_jobs();
+    }
+
+    /// Timeline lines for what changed in environment `i` since `before`, and keep the
+    /// open finding detail current.
+    fn after_change(&mut self, i: usize, before: Before, fetched: &[Kind], settled: bool) {
+        let Some(env) = self.envs.get(i) else { return };
+        let mut events: Vec<(EventKind, Option<Severity>, String)> = Vec::new();
+        let failed = |s: Option<FetchStatus>| matches!(s, Some(FetchStatus::Failed | FetchStatus::Stale));
+        for kind in fetched {
+            let was = before.status.get(kind).copied();
+            let now = env.snapshot.inventory.get(kind);
+            match now {
+                Some(st) if st.status == FetchStatus::Ok => {
+                    if failed(was) {
+                        events.push((EventKind::KindRecovered, None, format!("{} recovered", kind.label())));
+                    }
+                    if let (Kind::Alarms, Some(old), Some(_)) = (kind, &before.alarms, was) {
+                        for a in &env.snapshot.alarms {
+                            match old.get(&a.name) {
+                                Some(o) if *o != a.state => events.push((
+                                    EventKind::AlarmChanged,
+                                    (a.state == AlarmState::Alarm).then_some(Severity::High),
+                                    format!("{} {} → {}", a.name, o.as_str(), a.state.as_str()),
+                                )),
+                                None => events.push((
+                                    EventKind::AlarmChanged,
+                                    None,
+                                    format!("{} appeared in {}", a.name, a.state.as_str()),
+                                )),
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+                Some(st) if !failed(was) => events.push((
+                    EventKind::KindFailed,
+                    Some(Severity::High),
+                    format!("{} failed: {}", kind.label(), st.error.as_deref().unwrap_or("unknown error")),
+                )),
+                _ => {}
+            }
+        }
+        let after: BTreeMap<String, &Finding> = env.report.findings.iter().map(|x| (finding_key(x), x)).collect();
+        if settled {
+            for (k, x) in &after {
+                if !before.findings.contains_key(k) {
+                    events.push((
+                        EventKind::FindingAppeared,
+                        Some(x.severity),
+                        format!("{} {}: {}", x.rule, x.resource, x.message),
+                    ));
+                }
+            }
+            for (k, x) in &before.findings {
+                if !after.contains_key(k) {
+                    events.push((
+                        EventKind::FindingCleared,
+                        Some(x.severity),
+                        format!("{} {} cleared", x.rule, x.resource),
+                    ));
+                }
+            }
+        }
+        if let Some(d) = &self.detail
+            && i == self.current
+        {
+            // Keep the open detail current, or say it is gone.
+            if let Some(now) = after.get(&finding_key(d)) {
+                self.detail = Some((*now).clone());
+            }
+        }
+        for (kind, sev, text) in events {
+            self.note_for(i, kind, sev, text);
+        }
+    }
+}
+
+fn before_of(env: &super::EnvState, fetched: &[Kind]) -> Before {
+    Before {
+        status: fetched.iter().filter_map(|k| env.snapshot.inventory.get(k).map(|s| (*k, s.status))).collect(),
+        alarms: fetched
+            .contains(&Kind::Alarms)
+            .then(|| env.snapshot.alarms.iter().map(|a| (a.name.clone(), a.state)).collect()),
+        findings: env.report.findings.iter().map(|x| (finding_key(x), x.clone())).collect(),
+    }
+}

@@ -1,0 +1,147 @@
+//! Evaluation off the UI thread (src/app/worker.rs): the same results as the synchronous
+//! App once the worker's answers are fed back, the last report kept on screen until the
+//! answer arrives, answers of an old generation dropped, and the 1 s tick redrawing only
+//! when an age label on screen changes.
+
+mod fixtures;
+mod ui_support;
+
+use driftdeck::action::{Action, Pane};
+use driftdeck::app::{App, EventKind};
+use driftdeck::config::Config;
+use driftdeck::model::{AlarmState, FetchStatus, Kind};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+use ui_support::*;
+
+/// A connected App over client-a-prod whose evaluation runs on the worker; its answers
+/// arrive on the returned receiver.
+fn worker_app() -> (App, Receiver<Action>) {
+    let mut app = App::new(vec![fixtures::design("client-a-prod")], Config::default(), true, at(0));
+    let (tx, rx) = channel();
+    app.start_worker(move |a| {
+        let _ = tx.send(a);
+    })
+    .expect("worker thread");
+    let generation = app.env().generation;
+    app.update(Action::Connected { env: 0, generation, account: Some("123456789012".into()) });
+    (app, rx)
+}
+
+/// Feed the worker's answers back until every change has been answered. Returns how
+/// many answers were applied.
+fn drain(app: &mut App, rx: &Receiver<Action>) -> usize {
+    let mut n = 0;
+    while app.evaluating() {
+        let a = rx.recv_timeout(Duration::from_secs(30)).expect("the worker answers");
+        app.update(a);
+        n += 1;
+    }
+    n
+}
+
+fn keys(app: &App) -> Vec<String> {
+    app.env().report.findings.iter().map(driftdeck::app::finding_key).collect()
+}
+
+#[test]
+fn the_worker_gives_the_synchronous_result() {
+    let sync = app_with(&drifted());
+    let (mut app, rx) = worker_app();
+    load(&mut app, &drifted(), 0);
+    let answers = drain(&mut app, &rx);
+    assert!(answers >= 1, "the worker answered");
+    assert_eq!(keys(&app), keys(&sync));
+    assert!(!keys(&app).is_empty(), "the drifted fixture has findings");
+    assert_eq!(*app.env().snapshot, *sync.env().snapshot);
+    assert_eq!(app.reach.rows.len(), sync.reach.rows.len(), "reach re-judged on the worker too");
+    // The index on screen is the one of the snapshot on screen: panes can use it.
+    assert_eq!(app.env().context().sg_role, sync.env().context().sg_role);
+}
+
+#[test]
+fn the_last_report_stays_on_screen_until_the_answer_arrives() {
+    let (mut app, rx) = worker_app();
+    load(&mut app, &fixtures::client_a(), 0);
+    drain(&mut app, &rx);
+    let clean = keys(&app);
+
+    // SSH opens to the world: the result is handed to the worker, nothing changes yet.
+    let mut open = fixtures::client_a();
+    fixtures::sg_mut(&mut open, "sg-app").ingress.push(fixtures::rule("tcp", 22, 22, fixtures::cidr("0.0.0.0/0")));
+    let a = fetched(&app, Kind::SecurityGroups, &open, 20);
+    app.update(a);
+    assert_eq!(keys(&app), clean, "the UI keeps the last report while the worker evaluates");
+    let answer = rx.recv_timeout(Duration::from_secs(10)).expect("an answer");
+    assert!(matches!(answer, Action::Evaluated(_)));
+    app.update(answer);
+    let new: Vec<String> = keys(&app).into_iter().filter(|k| !clean.contains(k)).collect();
+    assert!(new.iter().any(|k| k.contains("sg-app")), "the new finding is shown: {new:?}");
+    assert!(!app.evaluating());
+    assert!(
+        app.timeline.iter().any(|e| e.kind == EventKind::FindingAppeared && e.text.contains("sg-app")),
+        "the timeline says so"
+    );
+}
+
+#[test]
+fn an_answer_for_an_old_generation_is_dropped() {
+    let (mut app, rx) = worker_app();
+    load(&mut app, &fixtures::client_a(), 0);
+    drain(&mut app, &rx);
+    let before = app.env().snapshot.alarms.len();
+    assert!(before > 0);
+    let mut fewer = fixtures::client_a();
+    fewer.alarms.clear();
+    let a = fetched(&app, Kind::Alarms, &fewer, 30);
+    app.update(a);
+    // The environment reconnects while the worker evaluates: its answer is late.
+    app.reconnect(0);
+    let answer = rx.recv_timeout(Duration::from_secs(10)).expect("an answer");
+    app.update(answer);
+    assert_eq!(app.env().snapshot.alarms.len(), before, "the stale answer was not shown");
+}
+
+#[test]
+fn failures_keep_stale_data_and_say_so_through_the_worker() {
+    let (mut app, rx) = worker_app();
+    load(&mut app, &fixtures::client_a(), 0);
+    drain(&mut app, &rx);
+    let a = failed(&app, Kind::Alarms, "Throttling: Rate exceeded", true, 40);
+    app.update(a);
+    drain(&mut app, &rx);
+    assert_eq!(app.env().snapshot.status(Kind::Alarms).status, FetchStatus::Stale);
+    assert!(!app.env().snapshot.alarms.is_empty(), "last good data kept");
+    assert!(app.timeline.iter().any(|e| e.kind == EventKind::KindFailed && e.text.contains("Rate exceeded")));
+    // An alarm transition is still a timeline line when evaluation is off the UI thread.
+    let mut firing = fixtures::client_a();
+    firing.alarms[0].state = AlarmState::Alarm;
+    let a = fetched(&app, Kind::Alarms, &firing, 50);
+    app.update(a);
+    drain(&mut app, &rx);
+    assert!(app.timeline.iter().any(|e| e.kind == EventKind::KindRecovered));
+    assert!(app.timeline.iter().any(|e| e.kind == EventKind::AlarmChanged && e.text.contains("→ ALARM")));
+}
+
+#[test]
+fn a_tick_redraws_only_when_an_age_label_changes() {
+    let mut app = app_with(&drifted());
+    app.update(Action::Pane(Pane::Overview));
+    // Draw at +10 s: the labels read "10s ago".
+    render(&app, 120, 40);
+    app.dirty = false;
+    // Less than a second later the text is the same: nothing to redraw.
+    app.update(Action::Tick(at(10).checked_add(jiff::SignedDuration::from_millis(400)).expect("ts")));
+    assert!(!app.dirty, "same labels, no redraw");
+    app.update(Action::Tick(at(11)));
+    assert!(app.dirty, "\"11s ago\" must be drawn");
+
+    // Past a minute the labels change once a minute only.
+    app.update(Action::Tick(at(130)));
+    render(&app, 120, 40);
+    app.dirty = false;
+    app.update(Action::Tick(at(131)));
+    assert!(!app.dirty, "\"2m ago\" still reads the same");
+    app.update(Action::Tick(at(180)));
+    assert!(app.dirty, "\"3m ago\" must be drawn");
+}
