@@ -26,6 +26,8 @@ pub struct EnvState {
     /// rules that read that kind, and panes build their `Context` from the cached index
     /// instead of re-indexing the snapshot on every draw.
     pub evaluator: Evaluator,
+    /// The history window and the attribution of each finding (`app/history.rs`).
+    pub history: super::EnvHistory,
 }
 
 impl EnvState {
@@ -44,6 +46,7 @@ impl EnvState {
             generation: 1,
             connected: false,
             calls: (0, 0),
+            history: Default::default(),
         };
         env.reevaluate(Timestamp::UNIX_EPOCH);
         env
