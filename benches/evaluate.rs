@@ -15,7 +15,7 @@ use driftdeck::config::Config;
 use driftdeck::design::Design;
 use driftdeck::drift::{Evaluator, Index, evaluate};
 use driftdeck::model::Kind;
-use driftdeck::ui::reach::ReachState;
+use driftdeck::view::reach::ReachState;
 use large::big_snapshot;
 use std::hint::black_box;
 use std::time::{Duration, Instant};

@@ -86,6 +86,19 @@ pub struct Fetched {
     pub calls: (u64, u64),
 }
 
+/// One environment's history answer (a full window, or what is newer than the last one),
+/// tagged like `Fetched` plus the history generation that `:since` bumps.
+#[derive(Debug, Clone)]
+pub struct HistoryFetched {
+    pub env: usize,
+    pub generation: u64,
+    pub history_generation: u64,
+    pub history: crate::history::History,
+    /// False for the first load of a window (it replaces what was held).
+    pub incremental: bool,
+    pub at: Timestamp,
+}
+
 #[derive(Debug, Clone)]
 pub enum Action {
     Quit,
@@ -108,11 +121,17 @@ pub enum Action {
     Open,
     /// Who can reach the selected group, database or cache (Reach pane).
     WhoCanReach,
+    /// The selected row's resource history (`h`).
+    ResourceHistory,
+    /// The changes before the selected alarm last fired (`a`).
+    AroundAlarm,
     /// Leave the current overlay, input line or filter.
     Back,
     /// A key typed into the filter or command line.
     Input(crossterm::event::KeyEvent),
     Submit,
+    /// History arrived for an environment.
+    History(Box<HistoryFetched>),
     /// A background fetch finished.
     Fetched(Box<Fetched>),
     /// The evaluation worker's new state of one environment (app/worker.rs).
@@ -142,4 +161,6 @@ pub enum Effect {
     RefreshNow(Vec<usize>),
     /// Connect these environments again (their connection had failed): new generation.
     Reconnect(Vec<usize>),
+    /// Fetch these environments' history window again (after `:since`).
+    RestartHistory(Vec<usize>),
 }

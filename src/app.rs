@@ -7,14 +7,16 @@ use crate::action::{Action, Effect, Fetched, Pane};
 use crate::config::Config;
 use crate::design::Design;
 use crate::drift::{Finding, Severity};
-use crate::ui::theme::Theme;
+use crate::view::theme::Theme;
 use jiff::Timestamp;
 use ratatui_textarea::TextArea;
 use std::collections::BTreeMap;
 
 mod env;
+mod history;
 mod worker;
 pub use env::{EnvState, EnvStatus, polled_kinds};
+pub use history::{EnvHistory, HistoryOverlay, HistoryUi, LineSource};
 pub use worker::{Change, Evaluated};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +27,10 @@ pub enum EventKind {
     KindFailed,
     KindRecovered,
     Note,
+    /// A CloudTrail change event (backfilled or polled).
+    Change,
+    /// An alarm transition from CloudWatch alarm history.
+    AlarmHistory,
 }
 
 #[derive(Debug, Clone)]
@@ -33,6 +39,17 @@ pub struct TimelineEvent {
     pub kind: EventKind,
     pub severity: Option<Severity>,
     pub text: String,
+    pub source: LineSource,
+    /// Who made the change (CloudTrail lines).
+    pub actor: Option<String>,
+    /// Resource ids the line is about (history lines; observed lines name them in `text`).
+    pub resources: Vec<String>,
+    /// Environment the line belongs to.
+    pub env: usize,
+    /// History generation of a backfilled line (0 for observed lines).
+    pub history_generation: u64,
+    /// A failed call: an attempt, not a change.
+    pub failed: bool,
 }
 
 /// What the bottom line is being used for.
@@ -66,12 +83,14 @@ pub struct App {
     /// Set when the screen must be redrawn.
     pub dirty: bool,
     /// Reach pane answers, recomputed on data change (never while drawing).
-    pub reach: crate::ui::reach::ReachState,
+    pub reach: crate::view::reach::ReachState,
     /// The evaluation worker, when started, and what waits for it (app/worker.rs).
     bg: worker::Background,
     /// Timestamps whose age labels the last frame showed: a tick redraws only when
-    /// one of their texts changes (filled in by `ui::age` while drawing).
+    /// one of their texts changes (filled in by `view::age` while drawing).
     pub ages_drawn: std::cell::RefCell<std::collections::BTreeSet<Timestamp>>,
+    /// History settings and the `h` / `:around` overlay (see `app/history.rs`).
+    pub hist: HistoryUi,
 }
 
 const TIMELINE_CAP: usize = 2000;
@@ -103,6 +122,7 @@ impl App {
             reach: Default::default(),
             bg: Default::default(),
             ages_drawn: Default::default(),
+            hist: HistoryUi::default(),
         };
         app.recompute_reach();
         app
@@ -150,18 +170,25 @@ impl App {
             (true, Some(e)) => format!("[{}] {text}", e.design.environment.name),
             _ => text,
         };
-        self.note(kind, severity, text);
-    }
-
-    fn note(&mut self, kind: EventKind, severity: Option<Severity>, text: String) {
-        self.timeline.push(TimelineEvent { at: self.now, kind, severity, text });
+        self.timeline.push(TimelineEvent {
+            at: self.now,
+            kind,
+            severity,
+            text,
+            source: LineSource::Observed,
+            actor: None,
+            resources: Vec::new(),
+            env,
+            history_generation: 0,
+            failed: false,
+        });
         if self.timeline.len() > TIMELINE_CAP {
             self.timeline.remove(0);
         }
     }
 
     fn rows(&self, pane: Pane) -> usize {
-        crate::ui::row_count(self, pane)
+        crate::view::row_count(self, pane)
     }
 
     fn move_selection(&mut self, delta: isize) {
@@ -187,6 +214,7 @@ impl App {
                 self.on_evaluated(*e);
                 return None;
             }
+            Action::History(h) => return self.on_history(*h),
             Action::SourceFailed { env: i, generation, error } => {
                 if let Some(env) = self.envs.get_mut(i).filter(|e| e.generation == generation) {
                     env.connected = true;
@@ -217,12 +245,16 @@ impl App {
         match action {
             Action::Quit => return Some(Effect::Quit),
             // Esc closes the innermost thing open; with nothing open it clears the filter.
+            Action::Back if self.hist.overlay.is_some() => self.hist.overlay = None,
             Action::Back => match (self.detail.is_some(), self.show_help, self.show_errors) {
                 (true, _, _) => self.detail = None,
                 (_, true, _) => self.show_help = false,
                 (_, _, true) => self.show_errors = false,
                 _ => self.filter.clear(),
             },
+            // The history overlay is read-only: `h` again or Esc closes it.
+            Action::ResourceHistory if self.hist.overlay.is_some() => self.hist.overlay = None,
+            _ if self.hist.overlay.is_some() => {}
             _ if self.show_help || self.show_errors => {
                 // Overlays swallow everything but closing them.
                 if matches!(action, Action::ToggleHelp) {
@@ -282,9 +314,11 @@ impl App {
                 self.switch_env(i);
                 self.set_pane(Pane::Overview);
             }
-            Action::Open if self.detail.is_none() => self.detail = crate::ui::selected_finding(self),
+            Action::Open if self.detail.is_none() => self.detail = crate::view::selected_finding(self),
+            Action::ResourceHistory => self.open_resource_history(),
+            Action::AroundAlarm => self.around_selected(),
             Action::WhoCanReach => {
-                let ids = crate::ui::selected_ids(self);
+                let ids = crate::view::selected_ids(self);
                 let env = &self.envs[self.current.min(self.envs.len().saturating_sub(1))];
                 match self.reach.who(&env.design, env, &ids) {
                     Ok(label) => {
@@ -303,6 +337,7 @@ impl App {
     fn set_pane(&mut self, p: Pane) {
         self.pane = p;
         self.detail = None;
+        self.hist.overlay = None;
     }
 
     fn update_input(&mut self, action: Action) -> Option<Effect> {
@@ -388,10 +423,15 @@ impl App {
                 self.show_help = true;
                 None
             }
+            "since" => self.set_since(arg),
+            "around" => {
+                self.around(arg);
+                None
+            }
             "" => None,
             other => {
                 self.message = Some(format!(
-                    "unknown command `:{other}`; try :overview :net :sg :db :alarms :findings :timeline :env NAME :q"
+                    "unknown command `:{other}`; try :overview :net :sg :db :alarms :findings :timeline :env NAME :since 6h :around ALARM :q"
                 ));
                 None
             }
@@ -451,7 +491,7 @@ impl App {
     /// Would any age label drawn in the last frame read differently at `now`?
     fn ages_change(&self, now: Timestamp) -> bool {
         let was = self.now;
-        self.ages_drawn.borrow().iter().any(|t| crate::ui::age_text(was, *t) != crate::ui::age_text(now, *t))
+        self.ages_drawn.borrow().iter().any(|t| crate::view::age_text(was, *t) != crate::view::age_text(now, *t))
     }
 }
 

@@ -32,6 +32,8 @@ pub struct ConsoleOptions {
     /// Overrides of the configured intervals (`--intervals`).
     pub intervals: Option<Intervals>,
     pub colour: bool,
+    /// The history window; `None` with `--no-history`.
+    pub history: Option<crate::history::Since>,
 }
 
 pub fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
@@ -87,12 +89,19 @@ struct Loop {
     /// Pollers per environment: every environment of the estate is polled at once.
     pollers: Vec<Option<Pollers>>,
     budget: Budget,
+    /// History task and connected source per environment (restarted by `:since`).
+    history: Vec<Option<HistoryTask>>,
+    history_poll: Duration,
 }
+
+/// An environment's history task and the source it reads through.
+type HistoryTask = (tokio::task::JoinHandle<()>, Arc<dyn Source>);
 
 impl Loop {
     /// Connect every environment in the background; each one's pollers start when it answers.
     fn start_all(&mut self, app: &App) {
         self.pollers = (0..app.envs.len()).map(|_| None).collect();
+        self.history = (0..app.envs.len()).map(|_| None).collect();
         for i in 0..app.envs.len() {
             self.start_env(app, i);
         }
@@ -101,6 +110,9 @@ impl Loop {
     fn start_env(&mut self, app: &App, i: usize) {
         if let Some(p) = self.pollers.get_mut(i).and_then(Option::take) {
             p.stop();
+        }
+        if let Some((task, _)) = self.history.get_mut(i).and_then(Option::take) {
+            task.abort();
         }
         let env = &app.envs[i];
         let generation = env.generation;
@@ -137,13 +149,48 @@ impl Loop {
                     .unwrap_or_else(|| format!("profile:{}", design.environment.profile.as_deref().unwrap_or("")));
                 let limit = self.budget.for_account(&key);
                 let kinds = crate::app::polled_kinds(design);
-                let pollers = Pollers::start(source, kinds, &self.intervals, (i, generation), limit, self.tx.clone());
+                let pollers =
+                    Pollers::start(source.clone(), kinds, &self.intervals, (i, generation), limit, self.tx.clone());
                 if let Some(slot) = self.pollers.get_mut(i) {
                     *slot = Some(pollers);
                 }
+                self.start_history(app, i, source);
             }
             Err(error) => {
                 app.update(Action::SourceFailed { env: i, generation, error });
+            }
+        }
+    }
+
+    /// History runs on its own task per environment, beside (never before) the inventory.
+    fn start_history(&mut self, app: &App, i: usize, source: Arc<dyn Source>) {
+        if !app.hist.on {
+            return;
+        }
+        if let Some((task, _)) = self.history.get_mut(i).and_then(Option::take) {
+            task.abort();
+        }
+        let env = &app.envs[i];
+        let prefix = env.design.alarms.as_ref().and_then(|a| a.prefix.clone());
+        let tag = (i, env.generation, env.history.generation);
+        let task = crate::history_poller::start(
+            source.clone(),
+            prefix,
+            app.hist.since,
+            self.history_poll,
+            tag,
+            self.tx.clone(),
+        );
+        if let Some(slot) = self.history.get_mut(i) {
+            *slot = Some((task, source));
+        }
+    }
+
+    /// `:since`: the same sources, a new window.
+    fn restart_history(&mut self, app: &App, envs: &[usize]) {
+        for i in envs {
+            if let Some(source) = self.history.get(*i).and_then(|s| s.as_ref()).map(|(_, s)| s.clone()) {
+                self.start_history(app, *i, source);
             }
         }
     }
@@ -190,12 +237,26 @@ async fn event_loop(
         (Mode::Live(_), None) => opts.config.intervals.clone(),
     };
     let mut app = App::new(opts.designs, opts.config, opts.colour, jiff::Timestamp::now());
+    if let Some(since) = opts.history {
+        app.enable_history(since);
+    }
     // Evaluation runs on its own thread; its answers come back as actions.
     let worker_tx = tx.clone();
     app.start_worker(move |a| {
         let _ = worker_tx.blocking_send(a);
     })?;
-    let mut lp = Loop { tx, src_tx, mode: opts.mode, demo, intervals, pollers: Vec::new(), budget: Budget::default() };
+    let history_poll = if demo.is_some() { DemoSource::HISTORY_POLL } else { crate::history_poller::POLL };
+    let mut lp = Loop {
+        tx,
+        src_tx,
+        mode: opts.mode,
+        demo,
+        intervals,
+        pollers: Vec::new(),
+        budget: Budget::default(),
+        history: Vec::new(),
+        history_poll,
+    };
     lp.start_all(&app);
 
     let mut events = EventStream::new();
@@ -252,6 +313,7 @@ async fn event_loop(
         match app.update(action) {
             Some(Effect::Quit) => break,
             Some(Effect::RefreshNow(envs)) => lp.refresh(&envs),
+            Some(Effect::RestartHistory(envs)) => lp.restart_history(&app, &envs),
             Some(Effect::Reconnect(envs)) => {
                 for i in envs {
                     lp.start_env(&app, i);
@@ -262,6 +324,9 @@ async fn event_loop(
     }
     for p in lp.pollers.into_iter().flatten() {
         p.stop();
+    }
+    for (task, _) in lp.history.into_iter().flatten() {
+        task.abort();
     }
     Ok(())
 }

@@ -76,6 +76,9 @@ impl DemoSource {
         self.frame_at(self.start.elapsed())
     }
 
+    /// History is polled as often as the inventory, so the scripted changes show up.
+    pub const HISTORY_POLL: Duration = Duration::from_secs(3);
+
     /// Polls every few seconds so the script plays out within a minute.
     pub fn intervals() -> crate::config::Intervals {
         let mut i = crate::config::Intervals::default();

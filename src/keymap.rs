@@ -20,6 +20,8 @@ pub enum Command {
     Timeline,
     Reach,
     WhoCanReach,
+    ResourceHistory,
+    AroundAlarm,
     Up,
     Down,
     PageUp,
@@ -37,7 +39,7 @@ pub enum Command {
 }
 
 impl Command {
-    pub const ALL: [Command; 27] = [
+    pub const ALL: [Command; 29] = [
         Command::Estate,
         Command::Overview,
         Command::Network,
@@ -48,6 +50,8 @@ impl Command {
         Command::Timeline,
         Command::Reach,
         Command::WhoCanReach,
+        Command::ResourceHistory,
+        Command::AroundAlarm,
         Command::NextPane,
         Command::PrevPane,
         Command::Up,
@@ -82,6 +86,8 @@ impl Command {
             Command::Timeline => "timeline",
             Command::Reach => "reach",
             Command::WhoCanReach => "who_can_reach",
+            Command::ResourceHistory => "resource_history",
+            Command::AroundAlarm => "around_alarm",
             Command::Up => "up",
             Command::Down => "down",
             Command::PageUp => "page_up",
@@ -114,6 +120,8 @@ impl Command {
             Command::Timeline => "what changed since start",
             Command::Reach => "reachability: assertions, queries",
             Command::WhoCanReach => "who can reach the selected group, database or cache",
+            Command::ResourceHistory => "history of the selected row's resource (changes, alarm transitions)",
+            Command::AroundAlarm => "what changed in the hour before the selected alarm fired (:around NAME)",
             Command::Up => "move up",
             Command::Down => "move down",
             Command::PageUp => "page up",
@@ -122,7 +130,9 @@ impl Command {
             Command::Bottom => "last row",
             Command::Refresh => "refresh every kind now",
             Command::Filter => "filter rows (kept across refreshes)",
-            Command::CommandLine => "command line: :estate :net :sg :db :alarms :findings :timeline :env NAME :q",
+            Command::CommandLine => {
+                "command line: :estate :net :sg :db :alarms :findings :timeline :env NAME :since 6h :around ALARM :q"
+            }
             Command::DriftOnly => "show drift only",
             Command::Help => "this help",
             Command::Errors => "fetch errors of failed kinds",
@@ -150,6 +160,8 @@ impl Command {
             Command::Timeline => Action::Pane(Pane::Timeline),
             Command::Reach => Action::Pane(Pane::Reach),
             Command::WhoCanReach => Action::WhoCanReach,
+            Command::ResourceHistory => Action::ResourceHistory,
+            Command::AroundAlarm => Action::AroundAlarm,
             Command::Up => Action::Up,
             Command::Down => Action::Down,
             Command::PageUp => Action::PageUp,
@@ -310,6 +322,8 @@ const DEFAULTS: &[(&str, Command)] = &[
     ("7", Command::Timeline),
     ("8", Command::Reach),
     ("x", Command::WhoCanReach),
+    ("h", Command::ResourceHistory),
+    ("a", Command::AroundAlarm),
     ("tab", Command::NextPane),
     ("backtab", Command::PrevPane),
     ("k", Command::Up),

@@ -43,6 +43,19 @@ pub trait Source: Send + Sync {
 
     /// API calls made so far (every page counts), and how many of them failed.
     fn call_stats(&self) -> (u64, u64);
+
+    /// Change events and alarm transitions from `start` to now (alarms filtered by the
+    /// design's `prefix`). A source without history says so: unavailable, never empty.
+    fn history(&self, prefix: Option<String>, start: jiff::Timestamp) -> BoxFuture<'_, crate::history::History> {
+        let _ = prefix;
+        let unavailable = crate::history::HistoryStatus::Unavailable("this source has no history".into());
+        let h = crate::history::History {
+            window_start: Some(start),
+            problems: vec![("cloudtrail".into(), unavailable.clone()), ("alarm-history".into(), unavailable)],
+            ..Default::default()
+        };
+        Box::pin(async move { h })
+    }
 }
 
 /// Fetch the given kinds concurrently into one snapshot. A failing kind is recorded

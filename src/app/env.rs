@@ -32,6 +32,8 @@ pub struct EnvState {
     /// Index of `snapshot`: panes build their `Context` from it instead of re-indexing
     /// the snapshot on every draw.
     pub index: Arc<Index>,
+    /// The history window and the attribution of each finding (`app/history.rs`).
+    pub history: super::EnvHistory,
 }
 
 impl EnvState {
@@ -51,6 +53,7 @@ impl EnvState {
             generation: 1,
             connected: false,
             calls: (0, 0),
+            history: Default::default(),
         };
         env.reevaluate(Timestamp::UNIX_EPOCH);
         env

@@ -11,7 +11,7 @@ use crate::design::Design;
 use crate::drift::{Evaluator, Finding, Index, Report, Severity};
 use crate::model::{AlarmState, FetchStatus, Kind, KindStatus, Snapshot};
 use crate::source::FetchError;
-use crate::ui::reach::{ReachState, Row};
+use crate::view::reach::{ReachState, Row};
 use jiff::Timestamp;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -305,6 +305,8 @@ impl App {
     /// Timeline lines for what changed in environment `i` since `before`, and keep the
     /// open finding detail current.
     fn after_change(&mut self, i: usize, before: Before, fetched: &[Kind], settled: bool) {
+        // The report changed: say again how each finding came to be.
+        self.reattribute(i);
         let Some(env) = self.envs.get(i) else { return };
         let mut events: Vec<(EventKind, Option<Severity>, String)> = Vec::new();
         let failed = |s: Option<FetchStatus>| matches!(s, Some(FetchStatus::Failed | FetchStatus::Stale));

@@ -235,6 +235,10 @@ impl Source for Aws {
     fn call_stats(&self) -> (u64, u64) {
         (self.calls.load(Ordering::Relaxed), self.errors.load(Ordering::Relaxed))
     }
+
+    fn history(&self, prefix: Option<String>, start: jiff::Timestamp) -> BoxFuture<'_, crate::history::History> {
+        Box::pin(async move { Aws::history(self, prefix.as_deref(), start).await })
+    }
 }
 
 /// Tags as a map; AWS returns them as a list of key/value pairs.

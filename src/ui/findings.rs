@@ -1,7 +1,7 @@
 //! Findings pane: every finding by severity; Enter opens a detail view explaining
 //! expected vs actual with the evidence and the design clause.
 
-use super::{Item, centered, draw_items, popup};
+use super::{centered, draw_items, popup};
 use crate::action::Pane;
 use crate::app::App;
 use crate::drift::Finding;
@@ -10,25 +10,6 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 
-pub fn items(app: &App) -> Vec<Item> {
-    let th = &app.theme;
-    app.env()
-        .report
-        .findings
-        .iter()
-        .map(|f| {
-            Item::new(vec![
-                Line::from(Span::styled(f.severity.as_str().to_uppercase(), th.severity(f.severity))),
-                Line::from(f.rule.clone()),
-                Line::from(f.resource.clone()),
-                Line::from(f.tier.clone().or_else(|| f.role.clone()).unwrap_or_default()),
-                Line::from(f.message.clone()),
-            ])
-            .with_finding(Some(f))
-        })
-        .collect()
-}
-
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let n = app.env().report.findings.len();
     let title = Line::from(vec![
@@ -36,21 +17,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         super::freshness(app, &Kind::ALL),
         Span::styled(" Enter: detail ", app.theme.dim),
     ]);
-    draw_items(
-        frame,
-        area,
-        app,
-        Pane::Findings,
-        title,
-        &["Severity", "Rule", "Resource", "Tier/role", "Message"],
-        &[
-            Constraint::Length(9),
-            Constraint::Length(24),
-            Constraint::Length(24),
-            Constraint::Length(8),
-            Constraint::Min(20),
-        ],
-    );
+    let mut header = vec!["Severity", "Rule", "Resource", "Tier/role", "Message"];
+    let mut widths = vec![
+        Constraint::Length(9),
+        Constraint::Length(24),
+        Constraint::Length(24),
+        Constraint::Length(8),
+        Constraint::Min(20),
+    ];
+    // With history on, who changed the resource and when (see `view::findings`).
+    if app.hist.on {
+        header.insert(4, "Changed");
+        widths.insert(4, Constraint::Length(30));
+    }
+    draw_items(frame, area, app, Pane::Findings, title, &header, &widths);
 }
 
 pub fn draw_detail(frame: &mut Frame, area: Rect, app: &App, f: &Finding) {
@@ -78,6 +58,10 @@ pub fn draw_detail(frame: &mut Frame, area: Rect, app: &App, f: &Finding) {
     lines.push(Line::from(Span::styled("evidence", th.title)));
     for (k, v) in &f.evidence {
         lines.push(Line::from(vec![Span::styled(format!("  {k:<14} "), th.dim), Span::raw(v.clone())]));
+    }
+    if app.hist.on {
+        lines.push(Line::from(""));
+        lines.extend(super::history::attribution_lines(app, f));
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled("Esc closes", th.dim)));

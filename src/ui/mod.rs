@@ -8,16 +8,19 @@ mod databases;
 mod estate;
 mod findings;
 mod help;
+mod history;
 mod network;
 mod overview;
-pub mod reach;
+mod reach;
 mod security;
-pub mod theme;
+
 mod timeline;
+
+pub use crate::view::{Item, age, drift_cell, row_count, selected_finding, selected_ids, theme};
 
 use crate::action::Pane;
 use crate::app::{App, InputMode};
-use crate::drift::{Finding, Severity};
+use crate::drift::Severity;
 use crate::model::{FetchStatus, Kind};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -28,137 +31,6 @@ use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Table
 /// Smallest size the full layout is designed for; below it the console degrades.
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
-
-/// One row of a list pane.
-pub struct Item {
-    pub cells: Vec<Line<'static>>,
-    /// Worst severity of the findings behind this row, if any.
-    pub severity: Option<Severity>,
-    /// The finding Enter opens.
-    pub finding: Option<Finding>,
-    /// Rows that give context to the rows under them (a VPC, a route table, a group):
-    /// shown when anything under them is.
-    pub header: bool,
-    /// Nesting of a header: a header ends at the next header of the same or lower level.
-    pub level: u8,
-}
-
-impl Item {
-    pub fn new(cells: Vec<Line<'static>>) -> Item {
-        Item { cells, severity: None, finding: None, header: false, level: 0 }
-    }
-
-    pub fn header(self) -> Item {
-        self.header_at(0)
-    }
-
-    pub fn header_at(mut self, level: u8) -> Item {
-        self.header = true;
-        self.level = level;
-        self
-    }
-
-    pub fn with_finding(mut self, f: Option<&Finding>) -> Item {
-        if let Some(f) = f {
-            self.severity = Some(self.severity.map_or(f.severity, |s| s.max(f.severity)));
-            self.finding = Some(f.clone());
-        }
-        self
-    }
-
-    fn text(&self) -> String {
-        self.cells.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(" ")
-    }
-}
-
-/// Apply the filter and drift-only toggle. A row that stays brings the headers above it
-/// (its VPC, its route table) along; a header that itself drifts or matches stays too.
-fn visible(app: &App, items: Vec<Item>) -> Vec<Item> {
-    if app.filter.is_empty() && !app.drift_only {
-        return items;
-    }
-    let keep = |i: &Item| (!app.drift_only || i.severity.is_some()) && app.matches(&i.text());
-    let mut out: Vec<Item> = Vec::new();
-    let mut ancestors: Vec<Item> = Vec::new();
-    for item in items {
-        if item.header {
-            while ancestors.last().is_some_and(|h| h.level >= item.level) {
-                ancestors.pop();
-            }
-            let drifts = item.severity.is_some() && app.matches(&item.text());
-            let named = !app.drift_only && !app.filter.is_empty() && app.matches(&item.text());
-            if drifts || named {
-                out.append(&mut ancestors);
-                out.push(item);
-            } else {
-                ancestors.push(item);
-            }
-        } else if keep(&item) {
-            out.append(&mut ancestors);
-            out.push(item);
-        }
-    }
-    out
-}
-
-fn items(app: &App, pane: Pane) -> Vec<Item> {
-    let raw = match pane {
-        Pane::Overview => return Vec::new(),
-        // One row per environment, unfiltered: a row's index is its environment.
-        Pane::Estate => return estate::items(app),
-        Pane::Network => network::items(app),
-        Pane::Security => security::items(app),
-        Pane::Databases => databases::items(app),
-        Pane::Alarms => alarms::items(app),
-        Pane::Findings => findings::items(app),
-        Pane::Timeline => timeline::items(app),
-        Pane::Reach => reach::items(app),
-    };
-    visible(app, raw)
-}
-
-/// Rows a pane shows now (for moving the selection).
-pub fn row_count(app: &App, pane: Pane) -> usize {
-    match pane {
-        Pane::Overview => overview::row_count(app),
-        p => items(app, p).len(),
-    }
-}
-
-/// First cells of the selected row and the rows above it, nearest first: the ids a
-/// row names (a rule row under its group header names the group further up).
-pub fn selected_ids(app: &App) -> Vec<String> {
-    let rows = items(app, app.pane);
-    let i = app.selected(app.pane).min(rows.len().saturating_sub(1));
-    rows.iter().take(i + 1).rev().filter_map(|r| r.cells.first().map(|c| c.to_string().trim().to_string())).collect()
-}
-
-/// The finding behind the selected row of the current pane.
-pub fn selected_finding(app: &App) -> Option<Finding> {
-    let rows = items(app, app.pane);
-    let i = app.selected(app.pane).min(rows.len().saturating_sub(1));
-    rows.into_iter().nth(i).and_then(|r| r.finding)
-}
-
-/// "12s ago", "3m ago" for a timestamp relative to the app's clock.
-pub fn age(app: &App, t: Option<jiff::Timestamp>) -> String {
-    let Some(t) = t else { return "never".into() };
-    // Remembered so the 1 s tick redraws only when a label on screen changes.
-    if let Ok(mut drawn) = app.ages_drawn.try_borrow_mut() {
-        drawn.insert(t);
-    }
-    age_text(app.now, t)
-}
-
-/// The text of an age label at `now`.
-pub fn age_text(now: jiff::Timestamp, t: jiff::Timestamp) -> String {
-    let secs = now.as_second().saturating_sub(t.as_second()).max(0);
-    match secs {
-        0..=59 => format!("{secs}s ago"),
-        60..=3599 => format!("{}m ago", secs / 60),
-        _ => format!("{}h{}m ago", secs / 3600, (secs % 3600) / 60),
-    }
-}
 
 /// Freshness of the kinds behind a pane, for its title: oldest age, and stale/failed marks.
 pub fn freshness(app: &App, kinds: &[Kind]) -> Span<'static> {
@@ -192,13 +64,6 @@ pub fn freshness(app: &App, kinds: &[Kind]) -> Span<'static> {
     }
 }
 
-pub fn drift_cell(app: &App, f: Option<&Finding>) -> Line<'static> {
-    match f {
-        Some(f) => Line::from(Span::styled(format!("✗ {}", f.rule), app.theme.severity(f.severity))),
-        None => Line::from(""),
-    }
-}
-
 /// A titled, bordered table of items with the pane's selection.
 pub fn draw_items(
     frame: &mut Frame,
@@ -209,7 +74,7 @@ pub fn draw_items(
     header: &[&str],
     widths: &[Constraint],
 ) {
-    let rows_data = items(app, pane);
+    let rows_data = crate::view::items(app, pane);
     let th = &app.theme;
     let rows: Vec<Row> = rows_data
         .iter()
@@ -243,7 +108,7 @@ pub fn draw_items(
 }
 
 pub fn draw(frame: &mut Frame, app: &App) {
-    // The age labels of this frame are collected afresh (see `age`).
+    // The age labels of this frame are collected afresh (see `view::age`).
     if let Ok(mut drawn) = app.ages_drawn.try_borrow_mut() {
         drawn.clear();
     }
@@ -271,6 +136,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     draw_status(frame, status, app);
     if let Some(f) = &app.detail {
         findings::draw_detail(frame, body, app, f);
+    }
+    if let Some(o) = &app.hist.overlay {
+        history::draw_overlay(frame, body, app, o);
     }
     if app.show_errors {
         help::draw_errors(frame, body, app);

@@ -4,28 +4,18 @@
 use super::age;
 use crate::app::App;
 use crate::drift::Severity;
-use crate::model::{AlarmState, FetchStatus, Kind};
+use crate::model::{AlarmState, FetchStatus};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
-
-fn kinds(app: &App) -> Vec<Kind> {
-    let env = app.env();
-    let polled = crate::app::polled_kinds(&env.design);
-    Kind::ALL.into_iter().filter(|k| polled.contains(k) || env.snapshot.inventory.contains_key(k)).collect()
-}
-
-pub fn row_count(app: &App) -> usize {
-    kinds(app).len()
-}
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let th = &app.theme;
     let env = app.env();
     let [left, right] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
 
-    let rows: Vec<Row> = kinds(app)
+    let rows: Vec<Row> = crate::view::overview_kinds(app)
         .into_iter()
         .map(|k| {
             let st = env.snapshot.status(k);

@@ -1,87 +1,13 @@
 //! Security pane: security groups by role with their ingress rules; an offending rule is
 //! marked with what is wrong (admin port open, public, flow not declared).
 
-use super::{Item, draw_items, drift_cell};
+use super::draw_items;
 use crate::action::Pane;
 use crate::app::App;
-use crate::drift::Finding;
-use crate::model::{Kind, SgRule};
+use crate::model::Kind;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-
-fn label(f: &Finding) -> &'static str {
-    match f.rule.as_str() {
-        "sg.admin-port-open" => "admin port open",
-        "sg.public-ingress" => "public, not declared",
-        "sg.flow-undeclared" => "flow not declared",
-        _ => "",
-    }
-}
-
-/// The finding about one rule: by AWS rule id, else by ports and source.
-fn rule_finding<'a>(findings: &[&'a Finding], r: &SgRule) -> Option<&'a Finding> {
-    findings
-        .iter()
-        .copied()
-        .filter(|f| match (f.evidence.get("rule_id"), &r.rule_id) {
-            (Some(a), Some(b)) => a == b,
-            _ => {
-                f.evidence.get("ports") == Some(&r.ports_label())
-                    && f.evidence.get("source") == Some(&r.peer.describe())
-            }
-        })
-        .max_by_key(|f| f.severity)
-}
-
-pub fn items(app: &App) -> Vec<Item> {
-    let th = &app.theme;
-    let env = app.env();
-    let cx = env.context();
-    let mut groups: Vec<_> = cx.groups().collect();
-    // By role (in design order), unclassified last.
-    let order = |id: &str| {
-        cx.role_of(id).and_then(|r| env.design.security.roles.iter().position(|x| x.name == r)).unwrap_or(usize::MAX)
-    };
-    groups.sort_by(|a, b| order(&a.id).cmp(&order(&b.id)).then(a.name.cmp(&b.name)));
-    let mut out = Vec::new();
-    for g in groups {
-        let findings: Vec<&Finding> = env.findings_for(&g.id).collect();
-        let role = cx.role_of(&g.id).map_or("(no role)".to_string(), |r| format!("role {r}"));
-        let group_level = findings.iter().copied().find(|f| f.rule == "sg.unclassified");
-        out.push(
-            Item::new(vec![
-                Line::from(g.id.clone()),
-                Line::from(Span::styled(role, th.key)),
-                Line::from(g.name.clone()),
-                Line::from(if let Some(f) = group_level { format!("✗ {}", f.rule) } else { String::new() }),
-            ])
-            .header()
-            .with_finding(group_level),
-        );
-        for r in &g.ingress {
-            let f = rule_finding(&findings, r);
-            let peer = match (&r.peer, cx.role_of(&r.peer.describe())) {
-                (crate::model::RulePeer::Group(id), Some(role)) => format!("{id} ({role})"),
-                (p, _) => p.describe(),
-            };
-            let desc = r.description.clone().map(|d| format!("  {d}")).unwrap_or_default();
-            out.push(
-                Item::new(vec![
-                    Line::from(format!("  in {} {}", r.protocol_name(), r.ports_label())),
-                    Line::from(format!("from {peer}")),
-                    Line::from(Span::styled(format!("{}{desc}", r.rule_id.clone().unwrap_or_default()), th.dim)),
-                    match f {
-                        Some(f) => Line::from(Span::styled(format!("✗ {}", label(f)), th.severity(f.severity))),
-                        None => drift_cell(app, None),
-                    },
-                ])
-                .with_finding(f),
-            );
-        }
-    }
-    out
-}
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let title = Line::from(vec![

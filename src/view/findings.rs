@@ -1,0 +1,32 @@
+//! Rows of the Findings pane (view-model read by `ui::findings` and by `App` for selection).
+
+use super::Item;
+use crate::app::App;
+use ratatui::text::{Line, Span};
+
+pub fn items(app: &App) -> Vec<Item> {
+    let th = &app.theme;
+    let env = app.env();
+    env.report
+        .findings
+        .iter()
+        .map(|f| {
+            let mut cells = vec![
+                Line::from(Span::styled(f.severity.as_str().to_uppercase(), th.severity(f.severity))),
+                Line::from(f.rule.clone()),
+                Line::from(f.resource.clone()),
+                Line::from(f.tier.clone().or_else(|| f.role.clone()).unwrap_or_default()),
+                Line::from(f.message.clone()),
+            ];
+            // The "changed" column (cached attribution), only when history is on.
+            if app.hist.on {
+                let style = match env.history.attribution(f) {
+                    Some(crate::history::Attribution::Changed { .. }) => th.base,
+                    _ => th.dim,
+                };
+                cells.insert(4, Line::from(Span::styled(env.history.cell(f, app.now), style)));
+            }
+            Item::new(cells).with_finding(Some(f))
+        })
+        .collect()
+}

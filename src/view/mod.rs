@@ -1,0 +1,179 @@
+//! The rows the console shows, as a view-model built from `App` state: the UI draws them
+//! and `App` reads them to move the selection and find what a key applies to. Kept out of
+//! `ui` so the state machine (`app`) does not depend on drawing code.
+
+pub mod alarms;
+pub mod databases;
+pub mod estate;
+pub mod findings;
+pub mod network;
+pub mod reach;
+pub mod security;
+pub mod theme;
+pub mod timeline;
+
+use crate::action::Pane;
+use crate::app::App;
+use crate::drift::{Finding, Severity};
+use crate::model::Kind;
+use ratatui::text::{Line, Span};
+
+/// One row of a list pane.
+pub struct Item {
+    pub cells: Vec<Line<'static>>,
+    /// Worst severity of the findings behind this row, if any.
+    pub severity: Option<Severity>,
+    /// The finding Enter opens.
+    pub finding: Option<Finding>,
+    /// Rows that give context to the rows under them (a VPC, a route table, a group):
+    /// shown when anything under them is.
+    pub header: bool,
+    /// Nesting of a header: a header ends at the next header of the same or lower level.
+    pub level: u8,
+    /// The resource the row is about when its first cell does not name it (an alarm row
+    /// starts with its state, a Timeline line with its time): what `h` opens.
+    pub subject: Option<String>,
+}
+
+impl Item {
+    pub fn new(cells: Vec<Line<'static>>) -> Item {
+        Item { cells, severity: None, finding: None, header: false, level: 0, subject: None }
+    }
+
+    pub fn header(self) -> Item {
+        self.header_at(0)
+    }
+
+    pub fn header_at(mut self, level: u8) -> Item {
+        self.header = true;
+        self.level = level;
+        self
+    }
+
+    pub fn about(mut self, subject: Option<String>) -> Item {
+        self.subject = subject;
+        self
+    }
+
+    pub fn with_finding(mut self, f: Option<&Finding>) -> Item {
+        if let Some(f) = f {
+            self.severity = Some(self.severity.map_or(f.severity, |s| s.max(f.severity)));
+            self.finding = Some(f.clone());
+        }
+        self
+    }
+
+    fn text(&self) -> String {
+        self.cells.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// Apply the filter and drift-only toggle. A row that stays brings the headers above it
+/// (its VPC, its route table) along; a header that itself drifts or matches stays too.
+fn visible(app: &App, items: Vec<Item>) -> Vec<Item> {
+    if app.filter.is_empty() && !app.drift_only {
+        return items;
+    }
+    let keep = |i: &Item| (!app.drift_only || i.severity.is_some()) && app.matches(&i.text());
+    let mut out: Vec<Item> = Vec::new();
+    let mut ancestors: Vec<Item> = Vec::new();
+    for item in items {
+        if item.header {
+            while ancestors.last().is_some_and(|h| h.level >= item.level) {
+                ancestors.pop();
+            }
+            let drifts = item.severity.is_some() && app.matches(&item.text());
+            let named = !app.drift_only && !app.filter.is_empty() && app.matches(&item.text());
+            if drifts || named {
+                out.append(&mut ancestors);
+                out.push(item);
+            } else {
+                ancestors.push(item);
+            }
+        } else if keep(&item) {
+            out.append(&mut ancestors);
+            out.push(item);
+        }
+    }
+    out
+}
+
+pub fn items(app: &App, pane: Pane) -> Vec<Item> {
+    let raw = match pane {
+        Pane::Overview => return Vec::new(),
+        // One row per environment, unfiltered: a row's index is its environment.
+        Pane::Estate => return estate::items(app),
+        Pane::Network => network::items(app),
+        Pane::Security => security::items(app),
+        Pane::Databases => databases::items(app),
+        Pane::Alarms => alarms::items(app),
+        Pane::Findings => findings::items(app),
+        Pane::Timeline => timeline::items(app),
+        Pane::Reach => reach::items(app),
+    };
+    visible(app, raw)
+}
+
+/// Rows a pane shows now (for moving the selection).
+pub fn row_count(app: &App, pane: Pane) -> usize {
+    match pane {
+        Pane::Overview => overview_kinds(app).len(),
+        p => items(app, p).len(),
+    }
+}
+
+/// First cells of the selected row and the rows above it, nearest first: the ids a
+/// row names (a rule row under its group header names the group further up).
+pub fn selected_ids(app: &App) -> Vec<String> {
+    let rows = items(app, app.pane);
+    let i = app.selected(app.pane).min(rows.len().saturating_sub(1));
+    rows.iter().take(i + 1).rev().filter_map(|r| r.cells.first().map(|c| c.to_string().trim().to_string())).collect()
+}
+
+/// What the selected row is about, when the row says so (`Item::about`).
+pub fn selected_subject(app: &App) -> Option<String> {
+    let rows = items(app, app.pane);
+    let i = app.selected(app.pane).min(rows.len().saturating_sub(1));
+    rows.into_iter().nth(i).and_then(|r| r.subject)
+}
+
+/// The finding behind the selected row of the current pane.
+pub fn selected_finding(app: &App) -> Option<Finding> {
+    let rows = items(app, app.pane);
+    let i = app.selected(app.pane).min(rows.len().saturating_sub(1));
+    rows.into_iter().nth(i).and_then(|r| r.finding)
+}
+
+/// "12s ago", "3m ago" for a timestamp relative to the app's clock.
+pub fn age(app: &App, t: Option<jiff::Timestamp>) -> String {
+    let Some(t) = t else { return "never".into() };
+    // Remembered so the 1 s tick redraws only when a label on screen changes.
+    if let Ok(mut drawn) = app.ages_drawn.try_borrow_mut() {
+        drawn.insert(t);
+    }
+    age_text(app.now, t)
+}
+
+/// The text of an age label at `now`.
+pub fn age_text(now: jiff::Timestamp, t: jiff::Timestamp) -> String {
+    let secs = now.as_second().saturating_sub(t.as_second()).max(0);
+    match secs {
+        0..=59 => format!("{secs}s ago"),
+        60..=3599 => format!("{}m ago", secs / 60),
+        _ => format!("{}h{}m ago", secs / 3600, (secs % 3600) / 60),
+    }
+}
+
+pub fn drift_cell(app: &App, f: Option<&Finding>) -> Line<'static> {
+    match f {
+        Some(f) => Line::from(Span::styled(format!("✗ {}", f.rule), app.theme.severity(f.severity))),
+        None => Line::from(""),
+    }
+}
+
+/// The Overview's rows: every kind polled or held, in `Kind::ALL` order.
+pub fn overview_kinds(app: &App) -> Vec<Kind> {
+    let env = app.env();
+    let polled = crate::app::polled_kinds(&env.design);
+    Kind::ALL.into_iter().filter(|k| polled.contains(k) || env.snapshot.inventory.contains_key(k)).collect()
+}

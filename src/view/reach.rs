@@ -1,0 +1,212 @@
+//! Rows of the Reach pane (view-model read by `ui::reach` and by `App` for selection).
+
+use super::Item;
+use crate::app::{App, EnvState};
+use crate::design::Design;
+use crate::drift::{Finding, FindingBuilder, Severity};
+use crate::reach::{self, Answer, Env, Estate, Protocol, Verdict};
+use ratatui::text::{Line, Span};
+
+/// One cached row.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub section: &'static str,
+    pub from: String,
+    pub to: String,
+    pub port: String,
+    pub expect: String,
+    pub verdict: Verdict,
+    pub why: String,
+    /// Set when the row is drift (an assertion that does not hold).
+    pub severity: Option<Severity>,
+    /// What Enter opens: the finding, or the path as a detail.
+    pub detail: Finding,
+}
+
+/// A question asked on the query line or with `x`, re-asked on every data change.
+#[derive(Debug, Clone)]
+pub enum Ask {
+    Query { from: String, to: String, port: u16 },
+    Who { to: String, label: String, ports: Vec<u16> },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ReachState {
+    pub rows: Vec<Row>,
+    pub asks: Vec<Ask>,
+}
+
+impl ReachState {
+    /// Re-judge every assertion of the environment on screen and re-ask the questions,
+    /// over every loaded environment (an `ENV:` name needs that environment loaded).
+    pub fn recompute(&mut self, envs: &[EnvState], current: usize) {
+        let list: Vec<Env<'_>> = envs
+            .iter()
+            .map(|e| Env { name: &e.design.environment.name, design: &e.design, snapshot: &e.snapshot })
+            .collect();
+        self.recompute_over(&list, current);
+    }
+
+    /// The same over bare (design, snapshot) pairs: the evaluation worker's copies.
+    pub fn recompute_over(&mut self, list: &[Env<'_>], current: usize) {
+        let estate = Estate::new(list);
+        let mut rows = Vec::new();
+        for j in reach::assert::judge_all(&estate).into_iter().filter(|j| j.env == current) {
+            let (severity, detail) = match (&j.finding, &j.needs_env) {
+                (_, Some(env)) => (None, note(&j.answer, format!("needs environment {env}: give its --design"))),
+                (Some(f), None) => (Some(f.severity), f.clone()),
+                (None, None) => (None, note(&j.answer, "holds".into())),
+            };
+            let why = match &j.needs_env {
+                Some(env) => format!("needs --design of {env}"),
+                None => j.answer.reason.clone(),
+            };
+            rows.push(Row {
+                section: "assertion",
+                from: j.assertion.from.clone(),
+                to: j.assertion.to.clone(),
+                port: format!("{}/{}", j.assertion.protocol, j.port),
+                expect: j.assertion.expect.as_str().to_string(),
+                verdict: if j.needs_env.is_some() { Verdict::Unknown } else { j.answer.verdict },
+                why,
+                severity,
+                detail,
+            });
+        }
+        for ask in &self.asks {
+            match ask {
+                Ask::Query { from, to, port } => {
+                    let a = reach::query(&estate, current, from, to, Protocol::Tcp, *port);
+                    rows.push(answer_row("query", &a));
+                }
+                Ask::Who { to, label, ports } => {
+                    for port in ports {
+                        for a in reach::exposure::who_can_reach(&estate, current, to, Protocol::Tcp, *port) {
+                            if a.verdict != Verdict::Denied {
+                                let mut r = answer_row("who", &a);
+                                r.to = label.clone();
+                                rows.push(r);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        self.rows = rows;
+    }
+
+    /// `:reach SRC DST PORT`
+    pub fn ask(&mut self, arg: &str) -> Result<(), String> {
+        let parts: Vec<&str> = arg.split_whitespace().collect();
+        let [from, to, port] = parts[..] else {
+            return Err("usage: :reach SRC DST PORT (e.g. :reach app production-pci:db 5432)".into());
+        };
+        let port: u16 = port.parse().map_err(|_| format!("`{port}` is not a port"))?;
+        for e in [from, to] {
+            reach::endpoint::parse_endpoint(e)?;
+        }
+        self.asks.retain(|a| !matches!(a, Ask::Query { .. }));
+        self.asks.push(Ask::Query { from: from.into(), to: to.into(), port });
+        Ok(())
+    }
+
+    /// `x` on a row naming a security group or an RDS instance: who can reach its role.
+    pub fn who(&mut self, design: &Design, env: &EnvState, ids: &[String]) -> Result<String, String> {
+        let snap = &env.snapshot;
+        let cx = crate::drift::Context::new(design, snap);
+        let groups: Vec<String> = ids
+            .iter()
+            .find_map(|id| {
+                if snap.security_groups.iter().any(|g| g.id == *id) {
+                    Some(vec![id.clone()])
+                } else {
+                    snap.db_instances.iter().find(|d| d.id == *id).map(|d| d.security_groups.clone())
+                }
+            })
+            .ok_or(
+                "select a security group or an RDS instance (cache groups carry no security groups in the inventory)",
+            )?;
+        let role = groups.iter().find_map(|g| cx.role_of(g)).ok_or_else(|| {
+            format!("{} plays no role of the design: reachability is asked by role", groups.join(", "))
+        })?;
+        let mut ports: Vec<u16> = snap
+            .security_groups
+            .iter()
+            .filter(|g| groups.contains(&g.id))
+            .flat_map(|g| &g.ingress)
+            .filter_map(|r| if r.all_traffic() { None } else { r.from_port.and_then(|p| u16::try_from(p).ok()) })
+            .filter(|p| *p > 0)
+            .collect();
+        ports.sort();
+        ports.dedup();
+        ports.truncate(6);
+        if ports.is_empty() {
+            return Err(format!("role {role}: its groups open no TCP port to ask about"));
+        }
+        let label = format!("{} (role {role})", ids.first().cloned().unwrap_or_default());
+        self.asks.retain(|a| !matches!(a, Ask::Who { .. }));
+        self.asks.push(Ask::Who { to: format!("role:{role}"), label: label.clone(), ports });
+        Ok(label)
+    }
+}
+
+fn answer_row(section: &'static str, a: &Answer) -> Row {
+    Row {
+        section,
+        from: a.from.clone(),
+        to: a.to.clone(),
+        port: format!("{}/{}", a.protocol.as_str(), a.port),
+        expect: String::new(),
+        verdict: a.verdict,
+        why: a.reason.clone(),
+        severity: None,
+        detail: note(a, format!("{} -> {}", a.from_resolved, a.to_resolved)),
+    }
+}
+
+/// The path of an answer as a detail the finding overlay can show.
+fn note(a: &Answer, expected: String) -> Finding {
+    let mut b = FindingBuilder::new("reach.path", Severity::Info, "reach", &format!("{} -> {}", a.from, a.to))
+        .expected(expected)
+        .actual(a.verdict.as_str())
+        .evidence("port", format!("{}/{}", a.protocol.as_str(), a.port));
+    if let Some(p) = &a.path {
+        b = b.evidence("path", reach::assert::path_line(p)).evidence("members", format!("{} -> {}", p.from, p.to));
+    }
+    if !a.notes.is_empty() {
+        b = b.evidence("notes", a.notes.join("; "));
+    }
+    b.message(a.reason.clone())
+}
+
+pub fn items(app: &App) -> Vec<Item> {
+    let th = &app.theme;
+    app.reach
+        .rows
+        .iter()
+        .map(|r| {
+            let vstyle = match (r.severity, r.verdict) {
+                (Some(s), _) => th.severity(s),
+                (None, Verdict::Unknown) => th.stale,
+                (None, _) => th.ok,
+            };
+            let mark = if r.severity.is_some() {
+                format!("✗ {}", r.verdict.as_str())
+            } else {
+                r.verdict.as_str().to_string()
+            };
+            let mut it = Item::new(vec![
+                Line::from(Span::styled(r.section, th.dim)),
+                Line::from(r.from.clone()),
+                Line::from(r.to.clone()),
+                Line::from(r.port.clone()),
+                Line::from(r.expect.clone()),
+                Line::from(Span::styled(mark, vstyle)),
+                Line::from(r.why.clone()),
+            ]);
+            it.severity = r.severity;
+            it.finding = Some(r.detail.clone());
+            it
+        })
+        .collect()
+}
