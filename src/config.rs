@@ -139,6 +139,12 @@ impl Config {
     }
 
     pub fn parse(text: &str) -> Result<Config, String> {
+        // Errors quote what the file says (a theme, a key name), and a TOML string can hold
+        // a newline or a carriage return: escaped, so every error stays one line.
+        Self::parse_unescaped(text).map_err(|e| e.replace('\n', "\\n").replace('\r', "\\r"))
+    }
+
+    fn parse_unescaped(text: &str) -> Result<Config, String> {
         if let Some(at) = crate::limits::toml_too_deep(text, crate::limits::MAX_TOML_DEPTH) {
             let (line, col) = crate::limits::line_col(text, at);
             return Err(format!("line {line}:{col}: nested deeper than {} levels", crate::limits::MAX_TOML_DEPTH));

@@ -138,7 +138,7 @@ fn live_console_against_moto_shows_the_seeded_drift() {
     t.wait_for("123456789012", 30);
     t.wait_for("DRIFT:", 30);
     t.keys("2");
-    t.keys("C-z"); // drift only: the data-tier table is far down the full list
+    t.keys("C-z");
     let network = t.wait_for("✗ route.peering-forbidden", 10);
     assert!(network.contains(&rt_data), "{network}");
     let coloured = t.capture(true);
@@ -209,7 +209,8 @@ fn estate_of_two_accounts_stays_live_and_switches_instantly() {
     t.literal("env production-pci");
     t.keys("Enter");
     t.keys("2");
-    t.keys("C-z"); // drift only: the data-tier table is far down the full list
+    // Drift only: the data tier's route table is below the tiers' ACL rows.
+    t.keys("C-z");
     let network = t.wait_for("✗ route.peering-forbidden", 3);
     assert!(network.contains("production-pci"), "{network}");
     t.keys("0");

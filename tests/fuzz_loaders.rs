@@ -248,3 +248,13 @@ fn seeds_are_valid_or_deliberately_invalid() {
         assert!(Config::parse(&String::from_utf8(bytes).expect("utf8")).is_ok(), "{name}");
     }
 }
+
+/// Found by the 10-minute config run: a quoted value holding a newline was echoed into
+/// the error, which then spanned two lines.
+#[test]
+fn config_errors_quoting_a_newline_stay_one_line() {
+    for text in ["theme = \"da\\nrk\"", "[keys]\n\"qu\\rit\" = \"x\"", "[keys]\nquit = \"x\\ny\""] {
+        let e = Config::parse(text).expect_err(text);
+        assert!(!e.contains('\n') && !e.contains('\r'), "{text:?} gave {e:?}");
+    }
+}

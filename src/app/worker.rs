@@ -93,6 +93,10 @@ pub struct Evaluated {
     /// Kinds fetched in this job (for the timeline's recovered/failed/alarm lines).
     pub fetched: Vec<Kind>,
     pub settled: bool,
+    /// Findings new since the worker's previous answer for this environment, and gone
+    /// since: diffing 16,000 findings is work the UI thread should not do.
+    pub appeared: Vec<Finding>,
+    pub cleared: Vec<Finding>,
     pub reach_rows: Vec<Row>,
     pub reach_version: u64,
 }
@@ -102,6 +106,8 @@ struct WorkerEnv {
     design: Design,
     snapshot: Arc<Snapshot>,
     evaluator: Evaluator,
+    /// The findings of the previous answer, by `finding_key`.
+    last: BTreeMap<String, Finding>,
 }
 
 fn serve(mut envs: Vec<WorkerEnv>, jobs: Receiver<Job>, emit: impl Fn(Action)) {
@@ -125,6 +131,8 @@ fn serve(mut envs: Vec<WorkerEnv>, jobs: Receiver<Job>, emit: impl Fn(Action)) {
             }
         }
         let report = super::env::without_pending(w.evaluator.report_at(&w.design, &w.snapshot, job.now), &job.pending);
+        let (appeared, cleared) = diff(&w.last, &report);
+        w.last = keyed(&report);
         let (mut reach, current, reach_version) = job.reach;
         let list: Vec<crate::reach::Env<'_>> = envs
             .iter()
@@ -141,6 +149,8 @@ fn serve(mut envs: Vec<WorkerEnv>, jobs: Receiver<Job>, emit: impl Fn(Action)) {
             report,
             fetched,
             settled: job.settled,
+            appeared,
+            cleared,
             reach_rows: reach.rows,
             reach_version,
         })));
@@ -167,7 +177,6 @@ pub struct Background {
 struct Before {
     status: BTreeMap<Kind, FetchStatus>,
     alarms: Option<BTreeMap<String, AlarmState>>,
-    findings: BTreeMap<String, Finding>,
 }
 
 impl App {
@@ -181,7 +190,12 @@ impl App {
                 Some(e) => e,
                 None => Evaluator::new(&env.design, &env.snapshot),
             };
-            envs.push(WorkerEnv { design: env.design.clone(), snapshot: Arc::clone(&env.snapshot), evaluator });
+            envs.push(WorkerEnv {
+                design: env.design.clone(),
+                snapshot: Arc::clone(&env.snapshot),
+                evaluator,
+                last: keyed(&env.report),
+            });
         }
         std::thread::Builder::new().name("driftdeck-eval".into()).spawn(move || serve(envs, rx, emit))?;
         let n = self.envs.len();
@@ -223,13 +237,15 @@ impl App {
         let Some(env) = self.envs.get_mut(i) else { return };
         let fetched: Vec<Kind> = changes.iter().filter_map(Change::fetched_kind).collect();
         let before = before_of(env, &fetched);
+        let last = keyed(&env.report);
         let snap = Arc::make_mut(&mut env.snapshot);
         let mut changed = Vec::new();
         for change in changes {
             changed.extend(apply(snap, change));
         }
         env.evaluate_now(&changed, full, now);
-        self.after_change(i, before, &fetched, settled);
+        let found = diff(&last, &env.report);
+        self.after_change(i, before, &fetched, settled, found);
         self.recompute_reach();
     }
 
@@ -290,7 +306,7 @@ impl App {
                 env.snapshot = e.snapshot;
                 env.index = e.index;
                 env.report = e.report;
-                self.after_change(i, before, &e.fetched, e.settled);
+                self.after_change(i, before, &e.fetched, e.settled, (e.appeared, e.cleared));
             }
             if e.reach_version == self.bg.reach_version {
                 self.reach.rows = e.reach_rows;
@@ -304,7 +320,14 @@ impl App {
 
     /// Timeline lines for what changed in environment `i` since `before`, and keep the
     /// open finding detail current.
-    fn after_change(&mut self, i: usize, before: Before, fetched: &[Kind], settled: bool) {
+    fn after_change(
+        &mut self,
+        i: usize,
+        before: Before,
+        fetched: &[Kind],
+        settled: bool,
+        (appeared, cleared): (Vec<Finding>, Vec<Finding>),
+    ) {
         // The report changed: say again how each finding came to be.
         self.reattribute(i);
         let Some(env) = self.envs.get(i) else { return };
@@ -344,33 +367,29 @@ impl App {
                 _ => {}
             }
         }
-        let after: BTreeMap<String, &Finding> = env.report.findings.iter().map(|x| (finding_key(x), x)).collect();
         if settled {
-            for (k, x) in &after {
-                if !before.findings.contains_key(k) {
-                    events.push((
-                        EventKind::FindingAppeared,
-                        Some(x.severity),
-                        format!("{} {}: {}", x.rule, x.resource, x.message),
-                    ));
-                }
+            for x in &appeared {
+                events.push((
+                    EventKind::FindingAppeared,
+                    Some(x.severity),
+                    format!("{} {}: {}", x.rule, x.resource, x.message),
+                ));
             }
-            for (k, x) in &before.findings {
-                if !after.contains_key(k) {
-                    events.push((
-                        EventKind::FindingCleared,
-                        Some(x.severity),
-                        format!("{} {} cleared", x.rule, x.resource),
-                    ));
-                }
+            for x in &cleared {
+                events.push((
+                    EventKind::FindingCleared,
+                    Some(x.severity),
+                    format!("{} {} cleared", x.rule, x.resource),
+                ));
             }
         }
         if let Some(d) = &self.detail
             && i == self.current
         {
-            // Keep the open detail current, or say it is gone.
-            if let Some(now) = after.get(&finding_key(d)) {
-                self.detail = Some((*now).clone());
+            // Keep the open detail current (a finding that is gone stays shown as it was).
+            let key = finding_key(d);
+            if let Some(now) = env.report.findings.iter().find(|f| finding_key(f) == key) {
+                self.detail = Some(now.clone());
             }
         }
         for (kind, sev, text) in events {
@@ -385,6 +404,17 @@ fn before_of(env: &super::EnvState, fetched: &[Kind]) -> Before {
         alarms: fetched
             .contains(&Kind::Alarms)
             .then(|| env.snapshot.alarms.iter().map(|a| (a.name.clone(), a.state)).collect()),
-        findings: env.report.findings.iter().map(|x| (finding_key(x), x.clone())).collect(),
     }
+}
+
+fn keyed(report: &Report) -> BTreeMap<String, Finding> {
+    report.findings.iter().map(|x| (finding_key(x), x.clone())).collect()
+}
+
+/// Findings of `after` not in `before`, and those of `before` gone from it.
+fn diff(before: &BTreeMap<String, Finding>, after: &Report) -> (Vec<Finding>, Vec<Finding>) {
+    let now: BTreeMap<String, &Finding> = after.findings.iter().map(|x| (finding_key(x), x)).collect();
+    let appeared = now.iter().filter(|(k, _)| !before.contains_key(*k)).map(|(_, x)| (*x).clone()).collect();
+    let cleared = before.iter().filter(|(k, _)| !now.contains_key(*k)).map(|(_, x)| x.clone()).collect();
+    (appeared, cleared)
 }
