@@ -76,6 +76,9 @@ fn restore() {
     ratatui::restore();
 }
 
+/// A running history task and the source it reads (kept for `:since` restarts).
+type HistoryTask = (tokio::task::JoinHandle<()>, Arc<dyn Source>);
+
 /// (environment, generation, connected source or why not).
 type Connected = (usize, u64, Result<Arc<dyn Source>, String>);
 
@@ -89,7 +92,7 @@ struct Loop {
     pollers: Vec<Option<Pollers>>,
     budget: Budget,
     /// History task and connected source per environment (restarted by `:since`).
-    history: Vec<Option<(tokio::task::JoinHandle<()>, Arc<dyn Source>)>>,
+    history: Vec<Option<HistoryTask>>,
     history_poll: Duration,
 }
 
