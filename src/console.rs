@@ -77,6 +77,9 @@ fn restore() {
     ratatui::restore();
 }
 
+/// A running history task and the source it reads (kept for `:since` restarts).
+type HistoryTask = (tokio::task::JoinHandle<()>, Arc<dyn Source>);
+
 /// (environment, generation, connected source or why not).
 type Connected = (usize, u64, Result<Arc<dyn Source>, String>);
 
