@@ -97,9 +97,6 @@ struct Loop {
     history_poll: Duration,
 }
 
-/// An environment's history task and the source it reads through.
-type HistoryTask = (tokio::task::JoinHandle<()>, Arc<dyn Source>);
-
 impl Loop {
     /// Connect every environment in the background; each one's pollers start when it answers.
     fn start_all(&mut self, app: &App) {
