@@ -14,6 +14,7 @@ use ratatui_textarea::TextArea;
 use std::collections::BTreeMap;
 
 mod env;
+mod reach;
 pub use env::{EnvState, EnvStatus, polled_kinds};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,11 +99,6 @@ impl App {
         };
         app.recompute_reach();
         app
-    }
-
-    fn recompute_reach(&mut self) {
-        let current = self.current.min(self.envs.len().saturating_sub(1));
-        self.reach.recompute(&self.envs, current);
     }
 
     pub fn env(&self) -> &EnvState {

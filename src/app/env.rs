@@ -26,6 +26,9 @@ pub struct EnvState {
     /// rules that read that kind, and panes build their `Context` from the cached index
     /// instead of re-indexing the snapshot on every draw.
     pub evaluator: Evaluator,
+    /// Findings of this environment's `[[reach]]` assertions, judged over the whole estate
+    /// by the App (src/app/reach.rs) and merged into every report built here.
+    pub reach_findings: Vec<Finding>,
 }
 
 impl EnvState {
@@ -44,6 +47,7 @@ impl EnvState {
             generation: 1,
             connected: false,
             calls: (0, 0),
+            reach_findings: Vec::new(),
         };
         env.reevaluate(Timestamp::UNIX_EPOCH);
         env
@@ -62,6 +66,9 @@ impl EnvState {
 
     pub(super) fn reevaluate(&mut self, now: Timestamp) {
         let mut report = self.evaluator.report_at(&self.design, &self.snapshot, now);
+        if !self.reach_findings.is_empty() {
+            crate::reach_cmd::merge(&self.design, &mut report, self.reach_findings.clone());
+        }
         // A kind still loading is not "unavailable": it has not been asked yet.
         report
             .findings
@@ -133,5 +140,9 @@ pub fn polled_kinds(design: &Design) -> Vec<Kind> {
     kinds.extend([Kind::Vpcs, Kind::Subnets, Kind::RouteTables, Kind::InternetGateways, Kind::NatGateways]);
     kinds.extend([Kind::PeeringConnections, Kind::SecurityGroups, Kind::Alarms, Kind::NetworkAcls, Kind::PrefixLists]);
     kinds.extend([Kind::DbInstances, Kind::DbClusters, Kind::CacheReplicationGroups]);
+    if !design.reach.is_empty() {
+        // Reachability places a role at its live members' interfaces.
+        kinds.insert(Kind::NetworkInterfaces);
+    }
     kinds.into_iter().collect()
 }
