@@ -290,7 +290,7 @@ pub(crate) fn answer(
                 continue;
             }
             let weight = s.len() * d.len();
-            for mut p in path::evaluate(estate, &s[0], &d[0], protocol, port) {
+            for mut p in path::evaluate(estate, s[0], d[0], protocol, port) {
                 out.counts[p.verdict as usize] += weight;
                 p.from = alike(&p.from, s.len());
                 p.to = alike(&p.to, d.len());
