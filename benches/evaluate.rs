@@ -34,11 +34,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function("incremental_report", |b| b.iter(|| ev.report(&design, black_box(&snap))));
     let env = driftdeck::reach::Env { name: "client-a-prod", design: &design, snapshot: &snap };
     c.bench_function("reach_recompute_large_environment", |b| {
-        b.iter(|| {
-            let mut r = ReachState::default();
-            r.recompute_over(black_box(std::slice::from_ref(&env)), 0);
-            r
-        })
+        b.iter(|| ReachState::compute(&[], black_box(std::slice::from_ref(&env)), 0))
     });
     c.bench_function("snapshot_copy_large_environment", |b| b.iter(|| black_box(&snap).clone()));
     ui_thread(c, &design, &snap);

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 mod env;
 mod history;
+mod reach;
 mod worker;
 pub use env::{EnvState, EnvStatus, polled_kinds};
 pub use history::{EnvHistory, HistoryOverlay, HistoryUi, LineSource};
@@ -126,13 +127,6 @@ impl App {
         };
         app.recompute_reach();
         app
-    }
-
-    fn recompute_reach(&mut self) {
-        // A worker answer for the old questions or environment must not overwrite these rows.
-        self.bg.reach_version += 1;
-        let current = self.current.min(self.envs.len().saturating_sub(1));
-        self.reach.recompute(&self.envs, current);
     }
 
     pub fn env(&self) -> &EnvState {

@@ -1,5 +1,6 @@
 //! The synthetic large environment shared by the benches: 2,000 security groups with
-//! 12,000 rules, 512 route tables, 300 DB instances, 1,000 alarms.
+//! 12,000 rules, 512 route tables, 128 network ACLs of 24 entries (plus the default),
+//! 300 DB instances, 1,000 alarms.
 
 use driftdeck::model::*;
 
@@ -87,6 +88,7 @@ pub fn big_snapshot() -> Snapshot {
             egress: vec![],
         });
     }
+    s.network_acls = large_acls();
     for i in 0..300 {
         s.db_instances.push(DbInstance {
             id: format!("db-{i}"),
@@ -126,4 +128,60 @@ pub fn big_snapshot() -> Snapshot {
         s.inventory.insert(k, KindStatus::ok(ts, n));
     }
     s
+}
+
+fn acl_entry(n: i32, egress: bool, allow: bool, proto: &str, ports: Option<(i32, i32)>, cidr: &str) -> AclEntry {
+    AclEntry {
+        rule_number: n,
+        protocol: proto.into(),
+        allow,
+        egress,
+        cidr: Some(cidr.into()),
+        ipv6_cidr: None,
+        from_port: ports.map(|p| p.0),
+        to_port: ports.map(|p| p.1),
+        icmp_type: None,
+        icmp_code: None,
+    }
+}
+
+/// The VPC's default ACL (allow all) and one ACL per four subnets: admin ports denied from
+/// the world, service ports from the VPC and the peers, ephemeral ports back, all out.
+fn large_acls() -> Vec<NetworkAcl> {
+    let mut out = vec![NetworkAcl {
+        id: "acl-default".into(),
+        vpc_id: "vpc-a".into(),
+        is_default: true,
+        entries: vec![
+            acl_entry(100, false, true, "-1", None, "0.0.0.0/0"),
+            acl_entry(32767, false, false, "-1", None, "0.0.0.0/0"),
+            acl_entry(100, true, true, "-1", None, "0.0.0.0/0"),
+            acl_entry(32767, true, false, "-1", None, "0.0.0.0/0"),
+        ],
+        subnet_ids: vec![],
+        tags: Tags::new(),
+    }];
+    for a in 0..128u32 {
+        let mut entries = vec![
+            acl_entry(10, false, false, "6", Some((22, 22)), "0.0.0.0/0"),
+            acl_entry(20, false, false, "6", Some((3389, 3389)), "0.0.0.0/0"),
+        ];
+        for j in 0..8 {
+            entries.push(acl_entry(100 + j, false, true, "6", Some((8000 + j, 8000 + j)), "10.0.0.0/16"));
+            entries.push(acl_entry(200 + j, false, true, "6", Some((443, 443)), &format!("10.{}.0.0/16", 100 + j)));
+        }
+        entries.push(acl_entry(300, false, true, "6", Some((1024, 65535)), "0.0.0.0/0"));
+        entries.push(acl_entry(32767, false, false, "-1", None, "0.0.0.0/0"));
+        entries.push(acl_entry(100, true, true, "-1", None, "0.0.0.0/0"));
+        entries.push(acl_entry(32767, true, false, "-1", None, "0.0.0.0/0"));
+        out.push(NetworkAcl {
+            id: format!("acl-{a}"),
+            vpc_id: "vpc-a".into(),
+            is_default: false,
+            entries,
+            subnet_ids: (0..4).map(|k| format!("subnet-{}", a * 4 + k)).collect(),
+            tags: Tags::new(),
+        });
+    }
+    out
 }

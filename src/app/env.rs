@@ -34,6 +34,12 @@ pub struct EnvState {
     pub index: Arc<Index>,
     /// The history window and the attribution of each finding (`app/history.rs`).
     pub history: super::EnvHistory,
+    /// Findings of this environment's `[[reach]]` assertions, judged over the whole estate
+    /// (src/app/reach.rs) and merged into `report`.
+    pub reach_findings: Vec<Finding>,
+    /// The drift report without the reach findings (what the evaluator gives), kept so a
+    /// new reach judgement can be merged without evaluating again.
+    pub(super) base_report: Report,
 }
 
 impl EnvState {
@@ -45,6 +51,7 @@ impl EnvState {
         let mut env = EnvState {
             design,
             snapshot: Arc::new(snapshot),
+            base_report: report.clone(),
             report,
             index: evaluator.shared_index(),
             evaluator: Some(evaluator),
@@ -54,6 +61,7 @@ impl EnvState {
             connected: false,
             calls: (0, 0),
             history: Default::default(),
+            reach_findings: Vec::new(),
         };
         env.reevaluate(Timestamp::UNIX_EPOCH);
         env
@@ -77,11 +85,29 @@ impl EnvState {
             }
         }
         self.index = evaluator.shared_index();
-        self.report = without_pending(evaluator.report_at(&self.design, &self.snapshot, now), &self.pending);
+        let report = without_pending(evaluator.report_at(&self.design, &self.snapshot, now), &self.pending);
+        self.set_report(report);
     }
 
     pub(super) fn reevaluate(&mut self, now: Timestamp) {
         self.evaluate_now(&[], false, now);
+    }
+
+    /// A new drift report (without reach findings): keep it, and show it with this
+    /// environment's reach findings merged in.
+    pub(super) fn set_report(&mut self, base: Report) {
+        self.base_report = base;
+        self.merge_reach();
+    }
+
+    /// Show the base report with the current reach findings (design severity overrides
+    /// and mutes apply to them as to every rule).
+    pub(super) fn merge_reach(&mut self) {
+        let mut report = self.base_report.clone();
+        if !self.reach_findings.is_empty() {
+            crate::reach_cmd::merge(&self.design, &mut report, self.reach_findings.clone());
+        }
+        self.report = report;
     }
 
     pub fn findings_for<'a>(&'a self, resource: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
@@ -156,5 +182,9 @@ pub fn polled_kinds(design: &Design) -> Vec<Kind> {
     kinds.extend([Kind::Vpcs, Kind::Subnets, Kind::RouteTables, Kind::InternetGateways, Kind::NatGateways]);
     kinds.extend([Kind::PeeringConnections, Kind::SecurityGroups, Kind::Alarms, Kind::NetworkAcls, Kind::PrefixLists]);
     kinds.extend([Kind::DbInstances, Kind::DbClusters, Kind::CacheReplicationGroups]);
+    if !design.reach.is_empty() {
+        // Reachability places a role at its live members' interfaces.
+        kinds.insert(Kind::NetworkInterfaces);
+    }
     kinds.into_iter().collect()
 }

@@ -98,6 +98,9 @@ pub struct Evaluated {
     pub appeared: Vec<Finding>,
     pub cleared: Vec<Finding>,
     pub reach_rows: Vec<Row>,
+    /// Findings of every environment's `[[reach]]` assertions (by index): a change here
+    /// can flip an assertion of another environment that names this one.
+    pub reach_findings: Vec<Vec<Finding>>,
     pub reach_version: u64,
 }
 
@@ -133,12 +136,12 @@ fn serve(mut envs: Vec<WorkerEnv>, jobs: Receiver<Job>, emit: impl Fn(Action)) {
         let report = super::env::without_pending(w.evaluator.report_at(&w.design, &w.snapshot, job.now), &job.pending);
         let (appeared, cleared) = diff(&w.last, &report);
         w.last = keyed(&report);
-        let (mut reach, current, reach_version) = job.reach;
+        let (reach, current, reach_version) = job.reach;
         let list: Vec<crate::reach::Env<'_>> = envs
             .iter()
             .map(|e| crate::reach::Env { name: &e.design.environment.name, design: &e.design, snapshot: &e.snapshot })
             .collect();
-        reach.recompute_over(&list, current);
+        let reach = ReachState::compute(&reach.asks, &list, current);
         let Some(w) = envs.get(job.env) else { continue };
         emit(Action::Evaluated(Box::new(Evaluated {
             env: job.env,
@@ -152,6 +155,7 @@ fn serve(mut envs: Vec<WorkerEnv>, jobs: Receiver<Job>, emit: impl Fn(Action)) {
             appeared,
             cleared,
             reach_rows: reach.rows,
+            reach_findings: reach.findings,
             reach_version,
         })));
     }
@@ -305,12 +309,13 @@ impl App {
                 let before = before_of(env, &e.fetched);
                 env.snapshot = e.snapshot;
                 env.index = e.index;
-                env.report = e.report;
+                env.set_report(e.report);
                 self.after_change(i, before, &e.fetched, e.settled, (e.appeared, e.cleared));
             }
             if e.reach_version == self.bg.reach_version {
                 self.reach.rows = e.reach_rows;
             }
+            self.apply_reach_findings(e.reach_findings);
         } else {
             tracing::debug!(env = i, generation = e.generation, seq = e.seq, "dropped a stale evaluation");
             self.dirty = false;

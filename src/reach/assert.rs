@@ -90,9 +90,11 @@ fn finding(env: &str, a: &ReachAssertion, ans: &Answer) -> Option<Finding> {
     let (rule, severity, actual) = match (a.expect, ans.verdict) {
         (Expect::Denied, Verdict::Allowed) => ("reach.unexpected", Severity::Critical, "a path exists".to_string()),
         (Expect::Allowed, Verdict::Denied) => ("reach.broken", Severity::High, "blocked".to_string()),
-        (Expect::Allowed, Verdict::Allowed) if denied_pairs > 0 => {
-            ("reach.broken", Severity::High, format!("blocked for {denied_pairs} of {} member pairs", ans.paths.len()))
-        }
+        (Expect::Allowed, Verdict::Allowed) if denied_pairs > 0 => (
+            "reach.broken",
+            Severity::High,
+            format!("blocked for {denied_pairs} of {} member pairs", ans.counts.iter().sum::<usize>()),
+        ),
         (_, Verdict::Unknown) => ("reach.unknown", Severity::High, "unknown".to_string()),
         _ => return None,
     };
@@ -103,11 +105,10 @@ fn finding(env: &str, a: &ReachAssertion, ans: &Answer) -> Option<Finding> {
         ans.path.as_ref()
     };
     // Denied or unknown: the hop that decided. Allowed: the ingress rule that lets it in.
+    // (A block after an unknown hop decides, so it is the path's deciding hop, not the
+    // first hop that is not a pass.)
     let deciding = shown.and_then(|p| {
-        p.hops
-            .iter()
-            .find(|h| h.outcome != super::Outcome::Pass)
-            .or_else(|| p.hops.iter().rev().find(|h| h.step == "sg" && !h.resource.is_empty()))
+        p.deciding_hop().or_else(|| p.hops.iter().rev().find(|h| h.step == "sg" && !h.resource.is_empty()))
     });
     let resource = deciding
         .map(|h| h.resource.clone())

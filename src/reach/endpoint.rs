@@ -218,10 +218,32 @@ fn role(estate: &Estate<'_>, env: usize, name: &str) -> Resolved {
     let Some(role) = ix.design.role(name) else {
         return Resolved { label, unknown: Some(format!("{} has no role `{name}`", ix.name)), ..Default::default() };
     };
-    if let Some(why) =
-        ix.missing(&[crate::model::Kind::Vpcs, crate::model::Kind::Subnets, crate::model::Kind::SecurityGroups])
-    {
+    if let Some(why) = ix.missing(&[crate::model::Kind::Vpcs, crate::model::Kind::Subnets]) {
         return Resolved { label, unknown: Some(why), ..Default::default() };
+    }
+    if let Some(why) = ix.missing(&[crate::model::Kind::SecurityGroups]) {
+        // Without groups no member can be recognised; the design's tiers still place the
+        // role, so a route or ACL that blocks the path still decides `denied`.
+        if role.tiers.is_empty() {
+            return Resolved { label, unknown: Some(why), ..Default::default() };
+        }
+        let places: Vec<Placement> = role
+            .tiers
+            .iter()
+            .flat_map(|t| {
+                ix.tier_subnets(t)
+                    .into_iter()
+                    .map(move |s| Placement::in_subnet(env, s, None, format!("{} (tier {t}, by design)", s.id), None))
+            })
+            .collect();
+        if places.is_empty() {
+            return Resolved { label, unknown: Some(why), ..Default::default() };
+        }
+        let notes = vec![format!(
+            "{why}: role {name} placed in tier(s) {} by the design, its groups unknown",
+            role.tiers.join(", ")
+        )];
+        return Resolved { label, places, notes, unknown: None };
     }
     let groups: BTreeSet<&str> = ix.role_groups(name);
     let mut places = Vec::new();

@@ -196,7 +196,17 @@ pub struct PathAnswer {
     pub code: Option<Code>,
     /// Why, in one line: the deciding hop's detail, or the unknown reason.
     pub reason: String,
+    /// Index in `hops` of the hop that decided a `denied` (the first block) or `unknown`
+    /// (the first unknown hop, nothing blocking); `None` when allowed.
+    pub deciding: Option<usize>,
     pub hops: Vec<Hop>,
+}
+
+impl PathAnswer {
+    /// The hop that decided the verdict (`None` when allowed).
+    pub fn deciding_hop(&self) -> Option<&Hop> {
+        self.deciding.and_then(|i| self.hops.get(i))
+    }
 }
 
 /// The answer to "can FROM reach TO on PROTOCOL/PORT".
@@ -260,10 +270,30 @@ pub(crate) fn answer(
         out.code = Some(Code::Unavailable);
         return out;
     }
-    for s in &src.places {
-        for d in &dst.places {
-            for p in path::evaluate(estate, s, d, protocol, port) {
-                out.counts[p.verdict as usize] += 1;
+    // Members alike in everything a path reads are judged once and counted for all; a
+    // pair of classes sharing a subnet is judged member by member (traffic inside one
+    // subnet skips its route table and ACL).
+    let (sc, dc) = (classes(estate, &src.places), classes(estate, &dst.places));
+    for s in &sc {
+        for d in &dc {
+            let shared =
+                s.iter().any(|a| a.subnet.is_some() && d.iter().any(|b| a.env == b.env && a.subnet == b.subnet));
+            if shared {
+                for a in s {
+                    for b in d {
+                        for p in path::evaluate(estate, a, b, protocol, port) {
+                            out.counts[p.verdict as usize] += 1;
+                            out.paths.push(p);
+                        }
+                    }
+                }
+                continue;
+            }
+            let weight = s.len() * d.len();
+            for mut p in path::evaluate(estate, s[0], d[0], protocol, port) {
+                out.counts[p.verdict as usize] += weight;
+                p.from = alike(&p.from, s.len());
+                p.to = alike(&p.to, d.len());
                 out.paths.push(p);
             }
         }
@@ -284,6 +314,37 @@ pub(crate) fn answer(
     out
 }
 
+fn alike(label: &str, n: usize) -> String {
+    if n > 1 { format!("{label} (+{} alike)", n - 1) } else { label.to_string() }
+}
+
+/// Placements grouped by everything a path reads of them: environment, VPC, the contents
+/// of their subnet's route table and ACL, addresses and groups. Order of first appearance.
+fn classes<'p>(estate: &Estate<'_>, places: &'p [Placement]) -> Vec<Vec<&'p Placement>> {
+    type Key = (Option<usize>, Option<String>, Option<(u64, u64)>, Option<IpNet>, Option<IpNet>, Option<Vec<String>>);
+    let mut index: HashMap<Key, usize> = HashMap::new();
+    let mut out: Vec<Vec<&Placement>> = Vec::new();
+    for p in places {
+        let fp = match (p.env, p.subnet.as_deref()) {
+            (Some(e), Some(s)) => estate.index.get(e).map(|ix| ix.fingerprint(s)),
+            _ => None,
+        };
+        let mut groups = p.groups.clone();
+        if let Some(g) = groups.as_mut() {
+            g.sort();
+        }
+        let key = (p.env, p.vpc.clone(), fp, p.addr4, p.addr6, groups);
+        match index.get(&key) {
+            Some(i) => out[*i].push(p),
+            None => {
+                index.insert(key, out.len());
+                out.push(vec![p]);
+            }
+        }
+    }
+    out
+}
+
 /// Per-environment lookups, built once per estate.
 pub(crate) struct Index<'a> {
     pub name: &'a str,
@@ -296,6 +357,29 @@ pub(crate) struct Index<'a> {
     groups: HashMap<&'a str, &'a SecurityGroup>,
     prefix_lists: HashMap<&'a str, &'a PrefixList>,
     peerings: HashMap<&'a str, &'a PeeringConnection>,
+    rt_fp: HashMap<&'a str, u64>,
+    acl_fp: HashMap<&'a str, u64>,
+}
+
+fn route_fp(rt: &RouteTable) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut h = DefaultHasher::new();
+    for r in &rt.routes {
+        (&r.destination, r.target_kind as u8, &r.target_id, r.state == crate::model::RouteState::Blackhole)
+            .hash(&mut h);
+        (r.destination_kind as u8).hash(&mut h);
+    }
+    h.finish() | 1
+}
+
+fn acl_fp(acl: &NetworkAcl) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut h = DefaultHasher::new();
+    for e in &acl.entries {
+        (e.rule_number, &e.protocol, e.allow, e.egress, &e.cidr, &e.ipv6_cidr, e.from_port, e.to_port).hash(&mut h);
+        (e.icmp_type, e.icmp_code).hash(&mut h);
+    }
+    h.finish() | 1
 }
 
 impl<'a> Index<'a> {
@@ -342,7 +426,17 @@ impl<'a> Index<'a> {
             groups: snap.security_groups.iter().map(|g| (g.id.as_str(), g)).collect(),
             prefix_lists: snap.prefix_lists.iter().map(|p| (p.id.as_str(), p)).collect(),
             peerings: snap.peering_connections.iter().map(|p| (p.id.as_str(), p)).collect(),
+            rt_fp: snap.route_tables.iter().map(|r| (r.id.as_str(), route_fp(r))).collect(),
+            acl_fp: snap.network_acls.iter().map(|a| (a.id.as_str(), acl_fp(a))).collect(),
         }
+    }
+
+    /// What a path reads of a subnet: its route table's routes and its ACL's entries
+    /// (hashed when the index is built, so subnets configured alike compare equal).
+    pub fn fingerprint(&self, subnet: &str) -> (u64, u64) {
+        let rt = self.route_table(subnet).and_then(|t| self.rt_fp.get(t.id.as_str())).copied().unwrap_or(0);
+        let acl = self.acl(subnet).and_then(|a| self.acl_fp.get(a.id.as_str())).copied().unwrap_or(0);
+        (rt, acl)
     }
 
     pub fn in_scope(&self, vpc: &str) -> bool {

@@ -1,7 +1,10 @@
 //! One path between two placements, hop by hop in traffic order: forward route (and
 //! peering), ACL out of the source subnet and into the destination subnet, security
 //! groups, then the return: route back and the stateless ACLs on the ephemeral ports.
-//! The first blocking hop decides `denied`; otherwise any unknown hop makes it `unknown`.
+//! Hops are judged in traffic order, on past unknown ones, up to the first block: a
+//! definite block anywhere on the path decides `denied` (and is the deciding hop),
+//! `unknown` only when nothing blocks and some hop is unknown, `allowed` only when every
+//! hop passes.
 
 use super::acl::{self, EPHEMERAL};
 use super::route::{self, Lookup};
@@ -43,6 +46,20 @@ fn one(
     port: u16,
 ) -> PathAnswer {
     let mut hops: Vec<Hop> = Vec::new();
+    // Hops are judged in traffic order, on past unknown ones, and the path stops at the
+    // first block: it decides `denied` whatever follows (and exposure asks thousands of
+    // member pairs, most of them blocked early).
+    macro_rules! hop {
+        ($e:expr) => {
+            for h in $e {
+                let block = h.outcome == Outcome::Block;
+                hops.push(h);
+                if block {
+                    return finish(s, d, hops);
+                }
+            }
+        };
+    }
     let same_subnet = s.subnet.is_some() && s.subnet == d.subnet;
     match (s.env, d.env) {
         (None, None) => {
@@ -62,45 +79,57 @@ fn one(
         (Some(se), Some(de)) => {
             let want = if s.vpc == d.vpc { Want::Local } else { Want::Peer(d.vpc.as_deref().unwrap_or_default()) };
             if !same_subnet {
-                hops.extend(route_hops(estate, se, s, da, want, "route", Code::NoRoute));
-                hops.push(acl_hop(estate, se, s, true, da, proto, (port, port), "acl", Code::AclDeny));
-                hops.push(acl_hop(estate, de, d, false, sa, proto, (port, port), "acl", Code::AclDeny));
+                hop!(route_hops(estate, se, s, da, want, "route", Code::NoRoute));
+                hop!([acl_hop(estate, se, s, true, da, proto, (port, port), "acl", Code::AclDeny)]);
+                hop!([acl_hop(estate, de, d, false, sa, proto, (port, port), "acl", Code::AclDeny)]);
             }
-            hops.push(super::sg::check(estate, s, d, da, false, proto, port));
-            hops.push(super::sg::check(estate, d, s, sa, true, proto, port));
+            hop!([super::sg::check(estate, s, d, da, false, proto, port)]);
+            hop!([super::sg::check(estate, d, s, sa, true, proto, port)]);
             if !same_subnet {
                 let back = if s.vpc == d.vpc { Want::Local } else { Want::Peer(s.vpc.as_deref().unwrap_or_default()) };
-                hops.extend(route_hops(estate, de, d, sa, back, "return-route", Code::NoReturnRoute));
-                hops.push(acl_hop(estate, de, d, true, sa, proto, EPHEMERAL, "return-acl", Code::AclReturnDeny));
-                hops.push(acl_hop(estate, se, s, false, da, proto, EPHEMERAL, "return-acl", Code::AclReturnDeny));
+                hop!(route_hops(estate, de, d, sa, back, "return-route", Code::NoReturnRoute));
+                hop!([acl_hop(estate, de, d, true, sa, proto, EPHEMERAL, "return-acl", Code::AclReturnDeny)]);
+                hop!([acl_hop(estate, se, s, false, da, proto, EPHEMERAL, "return-acl", Code::AclReturnDeny)]);
             }
         }
         (None, Some(de)) => {
             // From outside: the destination subnet must route the source back to an internet gateway.
-            hops.extend(route_hops(estate, de, d, sa, Want::In, "return-route", Code::NoInternetGateway));
-            hops.push(acl_hop(estate, de, d, false, sa, proto, (port, port), "acl", Code::AclDeny));
-            hops.push(super::sg::check(estate, d, s, sa, true, proto, port));
-            hops.push(acl_hop(estate, de, d, true, sa, proto, EPHEMERAL, "return-acl", Code::AclReturnDeny));
+            hop!(route_hops(estate, de, d, sa, Want::In, "return-route", Code::NoInternetGateway));
+            hop!([acl_hop(estate, de, d, false, sa, proto, (port, port), "acl", Code::AclDeny)]);
+            hop!([super::sg::check(estate, d, s, sa, true, proto, port)]);
+            hop!([acl_hop(estate, de, d, true, sa, proto, EPHEMERAL, "return-acl", Code::AclReturnDeny)]);
         }
         (Some(se), None) => {
-            hops.extend(route_hops(estate, se, s, da, Want::Out, "route", Code::NoRoute));
-            hops.push(acl_hop(estate, se, s, true, da, proto, (port, port), "acl", Code::AclDeny));
-            hops.push(super::sg::check(estate, s, d, da, false, proto, port));
-            hops.push(acl_hop(estate, se, s, false, da, proto, EPHEMERAL, "return-acl", Code::AclReturnDeny));
+            hop!(route_hops(estate, se, s, da, Want::Out, "route", Code::NoRoute));
+            hop!([acl_hop(estate, se, s, true, da, proto, (port, port), "acl", Code::AclDeny)]);
+            hop!([super::sg::check(estate, s, d, da, false, proto, port)]);
+            hop!([acl_hop(estate, se, s, false, da, proto, EPHEMERAL, "return-acl", Code::AclReturnDeny)]);
         }
     }
     finish(s, d, hops)
 }
 
 fn finish(s: &Placement, d: &Placement, hops: Vec<Hop>) -> PathAnswer {
-    let block = hops.iter().find(|h| h.outcome == Outcome::Block);
-    let unknown = hops.iter().find(|h| h.outcome == Outcome::Unknown);
-    let (verdict, code, reason) = match (block, unknown) {
-        (Some(h), _) => (Verdict::Denied, h.code, h.detail.clone()),
-        (None, Some(h)) => (Verdict::Unknown, h.code, h.detail.clone()),
-        (None, None) => (Verdict::Allowed, None, "every hop allows it".to_string()),
+    let (verdict, deciding) = decide(&hops);
+    let (code, reason) = match deciding.and_then(|i| hops.get(i)) {
+        Some(h) => (h.code, h.detail.clone()),
+        None => (None, "every hop allows it".to_string()),
     };
-    PathAnswer { from: s.label.clone(), to: d.label.clone(), verdict, code, reason, hops }
+    PathAnswer { from: s.label.clone(), to: d.label.clone(), verdict, code, reason, deciding, hops }
+}
+
+/// The verdict of a path from its hops, and the index of the deciding hop. A block wins
+/// over an unknown wherever either sits: an unknown hop before it cannot open a path the
+/// block closes. Unknown hops decide only when nothing blocks.
+pub fn decide(hops: &[Hop]) -> (Verdict, Option<usize>) {
+    if let Some(i) = hops.iter().position(|h| h.outcome == Outcome::Block) {
+        return (Verdict::Denied, Some(i));
+    }
+    if let Some(i) = hops.iter().position(|h| h.outcome == Outcome::Unknown) {
+        return (Verdict::Unknown, Some(i));
+    }
+    // An empty path proves nothing.
+    if hops.is_empty() { (Verdict::Unknown, None) } else { (Verdict::Allowed, None) }
 }
 
 /// The route hop (and the peering hop when the route is a peering).

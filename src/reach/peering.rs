@@ -58,9 +58,12 @@ pub fn check(estate: &Estate<'_>, id: &str, src_vpc: &str, dst_vpc: &str, dest: 
 }
 
 /// Does AWS honour a security group reference between these VPCs? Only across an
-/// active peering in the same region.
-pub fn honours_group_reference(estate: &Estate<'_>, a_vpc: &str, b_vpc: &str) -> bool {
-    estate.index.iter().any(|ix| {
+/// active peering in the same region. `None` when no environment could read its
+/// peerings: a "no" from missing data would turn into a false definite block.
+pub fn honours_group_reference(estate: &Estate<'_>, a_vpc: &str, b_vpc: &str) -> Option<bool> {
+    // Only peerings read successfully count: a failed kind's old items prove nothing.
+    let readable = || estate.index.iter().filter(|ix| ix.snap.usable(crate::model::Kind::PeeringConnections));
+    let seen = readable().any(|ix| {
         ix.snap.peering_connections.iter().any(|p| {
             p.status == "active"
                 && ((p.requester.vpc_id == a_vpc && p.accepter.vpc_id == b_vpc)
@@ -68,5 +71,9 @@ pub fn honours_group_reference(estate: &Estate<'_>, a_vpc: &str, b_vpc: &str) ->
                 && p.requester.region.as_deref().unwrap_or(&ix.snap.region)
                     == p.accepter.region.as_deref().unwrap_or(&ix.snap.region)
         })
-    })
+    });
+    if seen {
+        return Some(true);
+    }
+    readable().next().is_some().then_some(false)
 }

@@ -120,7 +120,7 @@ fn matches(
             }
             match (&member.vpc, &other.vpc) {
                 (Some(a), Some(b)) if a == b => Some(true),
-                (Some(a), Some(b)) => Some(super::peering::honours_group_reference(estate, a, b)),
+                (Some(a), Some(b)) => super::peering::honours_group_reference(estate, a, b),
                 _ => Some(false),
             }
         }

@@ -36,22 +36,30 @@ pub struct ReachState {
     pub asks: Vec<Ask>,
 }
 
-impl ReachState {
-    /// Re-judge every assertion of the environment on screen and re-ask the questions,
-    /// over every loaded environment (an `ENV:` name needs that environment loaded).
-    pub fn recompute(&mut self, envs: &[EnvState], current: usize) {
-        let list: Vec<Env<'_>> = envs
-            .iter()
-            .map(|e| Env { name: &e.design.environment.name, design: &e.design, snapshot: &e.snapshot })
-            .collect();
-        self.recompute_over(&list, current);
-    }
+/// What one reach computation produces: the Reach pane's rows for the environment on
+/// screen and, per environment (by index), the findings of its `[[reach]]` assertions
+/// for the Findings pane. Owned data, so it can be computed away from the UI thread.
+#[derive(Debug, Clone, Default)]
+pub struct ReachResults {
+    pub rows: Vec<Row>,
+    pub findings: Vec<Vec<Finding>>,
+}
 
-    /// The same over bare (design, snapshot) pairs: the evaluation worker's copies.
-    pub fn recompute_over(&mut self, list: &[Env<'_>], current: usize) {
-        let estate = Estate::new(list);
+impl ReachState {
+    /// Judge every assertion of every loaded environment (an `ENV:` name needs that
+    /// environment loaded) and re-ask the questions: a pure function of the snapshots,
+    /// the designs and the questions asked.
+    pub fn compute(asks: &[Ask], envs: &[Env<'_>], current: usize) -> ReachResults {
+        let estate = Estate::new(envs);
         let mut rows = Vec::new();
-        for j in reach::assert::judge_all(&estate).into_iter().filter(|j| j.env == current) {
+        let mut findings: Vec<Vec<Finding>> = vec![Vec::new(); envs.len()];
+        for j in reach::assert::judge_all(&estate) {
+            if let (Some(f), None) = (&j.finding, &j.needs_env) {
+                findings[j.env].push(f.clone());
+            }
+            if j.env != current {
+                continue;
+            }
             let (severity, detail) = match (&j.finding, &j.needs_env) {
                 (_, Some(env)) => (None, note(&j.answer, format!("needs environment {env}: give its --design"))),
                 (Some(f), None) => (Some(f.severity), f.clone()),
@@ -73,7 +81,7 @@ impl ReachState {
                 detail,
             });
         }
-        for ask in &self.asks {
+        for ask in asks {
             match ask {
                 Ask::Query { from, to, port } => {
                     let a = reach::query(&estate, current, from, to, Protocol::Tcp, *port);
@@ -92,7 +100,19 @@ impl ReachState {
                 }
             }
         }
-        self.rows = rows;
+        ReachResults { rows, findings }
+    }
+
+    /// Recompute over the console's environments and keep the rows; returns the findings
+    /// per environment for the caller to merge into the reports.
+    pub fn recompute(&mut self, envs: &[EnvState], current: usize) -> Vec<Vec<Finding>> {
+        let list: Vec<Env<'_>> = envs
+            .iter()
+            .map(|e| Env { name: &e.design.environment.name, design: &e.design, snapshot: &e.snapshot })
+            .collect();
+        let results = Self::compute(&self.asks, &list, current);
+        self.rows = results.rows;
+        results.findings
     }
 
     /// `:reach SRC DST PORT`

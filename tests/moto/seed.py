@@ -132,13 +132,13 @@ class Env:
             LogGroupName=group, DeliverLogsPermissionArn="arn:aws:iam::123456789012:role/flow-logs")
         ids["flow_log"] = fl["FlowLogIds"][0]
 
-    def acl(self, vpc, subnets, entries):
+    def acl(self, vpc, subnets, entries, egress=()):
         """A network ACL explicitly associated with `subnets`, with inbound `entries`
-        (number, protocol, allow, cidr, (from, to) or None)."""
+        (number, protocol, allow, cidr, (from, to) or None) and outbound `egress` ones."""
         acl = self.ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
-        for n, proto, allow, cidr, ports in entries:
+        for out, (n, proto, allow, cidr, ports) in [(False, e) for e in entries] + [(True, e) for e in egress]:
             kw = dict(NetworkAclId=acl, RuleNumber=n, Protocol=proto, RuleAction="allow" if allow else "deny",
-                      Egress=False)
+                      Egress=out)
             kw["Ipv6CidrBlock" if ":" in cidr else "CidrBlock"] = cidr
             if ports:
                 kw["PortRange"] = {"From": ports[0], "To": ports[1]}
@@ -255,12 +255,37 @@ def pair_groups(e, ids, prefix, name):
     ids[f"{prefix}sg_bastion"] = e.sg(vpc, f"{name}-bastion", "bastion", [("tcp", 22, 22, c) for c in devops])
 
 
+def eni(e, subnet, group, what):
+    return e.ec2.create_network_interface(SubnetId=subnet, Groups=[group], Description=what)[
+        "NetworkInterface"]["NetworkInterfaceId"]
+
+
+def pair_members(e, ids, prefix, subnets, azs):
+    """Live members of one side's roles, so reachability judges real groups: in every AZ
+    an app interface, the ALB (production's public, PCI's internal in the app tier) and
+    the database (moto's RDS creates no interface: these stand for its nodes); one
+    bastion. PCI's data tier also sits behind an ACL that lets nothing out to production
+    (the return of anything production sends it), beside its route table."""
+    alb_tier = "public" if prefix == "prod_" else "app"
+    for az in azs:
+        ids[f"{prefix}eni_app_{az[-1]}"] = eni(e, subnets[("app", az)], ids[f"{prefix}sg_app"], "app")
+        ids[f"{prefix}eni_alb_{az[-1]}"] = eni(e, subnets[(alb_tier, az)], ids[f"{prefix}sg_alb"], "alb")
+        ids[f"{prefix}eni_db_{az[-1]}"] = eni(e, subnets[("data", az)], ids[f"{prefix}sg_db"], "db")
+    ids[f"{prefix}eni_bastion"] = eni(e, subnets[("public", azs[0])], ids[f"{prefix}sg_bastion"], "bastion")
+    if prefix == "pci_":
+        ids["pci_acl_data"] = e.acl(ids["pci_vpc"], [subnets[("data", az)] for az in azs],
+                                    [(100, "-1", True, "0.0.0.0/0", None)],
+                                    egress=[(90, "-1", False, "10.20.0.0/16", None),
+                                            (100, "-1", True, "0.0.0.0/0", None)])
+
+
 def pair(endpoint, drift):
     e = Env(endpoint, "us-east-1")
     ids = e.ids
     azs = ["us-east-1a", "us-east-1b", "us-east-1c"]
+    subnets = {}
     for prefix, name, second in (("prod_", "production", 20), ("pci_", "production-pci", 21)):
-        e.network(prefix, name, name, azs, {
+        _, subnets[prefix] = e.network(prefix, name, name, azs, {
             "cidr": f"10.{second}.0.0/16", "base": f"10.{second}",
             "subnets": {"public": [1, 2, 3], "app": [11, 12, 13], "data": [21, 22, 23]},
         })
@@ -270,6 +295,7 @@ def pair(endpoint, drift):
             e.route(ids[f"{prefix}rt_app_{az[-1]}"], other, pcx)
     for prefix, name in (("prod_", "production"), ("pci_", "production-pci")):
         pair_groups(e, ids, prefix, name)
+        pair_members(e, ids, prefix, subnets[prefix], azs)
     if drift:
         e.route(ids["prod_rt_data"], "10.21.0.0/16", pcx)
         e.route(ids["pci_rt_data"], "10.20.0.0/16", pcx)
@@ -285,8 +311,9 @@ def pair_accounts(endpoint, drift):
     prod, pci = Env(endpoint, "us-east-1"), Env(endpoint, "us-east-1", PCI_ACCOUNT)
     ids = {}
     azs = ["us-east-1a", "us-east-1b", "us-east-1c"]
+    subnets = {}
     for e, prefix, name, second in ((prod, "prod_", "production", 20), (pci, "pci_", "production-pci", 21)):
-        e.network(prefix, name, name, azs, {
+        _, subnets[prefix] = e.network(prefix, name, name, azs, {
             "cidr": f"10.{second}.0.0/16", "base": f"10.{second}",
             "subnets": {"public": [1, 2, 3], "app": [11, 12, 13], "data": [21, 22, 23]},
         })
@@ -300,6 +327,7 @@ def pair_accounts(endpoint, drift):
             e.route(ids[f"{prefix}rt_app_{az[-1]}"], other, ids["pcx"])
     for e, prefix, name in ((prod, "prod_", "production"), (pci, "pci_", "production-pci")):
         pair_groups(e, ids, prefix, name)
+        pair_members(e, ids, prefix, subnets[prefix], azs)
     if drift:
         pci.route(ids["pci_rt_data"], "10.20.0.0/16", ids["pcx"])
     return ids
