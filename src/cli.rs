@@ -79,6 +79,8 @@ pub enum Command {
     Snapshot(SnapshotArgs),
     /// Judge a Terraform plan (or state) against the design before deploying.
     Plan(crate::plan_command::PlanArgs),
+    /// Write a starter design from what exists (a snapshot, or live), every guess marked.
+    Init(crate::init::command::InitArgs),
     /// Validate design files without touching AWS.
     Validate {
         /// Design files to validate.

@@ -17,6 +17,7 @@ pub mod drift;
 pub mod estate;
 pub mod formats;
 pub mod history;
+pub mod init;
 pub mod keymap;
 pub mod limits;
 pub mod logging;
