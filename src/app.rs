@@ -14,7 +14,9 @@ use ratatui_textarea::TextArea;
 use std::collections::BTreeMap;
 
 mod env;
+mod plan;
 pub use env::{EnvState, EnvStatus, polled_kinds};
+pub use plan::{Marks, PlanState, same_rule as plan_same_rule};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventKind {
@@ -66,6 +68,8 @@ pub struct App {
     pub dirty: bool,
     /// Reach pane answers, recomputed on data change (never while drawing).
     pub reach: crate::ui::reach::ReachState,
+    /// A Terraform plan loaded into the console, judged and diffed (app/plan.rs).
+    pub plan: Option<PlanState>,
 }
 
 const TIMELINE_CAP: usize = 2000;
@@ -95,6 +99,7 @@ impl App {
             caption: None,
             dirty: true,
             reach: Default::default(),
+            plan: None,
         };
         app.recompute_reach();
         app
@@ -130,7 +135,11 @@ impl App {
 
     /// Panes reachable with Tab: the Estate only when there are several environments.
     pub fn panes(&self) -> Vec<Pane> {
-        Pane::ALL.into_iter().filter(|p| *p != Pane::Estate || self.is_estate()).collect()
+        Pane::ALL
+            .into_iter()
+            .filter(|p| *p != Pane::Estate || self.is_estate())
+            .filter(|p| *p != Pane::Plan || self.plan.is_some())
+            .collect()
     }
 
     /// Record a timeline line for environment `env`; with several environments the line
@@ -183,6 +192,10 @@ impl App {
                 }
                 return None;
             }
+            Action::PlanLoaded { path, result } => {
+                self.plan_loaded(path, result);
+                return None;
+            }
             Action::Connected { env: i, generation, account } => {
                 if let Some(env) = self.envs.get_mut(i).filter(|e| e.generation == generation) {
                     env.connected = true;
@@ -224,6 +237,9 @@ impl App {
             }
             Action::Pane(Pane::Estate) if !self.is_estate() => {
                 self.message = Some("one environment loaded: the Estate needs several --design files".into());
+            }
+            Action::Pane(Pane::Plan) if self.plan.is_none() => {
+                self.message = Some("no plan loaded: start with --plan FILE or type :plan FILE".into());
             }
             Action::Pane(p) => self.set_pane(p),
             Action::Up => self.move_selection(-1),
@@ -327,10 +343,12 @@ impl App {
         let (head, arg) = cmd.split_once(' ').map_or((cmd, ""), |(h, a)| (h, a.trim()));
         // `:reach` alone opens the pane; `:reach SRC DST PORT` asks.
         if let Some(p) = Pane::from_command(head)
-            && (head != "reach" || arg.is_empty())
+            && ((head != "reach" && head != "plan") || arg.is_empty())
         {
             if p == Pane::Estate && !self.is_estate() {
                 self.message = Some("one environment loaded: the Estate needs several --design files".into());
+            } else if p == Pane::Plan && self.plan.is_none() {
+                self.message = Some("no plan loaded: type :plan FILE".into());
             } else {
                 self.set_pane(p);
             }
@@ -358,6 +376,7 @@ impl App {
                 self.drift_only = !self.drift_only;
                 None
             }
+            "plan" => Some(Effect::LoadPlan(arg.into())),
             "reach" => {
                 match self.reach.ask(arg) {
                     Ok(()) => {
@@ -502,6 +521,7 @@ impl App {
             self.note_for(i, kind, sev, text);
         }
         self.recompute_reach();
+        self.recompute_plan(i);
         None
     }
 }

@@ -18,6 +18,10 @@ pub struct Cli {
     #[arg(long = "design", short = 'd', global = false)]
     pub designs: Vec<PathBuf>,
 
+    /// Terraform plan JSON (`terraform show -json`) to judge in the console's Plan pane.
+    #[arg(long = "plan", value_name = "FILE", global = false)]
+    pub plan: Option<PathBuf>,
+
     #[command(flatten)]
     pub aws: AwsArgs,
 

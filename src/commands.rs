@@ -449,7 +449,7 @@ pub fn console(cli: &crate::cli::Cli, demo: bool) -> ExitCode {
         return fail("the console needs a terminal; for CI use `driftdeck check`");
     }
     let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    match crate::console::run(ConsoleOptions { designs, mode, config, intervals, colour }) {
+    match crate::console::run(ConsoleOptions { designs, mode, config, intervals, colour, plan: cli.plan.clone() }) {
         Ok(()) => ExitCode::from(EXIT_OK),
         Err(e) => fail(e),
     }

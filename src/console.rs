@@ -32,6 +32,16 @@ pub struct ConsoleOptions {
     /// Overrides of the configured intervals (`--intervals`).
     pub intervals: Option<Intervals>,
     pub colour: bool,
+    /// A Terraform plan (`terraform show -json`) to judge and show (`--plan`).
+    pub plan: Option<std::path::PathBuf>,
+}
+
+/// Read and parse a plan file for `Action::PlanLoaded` (I/O stays out of `update`).
+pub fn read_plan(path: &std::path::Path) -> Action {
+    let result = crate::limits::read_capped(path, "plan", crate::limits::MAX_SNAPSHOT_BYTES)
+        .and_then(|t| crate::terraform::parse_plan(&t))
+        .map(Box::new);
+    Action::PlanLoaded { path: path.display().to_string(), result }
 }
 
 pub fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
@@ -185,6 +195,9 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, opts: ConsoleOption
         (Mode::Live(_), None) => opts.config.intervals.clone(),
     };
     let mut app = App::new(opts.designs, opts.config, opts.colour, jiff::Timestamp::now());
+    if let Some(path) = &opts.plan {
+        app.update(read_plan(path));
+    }
     let mut lp = Loop { tx, src_tx, mode: opts.mode, demo, intervals, pollers: Vec::new(), budget: Budget::default() };
     lp.start_all(&app);
 
@@ -240,6 +253,9 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, opts: ConsoleOption
                 for i in envs {
                     lp.start_env(&app, i);
                 }
+            }
+            Some(Effect::LoadPlan(path)) => {
+                app.update(read_plan(&path));
             }
             None => {}
         }

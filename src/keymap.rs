@@ -19,6 +19,7 @@ pub enum Command {
     Findings,
     Timeline,
     Reach,
+    Plan,
     WhoCanReach,
     Up,
     Down,
@@ -37,7 +38,7 @@ pub enum Command {
 }
 
 impl Command {
-    pub const ALL: [Command; 27] = [
+    pub const ALL: [Command; 28] = [
         Command::Estate,
         Command::Overview,
         Command::Network,
@@ -47,6 +48,7 @@ impl Command {
         Command::Findings,
         Command::Timeline,
         Command::Reach,
+        Command::Plan,
         Command::WhoCanReach,
         Command::NextPane,
         Command::PrevPane,
@@ -81,6 +83,7 @@ impl Command {
             Command::Findings => "findings",
             Command::Timeline => "timeline",
             Command::Reach => "reach",
+            Command::Plan => "plan",
             Command::WhoCanReach => "who_can_reach",
             Command::Up => "up",
             Command::Down => "down",
@@ -113,6 +116,7 @@ impl Command {
             Command::Findings => "every finding, by severity",
             Command::Timeline => "what changed since start",
             Command::Reach => "reachability: assertions, queries",
+            Command::Plan => "Terraform plan: changes and verdicts (--plan, :plan FILE)",
             Command::WhoCanReach => "who can reach the selected group, database or cache",
             Command::Up => "move up",
             Command::Down => "move down",
@@ -149,6 +153,7 @@ impl Command {
             Command::Findings => Action::Pane(Pane::Findings),
             Command::Timeline => Action::Pane(Pane::Timeline),
             Command::Reach => Action::Pane(Pane::Reach),
+            Command::Plan => Action::Pane(Pane::Plan),
             Command::WhoCanReach => Action::WhoCanReach,
             Command::Up => Action::Up,
             Command::Down => Action::Down,
@@ -309,6 +314,7 @@ const DEFAULTS: &[(&str, Command)] = &[
     ("6", Command::Findings),
     ("7", Command::Timeline),
     ("8", Command::Reach),
+    ("9", Command::Plan),
     ("x", Command::WhoCanReach),
     ("tab", Command::NextPane),
     ("backtab", Command::PrevPane),

@@ -10,6 +10,7 @@ mod findings;
 mod help;
 mod network;
 mod overview;
+mod plan;
 pub mod reach;
 mod security;
 pub mod theme;
@@ -113,6 +114,7 @@ fn items(app: &App, pane: Pane) -> Vec<Item> {
         Pane::Findings => findings::items(app),
         Pane::Timeline => timeline::items(app),
         Pane::Reach => reach::items(app),
+        Pane::Plan => plan::items(app),
     };
     visible(app, raw)
 }
@@ -254,6 +256,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Pane::Findings => findings::draw(frame, body, app),
         Pane::Timeline => timeline::draw(frame, body, app),
         Pane::Reach => reach::draw(frame, body, app),
+        Pane::Plan => plan::draw(frame, body, app),
     }
     draw_status(frame, status, app);
     if let Some(f) = &app.detail {
