@@ -9,9 +9,11 @@
 //! "unknown until apply" apart.
 
 mod apply;
+mod state_diff;
 mod values;
 
 pub use apply::{Applied, Unknown, Variant, apply};
+pub use state_diff::{Differs, LiveOnly, StateDiff, compare_state};
 pub use values::describe as describe_values;
 
 use serde::Deserialize;
