@@ -75,13 +75,15 @@ pub fn tiers(snap: &Snapshot, subnets: &[&Subnet]) -> BTreeMap<String, TierGuess
 }
 
 /// Role of each security group of the VPC: its `role_tag` value, else its name; the
-/// second value says whether it came from the tag.
+/// second value says whether it came from the tag. The VPC's untagged `default` group
+/// gets none: `sg.unclassified` does not ask for one, and a role "default" says nothing.
 pub fn roles(groups: &[&SecurityGroup], role_tag: &str) -> BTreeMap<String, (String, bool)> {
     groups
         .iter()
-        .map(|g| match g.tags.get(role_tag) {
-            Some(v) => (g.id.clone(), (slug(v), true)),
-            None => (g.id.clone(), (slug(&g.name), false)),
+        .filter_map(|g| match g.tags.get(role_tag) {
+            Some(v) => Some((g.id.clone(), (slug(v), true))),
+            None if g.name == "default" => None,
+            None => Some((g.id.clone(), (slug(&g.name), false))),
         })
         .collect()
 }

@@ -6,6 +6,10 @@
 //! resolved through the configuration's `references` to the live or planned resource it
 //! names. A judged value still unknown is filled from the `Variant` (one extreme each
 //! time) and recorded in `Applied::unknowns`.
+//!
+//! One module per resource family: `routes` (routes, tables, associations), `groups`
+//! (security groups and their rules), `nacl`, `network` (peering, subnets, gateways,
+//! endpoints), `databases` (RDS, ElastiCache), `alarms`.
 
 mod alarms;
 mod databases;
