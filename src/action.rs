@@ -18,10 +18,12 @@ pub enum Pane {
     Findings,
     Timeline,
     Reach,
+    /// A Terraform plan's changes and verdicts (only while a plan is loaded).
+    Plan,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 9] = [
+    pub const ALL: [Pane; 10] = [
         Pane::Estate,
         Pane::Overview,
         Pane::Network,
@@ -31,6 +33,7 @@ impl Pane {
         Pane::Findings,
         Pane::Timeline,
         Pane::Reach,
+        Pane::Plan,
     ];
 
     pub fn title(self) -> &'static str {
@@ -44,6 +47,7 @@ impl Pane {
             Pane::Findings => "Findings",
             Pane::Timeline => "Timeline",
             Pane::Reach => "Reach",
+            Pane::Plan => "Plan",
         }
     }
 
@@ -68,6 +72,7 @@ impl Pane {
             "findings" | "drift" => Pane::Findings,
             "timeline" | "tl" => Pane::Timeline,
             "reach" => Pane::Reach,
+            "plan" => Pane::Plan,
             _ => return None,
         })
     }
@@ -151,6 +156,11 @@ pub enum Action {
     /// Time passed: ages shown on screen change.
     Tick(Timestamp),
     Resize,
+    /// A Terraform plan file was read (`--plan`, `:plan FILE`), or why it could not be.
+    PlanLoaded {
+        path: String,
+        result: Result<Box<crate::terraform::Plan>, String>,
+    },
 }
 
 /// What the event loop must do after an update.
@@ -163,4 +173,6 @@ pub enum Effect {
     Reconnect(Vec<usize>),
     /// Fetch these environments' history window again (after `:since`).
     RestartHistory(Vec<usize>),
+    /// Read and parse this Terraform plan file (`:plan FILE`), then send `PlanLoaded`.
+    LoadPlan(std::path::PathBuf),
 }

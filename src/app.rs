@@ -14,10 +14,12 @@ use std::collections::BTreeMap;
 
 mod env;
 mod history;
+mod plan;
 mod reach;
 mod worker;
 pub use env::{EnvState, EnvStatus, polled_kinds};
 pub use history::{EnvHistory, HistoryOverlay, HistoryUi, LineSource};
+pub use plan::{Marks, PlanState, same_rule as plan_same_rule};
 pub use worker::{Change, Evaluated};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +94,8 @@ pub struct App {
     pub ages_drawn: std::cell::RefCell<std::collections::BTreeSet<Timestamp>>,
     /// History settings and the `h` / `:around` overlay (see `app/history.rs`).
     pub hist: HistoryUi,
+    /// A Terraform plan loaded into the console, judged and diffed (app/plan.rs).
+    pub plan: Option<PlanState>,
 }
 
 const TIMELINE_CAP: usize = 2000;
@@ -124,6 +128,7 @@ impl App {
             bg: Default::default(),
             ages_drawn: Default::default(),
             hist: HistoryUi::default(),
+            plan: None,
         };
         app.recompute_reach();
         app
@@ -154,7 +159,11 @@ impl App {
 
     /// Panes reachable with Tab: the Estate only when there are several environments.
     pub fn panes(&self) -> Vec<Pane> {
-        Pane::ALL.into_iter().filter(|p| *p != Pane::Estate || self.is_estate()).collect()
+        Pane::ALL
+            .into_iter()
+            .filter(|p| *p != Pane::Estate || self.is_estate())
+            .filter(|p| *p != Pane::Plan || self.plan.is_some())
+            .collect()
     }
 
     /// Record a timeline line for environment `env`; with several environments the line
@@ -219,6 +228,10 @@ impl App {
                 }
                 return None;
             }
+            Action::PlanLoaded { path, result } => {
+                self.plan_loaded(path, result);
+                return None;
+            }
             Action::Connected { env: i, generation, account } => {
                 if let Some(env) = self.envs.get_mut(i).filter(|e| e.generation == generation) {
                     env.connected = true;
@@ -266,6 +279,9 @@ impl App {
             }
             Action::Pane(Pane::Estate) if !self.is_estate() => {
                 self.message = Some("one environment loaded: the Estate needs several --design files".into());
+            }
+            Action::Pane(Pane::Plan) if self.plan.is_none() => {
+                self.message = Some("no plan loaded: start with --plan FILE or type :plan FILE".into());
             }
             Action::Pane(p) => self.set_pane(p),
             Action::Up => self.move_selection(-1),
@@ -372,10 +388,12 @@ impl App {
         let (head, arg) = cmd.split_once(' ').map_or((cmd, ""), |(h, a)| (h, a.trim()));
         // `:reach` alone opens the pane; `:reach SRC DST PORT` asks.
         if let Some(p) = Pane::from_command(head)
-            && (head != "reach" || arg.is_empty())
+            && ((head != "reach" && head != "plan") || arg.is_empty())
         {
             if p == Pane::Estate && !self.is_estate() {
                 self.message = Some("one environment loaded: the Estate needs several --design files".into());
+            } else if p == Pane::Plan && self.plan.is_none() {
+                self.message = Some("no plan loaded: type :plan FILE".into());
             } else {
                 self.set_pane(p);
             }
@@ -403,6 +421,7 @@ impl App {
                 self.drift_only = !self.drift_only;
                 None
             }
+            "plan" => Some(Effect::LoadPlan(arg.into())),
             "reach" => {
                 match self.reach.ask(arg) {
                     Ok(()) => {

@@ -18,6 +18,10 @@ pub struct Cli {
     #[arg(long = "design", short = 'd', global = false)]
     pub designs: Vec<PathBuf>,
 
+    /// Terraform plan JSON (`terraform show -json`) to judge in the console's Plan pane.
+    #[arg(long = "plan", value_name = "FILE", global = false)]
+    pub plan: Option<PathBuf>,
+
     #[command(flatten)]
     pub aws: AwsArgs,
 
@@ -79,6 +83,8 @@ pub enum Command {
     Snapshot(SnapshotArgs),
     /// Judge a Terraform plan (or state) against the design before deploying.
     Plan(crate::plan_command::PlanArgs),
+    /// Write a starter design from what exists (a snapshot, or live), every guess marked.
+    Init(crate::init::command::InitArgs),
     /// Validate design files without touching AWS.
     Validate {
         /// Design files to validate.

@@ -450,7 +450,8 @@ pub fn console(cli: &crate::cli::Cli, demo: bool) -> ExitCode {
     }
     let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let history = (!cli.history.no_history).then_some(cli.history.since);
-    match crate::console::run(ConsoleOptions { designs, mode, config, intervals, colour, history }) {
+    let plan = cli.plan.clone();
+    match crate::console::run(ConsoleOptions { designs, mode, config, intervals, colour, history, plan }) {
         Ok(()) => ExitCode::from(EXIT_OK),
         Err(e) => fail(e),
     }

@@ -34,6 +34,16 @@ pub struct ConsoleOptions {
     pub colour: bool,
     /// The history window; `None` with `--no-history`.
     pub history: Option<crate::history::Since>,
+    /// A Terraform plan (`terraform show -json`) to judge and show (`--plan`).
+    pub plan: Option<std::path::PathBuf>,
+}
+
+/// Read and parse a plan file for `Action::PlanLoaded` (I/O stays out of `update`).
+pub fn read_plan(path: &std::path::Path) -> Action {
+    let result = crate::limits::read_capped(path, "plan", crate::limits::MAX_SNAPSHOT_BYTES)
+        .and_then(|t| crate::terraform::parse_plan(&t))
+        .map(Box::new);
+    Action::PlanLoaded { path: path.display().to_string(), result }
 }
 
 pub fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
@@ -240,6 +250,9 @@ async fn event_loop(
     if let Some(since) = opts.history {
         app.enable_history(since);
     }
+    if let Some(path) = &opts.plan {
+        app.update(read_plan(path));
+    }
     // Evaluation runs on its own thread; its answers come back as actions.
     let worker_tx = tx.clone();
     app.start_worker(move |a| {
@@ -318,6 +331,9 @@ async fn event_loop(
                 for i in envs {
                     lp.start_env(&app, i);
                 }
+            }
+            Some(Effect::LoadPlan(path)) => {
+                app.update(read_plan(&path));
             }
             None => {}
         }

@@ -19,6 +19,7 @@ pub enum Command {
     Findings,
     Timeline,
     Reach,
+    Plan,
     WhoCanReach,
     ResourceHistory,
     AroundAlarm,
@@ -39,7 +40,7 @@ pub enum Command {
 }
 
 impl Command {
-    pub const ALL: [Command; 29] = [
+    pub const ALL: [Command; 30] = [
         Command::Estate,
         Command::Overview,
         Command::Network,
@@ -49,6 +50,7 @@ impl Command {
         Command::Findings,
         Command::Timeline,
         Command::Reach,
+        Command::Plan,
         Command::WhoCanReach,
         Command::ResourceHistory,
         Command::AroundAlarm,
@@ -85,6 +87,7 @@ impl Command {
             Command::Findings => "findings",
             Command::Timeline => "timeline",
             Command::Reach => "reach",
+            Command::Plan => "plan",
             Command::WhoCanReach => "who_can_reach",
             Command::ResourceHistory => "resource_history",
             Command::AroundAlarm => "around_alarm",
@@ -119,6 +122,7 @@ impl Command {
             Command::Findings => "every finding, by severity",
             Command::Timeline => "what changed since start",
             Command::Reach => "reachability: assertions, queries",
+            Command::Plan => "Terraform plan: changes and verdicts (--plan, :plan FILE)",
             Command::WhoCanReach => "who can reach the selected group, database or cache",
             Command::ResourceHistory => "history of the selected row's resource (changes, alarm transitions)",
             Command::AroundAlarm => "what changed in the hour before the selected alarm fired (:around NAME)",
@@ -159,6 +163,7 @@ impl Command {
             Command::Findings => Action::Pane(Pane::Findings),
             Command::Timeline => Action::Pane(Pane::Timeline),
             Command::Reach => Action::Pane(Pane::Reach),
+            Command::Plan => Action::Pane(Pane::Plan),
             Command::WhoCanReach => Action::WhoCanReach,
             Command::ResourceHistory => Action::ResourceHistory,
             Command::AroundAlarm => Action::AroundAlarm,
@@ -321,6 +326,7 @@ const DEFAULTS: &[(&str, Command)] = &[
     ("6", Command::Findings),
     ("7", Command::Timeline),
     ("8", Command::Reach),
+    ("9", Command::Plan),
     ("x", Command::WhoCanReach),
     ("h", Command::ResourceHistory),
     ("a", Command::AroundAlarm),

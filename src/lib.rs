@@ -18,6 +18,7 @@ pub mod estate;
 pub mod formats;
 pub mod history;
 pub mod history_poller;
+pub mod init;
 pub mod keymap;
 pub mod limits;
 pub mod logging;

@@ -14,6 +14,7 @@ fn main() -> ExitCode {
         Some(Command::Snapshot(args)) => commands::snapshot(args, &cli.aws),
         Some(Command::Plan(args)) => driftdeck::plan_command::run(args, &cli.aws),
         Some(Command::Validate { files }) => commands::validate(files),
+        Some(Command::Init(args)) => driftdeck::init::command::run(args, &cli.aws),
         Some(Command::Demo) => commands::console(&cli, true),
         Some(Command::Reach(args)) => driftdeck::reach_cmd::run(args, &cli.aws),
         None if !cli.designs.is_empty() => commands::console(&cli, false),

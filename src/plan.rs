@@ -105,6 +105,7 @@ fn fields_of(rule: &str) -> &'static [&'static str] {
     match rule {
         r if r.starts_with("route.") => &["routes"],
         r if r.starts_with("sg.") => &["ingress"],
+        r if r.starts_with("nacl.") => &["nacl"],
         "rds.multi-az" | "cache.multi-az" => &["multi_az"],
         "rds.encryption" => &["storage_encrypted"],
         "cache.encryption" => &["at_rest_encryption", "transit_encryption"],
@@ -230,6 +231,8 @@ fn shown(rtype: &str) -> &'static [&'static str] {
             "nat_gateway_id",
             "vpc_peering_connection_id",
             "transit_gateway_id",
+            "egress_only_gateway_id",
+            "vpc_endpoint_id",
         ],
         "aws_security_group_rule" => &[
             "type",
@@ -268,6 +271,23 @@ fn shown(rtype: &str) -> &'static [&'static str] {
         ],
         "aws_route_table_association" => &["subnet_id", "route_table_id"],
         "aws_route_table" => &["vpc_id", "route"],
+        "aws_network_acl_rule" => &[
+            "network_acl_id",
+            "rule_number",
+            "egress",
+            "rule_action",
+            "protocol",
+            "from_port",
+            "to_port",
+            "cidr_block",
+            "ipv6_cidr_block",
+        ],
+        "aws_network_acl" => &["vpc_id", "subnet_ids", "ingress"],
+        "aws_network_acl_association" => &["network_acl_id", "subnet_id"],
+        "aws_vpc_endpoint" => &["vpc_id", "service_name", "vpc_endpoint_type", "route_table_ids"],
+        "aws_vpc_peering_connection_accepter" => &["vpc_peering_connection_id", "auto_accept"],
+        "aws_egress_only_internet_gateway" => &["id", "vpc_id"],
+        "aws_rds_cluster_instance" => &["identifier", "cluster_identifier", "instance_class", "availability_zone"],
         _ => &["id"],
     }
 }

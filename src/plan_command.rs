@@ -86,13 +86,22 @@ pub fn run(args: &PlanArgs, aws: &AwsArgs) -> ExitCode {
         }
     };
     let report = plan::evaluate(&design, &snapshot, &tf);
+    // With --state: what changed outside Terraform, and what it does not manage.
+    let state_diff = args
+        .state
+        .is_some()
+        .then(|| terraform::compare_state(&tf, &snapshot, &drift::Context::new(&design, &snapshot).vpcs));
     let source = path.display().to_string();
     let text = match args.format {
-        Format::Table => to_table(&report, &source, args.state.is_some()),
-        Format::Json => match serde_json::to_string_pretty(&to_json(&design, &report, &source)) {
-            Ok(s) => s + "\n",
-            Err(e) => return fail(format!("cannot encode the plan report: {e}")),
-        },
+        Format::Table => {
+            to_table(&report, &source, args.state.is_some()) + &state_diff.as_ref().map(state_table).unwrap_or_default()
+        }
+        Format::Json => {
+            match serde_json::to_string_pretty(&with_state(to_json(&design, &report, &source), &state_diff)) {
+                Ok(s) => s + "\n",
+                Err(e) => return fail(format!("cannot encode the plan report: {e}")),
+            }
+        }
         other => match render_doc(other, &Doc::new("plan", &design, formats::plan_cases(&design, &report))) {
             Ok(s) => s,
             Err(e) => return fail(e),
@@ -108,6 +117,31 @@ pub fn run(args: &PlanArgs, aws: &AwsArgs) -> ExitCode {
 }
 
 pub const PLAN_SCHEMA: u32 = 1;
+
+/// `--state` JSON: the plan document plus `"state": {"live_only", "differing"}`.
+pub fn with_state(mut doc: serde_json::Value, diff: &Option<terraform::StateDiff>) -> serde_json::Value {
+    if let (Some(d), Some(obj)) = (diff, doc.as_object_mut()) {
+        obj.insert("state".into(), json!(d));
+    }
+    doc
+}
+
+/// `--state` table: live-only resources and attributes changed outside Terraform.
+pub fn state_table(d: &terraform::StateDiff) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out);
+    let _ = writeln!(out, "CHANGED OUTSIDE TERRAFORM ({})", d.differing.len());
+    for x in &d.differing {
+        let _ = writeln!(out, "  {:<24} {:<28} {}", x.kind, x.id, x.attribute);
+        let _ = writeln!(out, "      state: {}", x.state);
+        let _ = writeln!(out, "      live:  {}", x.live);
+    }
+    let _ = writeln!(out, "LIVE ONLY, NOT IN THE STATE ({})", d.live_only.len());
+    for x in &d.live_only {
+        let _ = writeln!(out, "  {:<24} {}", x.kind, x.id);
+    }
+    out
+}
 
 pub fn to_json(design: &crate::design::Design, r: &PlanReport, source: &str) -> serde_json::Value {
     let count = |v: Verdict| r.count(v);

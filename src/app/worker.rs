@@ -333,8 +333,10 @@ impl App {
         settled: bool,
         (appeared, cleared): (Vec<Finding>, Vec<Finding>),
     ) {
-        // The report changed: say again how each finding came to be.
+        // The report changed: say again how each finding came to be, and judge a loaded
+        // plan against the new inventory.
         self.reattribute(i);
+        self.recompute_plan(i);
         let Some(env) = self.envs.get(i) else { return };
         let mut events: Vec<(EventKind, Option<Severity>, String)> = Vec::new();
         let failed = |s: Option<FetchStatus>| matches!(s, Some(FetchStatus::Failed | FetchStatus::Stale));

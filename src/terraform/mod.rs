@@ -9,9 +9,11 @@
 //! "unknown until apply" apart.
 
 mod apply;
+mod state_diff;
 mod values;
 
 pub use apply::{Applied, Unknown, Variant, apply};
+pub use state_diff::{Differs, LiveOnly, StateDiff, compare_state};
 pub use values::describe as describe_values;
 
 use serde::Deserialize;
@@ -33,8 +35,15 @@ pub const MAPPED_TYPES: &[&str] = &[
     "aws_subnet",
     "aws_nat_gateway",
     "aws_internet_gateway",
+    "aws_egress_only_internet_gateway",
+    "aws_vpc_peering_connection_accepter",
+    "aws_network_acl",
+    "aws_network_acl_rule",
+    "aws_network_acl_association",
+    "aws_vpc_endpoint",
     "aws_db_instance",
     "aws_rds_cluster",
+    "aws_rds_cluster_instance",
     "aws_elasticache_replication_group",
     "aws_cloudwatch_metric_alarm",
     "aws_cloudwatch_composite_alarm",

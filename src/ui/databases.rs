@@ -9,8 +9,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 
-const HEADER: [&str; 9] =
-    ["Resource", "Engine / class", "Status", "Multi-AZ/FO", "AZs", "Encrypted", "Access", "Backups", "Drift"];
+use crate::view::databases::HEADER;
 
 /// Column widths from content: every column but the first is as wide as its widest cell
 /// (header included), so the Drift marks are never cut; the resource column takes the rest.

@@ -11,6 +11,7 @@ mod help;
 mod history;
 mod network;
 mod overview;
+mod plan;
 mod reach;
 mod security;
 
@@ -132,6 +133,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Pane::Findings => findings::draw(frame, body, app),
         Pane::Timeline => timeline::draw(frame, body, app),
         Pane::Reach => reach::draw(frame, body, app),
+        Pane::Plan => plan::draw(frame, body, app),
     }
     draw_status(frame, status, app);
     if let Some(f) = &app.detail {

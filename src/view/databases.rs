@@ -1,10 +1,16 @@
 //! Rows of the Databases pane (view-model read by `ui::databases` and by `App` for selection).
+//! With a plan loaded, databases it adds are marked `+`, those it
+//! removes `-`, those it changes `~`.
 
 use super::Item;
 use crate::app::App;
 use crate::drift::Finding;
 use crate::model::Kind;
 use ratatui::text::{Line, Span};
+
+/// Column titles of the Databases pane (the planned rows fill every column).
+pub const HEADER: [&str; 9] =
+    ["Resource", "Engine / class", "Status", "Multi-AZ/FO", "AZs", "Encrypted", "Access", "Backups", "Drift"];
 
 pub const KINDS: &[Kind] = &[Kind::DbInstances, Kind::DbClusters, Kind::CacheReplicationGroups];
 
@@ -30,7 +36,8 @@ fn short_az(az: &str) -> String {
 fn row(app: &App, id: &str, cells: Vec<(String, &[&str])>) -> Item {
     let findings: Vec<&Finding> = app.env().findings_for(id).collect();
     let count = findings.len();
-    let lines: Vec<Line<'static>> = cells
+    let marks = app.plan_marks();
+    let mut lines: Vec<Line<'static>> = cells
         .into_iter()
         .map(|(text, rules)| {
             match findings.iter().filter(|f| rules.contains(&f.rule.as_str())).max_by_key(|f| f.severity) {
@@ -40,6 +47,14 @@ fn row(app: &App, id: &str, cells: Vec<(String, &[&str])>) -> Item {
         })
         .chain(std::iter::once(Line::from(if count > 0 { format!("✗{count}") } else { String::new() })))
         .collect();
+    if let (Some(m), Some(first)) = (marks, lines.first_mut()) {
+        let text = first.to_string();
+        if m.dbs_removed.contains(id) {
+            *first = super::plan::mark(app, false, text);
+        } else if m.dbs_changed.contains(id) {
+            *first = Line::from(Span::styled(format!("~{}", text.strip_prefix(' ').unwrap_or(&text)), app.theme.stale));
+        }
+    }
     Item::new(lines).with_finding(findings.into_iter().max_by_key(|f| f.severity))
 }
 
@@ -137,6 +152,15 @@ pub fn items(app: &App) -> Vec<Item> {
                 ("-".into(), &[]),
             ],
         ));
+    }
+    let added = app.plan_marks().map(|m| m.dbs_added.as_slice()).unwrap_or_default();
+    if !added.is_empty() {
+        out.push(Item::new(vec![Line::from("Planned")]).header());
+    }
+    for (id, what) in added {
+        let mut cells = vec![super::plan::mark(app, true, format!("  {id}")), Line::from(what.clone())];
+        cells.extend(std::iter::repeat_n(Line::from(""), HEADER.len() - 2));
+        out.push(Item::new(cells));
     }
     out
 }

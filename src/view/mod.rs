@@ -7,6 +7,7 @@ pub mod databases;
 pub mod estate;
 pub mod findings;
 pub mod network;
+pub mod plan;
 pub mod reach;
 pub mod security;
 pub mod theme;
@@ -110,6 +111,7 @@ pub fn items(app: &App, pane: Pane) -> Vec<Item> {
         Pane::Findings => findings::items(app),
         Pane::Timeline => timeline::items(app),
         Pane::Reach => reach::items(app),
+        Pane::Plan => plan::items(app),
     };
     visible(app, raw)
 }

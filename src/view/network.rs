@@ -1,4 +1,6 @@
 //! Rows of the Network pane (view-model read by `ui::network` and by `App` for selection).
+//! With a plan loaded, routes it adds are marked `+` and routes or
+//! tables it removes `-` (marks cached in `App::plan`).
 
 use super::{Item, drift_cell};
 use crate::app::App;
@@ -22,6 +24,7 @@ pub fn items(app: &App) -> Vec<Item> {
     let env = app.env();
     let snap = &env.snapshot;
     let cx = env.context();
+    let marks = app.plan_marks();
     let mut out = Vec::new();
     for vpc in snap.vpcs.iter().filter(|v| cx.vpcs.contains(&v.id)) {
         let name = vpc.tags.get("Name").cloned().unwrap_or_default();
@@ -68,9 +71,15 @@ pub fn items(app: &App) -> Vec<Item> {
             // Findings about a missing route belong to the table itself.
             let table_level: Vec<&Finding> = findings.iter().copied().filter(|f| !route_bound(f)).collect();
             let name = rt.tags.get("Name").map(|n| format!("{n} · ")).unwrap_or_default();
+            let gone = marks.is_some_and(|m| m.tables_removed.contains(&rt.id));
+            let removed = marks.and_then(|m| m.routes_removed.get(&rt.id));
             out.push(
                 Item::new(vec![
-                    Line::from(format!("  {}", rt.id)),
+                    if gone {
+                        super::plan::mark(app, false, format!("  {}", rt.id))
+                    } else {
+                        Line::from(format!("  {}", rt.id))
+                    },
                     Line::from(role),
                     Line::from(format!("{name}{served} subnets, {} routes", rt.routes.len())),
                     drift_cell(app, table_level.iter().copied().max_by_key(|f| f.severity)),
@@ -86,15 +95,29 @@ pub fn items(app: &App) -> Vec<Item> {
                     .filter(|f| route_bound(f) && f.evidence.get("destination") == Some(&r.destination))
                     .max_by_key(|f| f.severity);
                 let state = if r.state == RouteState::Blackhole { " (blackhole)" } else { "" };
+                let dest = format!("    {}", r.destination);
                 out.push(
                     Item::new(vec![
-                        Line::from(Span::styled(format!("    {}", r.destination), th.base)),
+                        if removed.is_some_and(|d| d.contains(&r.destination)) {
+                            super::plan::mark(app, false, dest)
+                        } else {
+                            Line::from(Span::styled(dest, th.base))
+                        },
                         Line::from(format!("→ {target}{state}")),
                         Line::from(Span::styled(r.target_kind.label(), th.dim)),
                         drift_cell(app, f),
                     ])
                     .with_finding(f),
                 );
+            }
+            for r in marks.and_then(|m| m.routes_added.get(&rt.id)).into_iter().flatten() {
+                let target = r.target_id.clone().unwrap_or_else(|| r.target_kind.label().to_string());
+                out.push(Item::new(vec![
+                    super::plan::mark(app, true, format!("    {}", r.destination)),
+                    Line::from(format!("→ {target}")),
+                    Line::from(Span::styled(r.target_kind.label(), th.dim)),
+                    Line::from(Span::styled("planned", th.dim)),
+                ]));
             }
         }
     }

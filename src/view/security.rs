@@ -1,4 +1,6 @@
 //! Rows of the Security pane (view-model read by `ui::security` and by `App` for selection).
+//! With a plan loaded, rules and groups it adds are marked `+`,
+//! those it removes `-` (marks cached in `App::plan`).
 
 use super::{Item, drift_cell};
 use crate::app::App;
@@ -40,14 +42,16 @@ pub fn items(app: &App) -> Vec<Item> {
         cx.role_of(id).and_then(|r| env.design.security.roles.iter().position(|x| x.name == r)).unwrap_or(usize::MAX)
     };
     groups.sort_by(|a, b| order(&a.id).cmp(&order(&b.id)).then(a.name.cmp(&b.name)));
+    let marks = app.plan_marks();
     let mut out = Vec::new();
     for g in groups {
         let findings: Vec<&Finding> = env.findings_for(&g.id).collect();
         let role = cx.role_of(&g.id).map_or("(no role)".to_string(), |r| format!("role {r}"));
         let group_level = findings.iter().copied().find(|f| f.rule == "sg.unclassified");
+        let gone = marks.is_some_and(|m| m.groups_removed.contains(&g.id));
         out.push(
             Item::new(vec![
-                Line::from(g.id.clone()),
+                if gone { super::plan::mark(app, false, g.id.clone()) } else { Line::from(g.id.clone()) },
                 Line::from(Span::styled(role, th.key)),
                 Line::from(g.name.clone()),
                 Line::from(if let Some(f) = group_level { format!("✗ {}", f.rule) } else { String::new() }),
@@ -62,9 +66,13 @@ pub fn items(app: &App) -> Vec<Item> {
                 (p, _) => p.describe(),
             };
             let desc = r.description.clone().map(|d| format!("  {d}")).unwrap_or_default();
+            let removed = marks
+                .and_then(|m| m.rules_removed.get(&g.id))
+                .is_some_and(|rs| rs.iter().any(|x| crate::app::plan_same_rule(x, r)));
+            let what = format!("  in {} {}", r.protocol_name(), r.ports_label());
             out.push(
                 Item::new(vec![
-                    Line::from(format!("  in {} {}", r.protocol_name(), r.ports_label())),
+                    if removed { super::plan::mark(app, false, what) } else { Line::from(what) },
                     Line::from(format!("from {peer}")),
                     Line::from(Span::styled(format!("{}{desc}", r.rule_id.clone().unwrap_or_default()), th.dim)),
                     match f {
@@ -75,6 +83,31 @@ pub fn items(app: &App) -> Vec<Item> {
                 .with_finding(f),
             );
         }
+        for r in marks.and_then(|m| m.rules_added.get(&g.id)).into_iter().flatten() {
+            out.push(planned_rule(app, r));
+        }
+    }
+    for g in marks.map(|m| m.groups_added.as_slice()).unwrap_or_default() {
+        out.push(
+            Item::new(vec![
+                super::plan::mark(app, true, g.id.clone()),
+                Line::from(Span::styled("planned group", th.key)),
+                Line::from(g.name.clone()),
+                Line::from(""),
+            ])
+            .header(),
+        );
+        out.extend(g.ingress.iter().map(|r| planned_rule(app, r)));
     }
     out
+}
+
+/// A rule the plan adds: judged on the Plan pane, marked `+` here.
+fn planned_rule(app: &App, r: &SgRule) -> Item {
+    Item::new(vec![
+        super::plan::mark(app, true, format!("  in {} {}", r.protocol_name(), r.ports_label())),
+        Line::from(format!("from {}", r.peer.describe())),
+        Line::from(Span::styled("planned", app.theme.dim)),
+        Line::from(""),
+    ])
 }

@@ -1,0 +1,95 @@
+//! The `driftdeck init` subcommand: read a snapshot (or the live inventory), write the
+//! starter design to a file or standard output, and say what it could not express.
+
+use super::{InitOptions, generate};
+use crate::cli::AwsArgs;
+use crate::commands::{EXIT_OK, fail};
+use crate::design::Design;
+use crate::model::{Kind, Snapshot};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct InitArgs {
+    /// Read the inventory from a snapshot written by `driftdeck snapshot`; without it the
+    /// inventory is read live (give --region, and --profile / --endpoint-url as usual).
+    #[arg(long, value_name = "FILE")]
+    pub from_snapshot: Option<PathBuf>,
+    /// Write the design here (default: standard output); an existing file is kept unless --force.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Overwrite --out when it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Environment name (default: the VPC's Name tag, else its id).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The VPC to describe (default: the non-default VPC with the most subnets).
+    #[arg(long, value_name = "VPC_ID")]
+    pub vpc: Option<String>,
+}
+
+pub fn run(args: &InitArgs, aws: &AwsArgs) -> ExitCode {
+    if let Some(out) = &args.out
+        && out.exists()
+        && !args.force
+    {
+        return fail(format!("{} exists; give --force to overwrite it", out.display()));
+    }
+    let (snap, source) = match &args.from_snapshot {
+        Some(path) => {
+            let read = crate::limits::read_capped(path, "snapshot", crate::limits::MAX_SNAPSHOT_BYTES)
+                .and_then(|t| Snapshot::from_json(&t).map_err(|e| format!("{}: {e}", path.display())));
+            match read {
+                Ok(s) => (s, format!("the snapshot {}", path.display())),
+                Err(e) => return fail(e),
+            }
+        }
+        None => match live(aws) {
+            Ok(s) => {
+                let source = format!("the live inventory of {}", s.region);
+                (s, source)
+            }
+            Err(e) => return fail(e),
+        },
+    };
+    let opts = InitOptions { name: args.name.clone(), vpc: args.vpc.clone(), source };
+    let generated = match generate(&snap, &opts) {
+        Ok(g) => g,
+        Err(e) => return fail(e),
+    };
+    match &args.out {
+        Some(out) => {
+            if let Err(e) = std::fs::write(out, &generated.text) {
+                return fail(format!("cannot write {}: {e}", out.display()));
+            }
+            eprintln!(
+                "driftdeck: wrote {}; review every `# review:` line; {} finding(s) it could not express are listed at its end",
+                out.display(),
+                generated.leftovers.len()
+            );
+        }
+        None => print!("{}", generated.text),
+    }
+    ExitCode::from(EXIT_OK)
+}
+
+/// The whole inventory of the region, read with the usual connection flags.
+fn live(aws: &AwsArgs) -> Result<Snapshot, String> {
+    let region = aws.region.clone().ok_or("give --from-snapshot FILE, or --region to read the live inventory")?;
+    // The fetch is driven by a design; a minimal one names the region and nothing else.
+    let text =
+        format!("[environment]\nname = \"init\"\nregion = {}\ncriticality = \"prod\"\n", serde_json::json!(region));
+    let design = Design::parse("init", &text).map_err(|e| e.to_string())?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let mut fetched =
+        rt.block_on(crate::estate::fetch_estate(std::slice::from_ref(&design), aws, None, |_| Kind::ALL.to_vec()));
+    match fetched.pop() {
+        Some(Ok((snap, _))) => Ok(snap),
+        Some(Err(e)) => Err(e),
+        None => Err("nothing was fetched".into()),
+    }
+}
