@@ -14,9 +14,11 @@ use std::collections::BTreeMap;
 
 mod env;
 mod history;
+mod rows;
 mod worker;
 pub use env::{EnvState, EnvStatus, polled_kinds};
 pub use history::{EnvHistory, HistoryOverlay, HistoryUi, LineSource};
+pub use rows::Built;
 pub use worker::{Change, Evaluated};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +93,8 @@ pub struct App {
     pub ages_drawn: std::cell::RefCell<std::collections::BTreeSet<Timestamp>>,
     /// History settings and the `h` / `:around` overlay (see `app/history.rs`).
     pub hist: HistoryUi,
+    /// The rows of the pane on screen, rebuilt only when their inputs change (app/rows.rs).
+    rows: rows::RowCache,
 }
 
 const TIMELINE_CAP: usize = 2000;
@@ -123,6 +127,7 @@ impl App {
             bg: Default::default(),
             ages_drawn: Default::default(),
             hist: HistoryUi::default(),
+            rows: Default::default(),
         };
         app.recompute_reach();
         app
@@ -199,6 +204,13 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) -> Option<Effect> {
+        let leaves_data = rows::leaves_data(&action);
+        let effect = self.update_state(action);
+        self.refresh_rows(leaves_data);
+        effect
+    }
+
+    fn update_state(&mut self, action: Action) -> Option<Effect> {
         let was_dirty = self.dirty;
         self.dirty = true;
         match action {
@@ -447,6 +459,7 @@ impl App {
             env.connect_error = None;
             env.pending = polled_kinds(&env.design).into_iter().filter(|k| !env.snapshot.usable(*k)).collect();
         }
+        self.invalidate_rows();
     }
 
     /// Show another environment. Only the view changes: every environment keeps being
@@ -460,6 +473,7 @@ impl App {
         self.selected.retain(|p, _| *p == Pane::Estate);
         self.detail = None;
         self.recompute_reach();
+        self.invalidate_rows();
     }
 
     fn on_fetched(&mut self, f: Fetched) -> Option<Effect> {
