@@ -16,10 +16,12 @@ mod env;
 mod history;
 mod plan;
 mod reach;
+mod rows;
 mod worker;
 pub use env::{EnvState, EnvStatus, polled_kinds};
 pub use history::{EnvHistory, HistoryOverlay, HistoryUi, LineSource};
 pub use plan::{Marks, PlanState, same_rule as plan_same_rule};
+pub use rows::Built;
 pub use worker::{Change, Evaluated};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +98,8 @@ pub struct App {
     pub hist: HistoryUi,
     /// A Terraform plan loaded into the console, judged and diffed (app/plan.rs).
     pub plan: Option<PlanState>,
+    /// The rows of the pane on screen, rebuilt only when their inputs change (app/rows.rs).
+    rows: rows::RowCache,
 }
 
 const TIMELINE_CAP: usize = 2000;
@@ -129,6 +133,7 @@ impl App {
             ages_drawn: Default::default(),
             hist: HistoryUi::default(),
             plan: None,
+            rows: Default::default(),
         };
         app.recompute_reach();
         app
@@ -202,6 +207,13 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) -> Option<Effect> {
+        let leaves_data = rows::leaves_data(&action);
+        let effect = self.update_state(action);
+        self.refresh_rows(leaves_data);
+        effect
+    }
+
+    fn update_state(&mut self, action: Action) -> Option<Effect> {
         let was_dirty = self.dirty;
         self.dirty = true;
         match action {
@@ -460,6 +472,7 @@ impl App {
             env.connect_error = None;
             env.pending = polled_kinds(&env.design).into_iter().filter(|k| !env.snapshot.usable(*k)).collect();
         }
+        self.invalidate_rows();
     }
 
     /// Show another environment. Only the view changes: every environment keeps being
@@ -473,6 +486,7 @@ impl App {
         self.selected.retain(|p, _| *p == Pane::Estate);
         self.detail = None;
         self.recompute_reach();
+        self.invalidate_rows();
     }
 
     fn on_fetched(&mut self, f: Fetched) -> Option<Effect> {

@@ -188,6 +188,7 @@ impl App {
             env.history.status = HistoryStatus::Loading;
             env.history.reattribute(&env.report.findings, now);
         }
+        self.invalidate_rows();
     }
 
     pub(super) fn on_history(&mut self, h: HistoryFetched) -> Option<Effect> {

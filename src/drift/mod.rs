@@ -60,21 +60,8 @@ pub fn evaluate(design: &Design, snapshot: &Snapshot) -> Report {
 
 /// Evaluate with an explicit "now" for mute expiry.
 pub fn evaluate_at(design: &Design, snapshot: &Snapshot, now: Timestamp) -> Report {
-    let cx = Context::new(design, snapshot);
-    let mut raw = Vec::new();
-    let mut unavailable: BTreeSet<Kind> = BTreeSet::new();
-    for rule in rules::catalogue() {
-        if !rule.applies(design) {
-            continue;
-        }
-        let missing: Vec<Kind> = rule.needs().iter().copied().filter(|k| !snapshot.usable(*k)).collect();
-        if missing.is_empty() {
-            rule.check(&cx, &mut raw);
-        } else {
-            unavailable.extend(missing);
-        }
-    }
-    assemble(design, snapshot, raw, unavailable, now)
+    // Every rule once, then the findings move (not copy) into the report.
+    Evaluator::new(design, snapshot).into_report_at(design, snapshot, now)
 }
 
 /// Turn raw rule output into a report: unavailable kinds, severity overrides, mutes,

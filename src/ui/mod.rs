@@ -77,7 +77,14 @@ pub fn draw_items(
 ) {
     let rows_data = crate::view::items(app, pane);
     let th = &app.theme;
-    let rows: Vec<Row> = rows_data
+    let selected = app.selected(pane).min(rows_data.len().saturating_sub(1));
+    // Only the window that can be on screen is turned into table rows: the table scrolls
+    // the selection into view from the top (offset 0), so rows more than a screen above
+    // the selection or below it are never shown. Every row is one line high.
+    let screen = usize::from(area.height);
+    let start = selected.saturating_sub(screen);
+    let end = (selected + screen + 1).min(rows_data.len());
+    let rows: Vec<Row> = rows_data[start..end]
         .iter()
         .map(|it| {
             let style = match (it.header, it.severity) {
@@ -86,7 +93,7 @@ pub fn draw_items(
                 (true, _) => th.title,
                 _ => th.base,
             };
-            Row::new(it.cells.iter().cloned().map(Cell::from)).style(style)
+            Row::new(live_cells(app, it).into_iter().map(Cell::from)).style(style)
         })
         .collect();
     let empty = rows.is_empty();
@@ -98,7 +105,7 @@ pub fn draw_items(
         .column_spacing(1);
     let mut state = TableState::default();
     if !empty {
-        state.select(Some(app.selected(pane).min(rows_data.len() - 1)));
+        state.select(Some(selected - start));
     }
     frame.render_stateful_widget(table, area, &mut state);
     if empty && area.height > 3 && area.width > 4 {
@@ -106,6 +113,26 @@ pub fn draw_items(
         let inner = Rect { x: area.x + 2, y: area.y + 2, width: area.width - 4, height: 1 };
         frame.render_widget(Paragraph::new(msg).style(th.dim), inner);
     }
+}
+
+/// A row's cells with its clock-dependent cell (if any) written for this frame.
+fn live_cells(app: &App, it: &Item) -> Vec<Line<'static>> {
+    let mut cells = it.cells.clone();
+    match it.live {
+        Some(crate::view::Live::Age { col, at }) => {
+            if let Some(c) = cells.get_mut(col) {
+                *c = Line::from(age(app, at));
+            }
+        }
+        Some(crate::view::Live::History { col }) => {
+            if let (Some(c), Some(f)) = (cells.get_mut(col), &it.finding) {
+                let style = c.spans.first().map_or(Style::default(), |s| s.style);
+                *c = Line::from(Span::styled(app.env().history.cell(f, app.now), style));
+            }
+        }
+        None => {}
+    }
+    cells
 }
 
 pub fn draw(frame: &mut Frame, app: &App) {

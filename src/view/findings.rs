@@ -1,6 +1,6 @@
 //! Rows of the Findings pane (view-model read by `ui::findings` and by `App` for selection).
 
-use super::Item;
+use super::{Item, Live};
 use crate::app::App;
 use ratatui::text::{Line, Span};
 
@@ -26,7 +26,8 @@ pub fn items(app: &App) -> Vec<Item> {
                 };
                 cells.insert(4, Line::from(Span::styled(env.history.cell(f, app.now), style)));
             }
-            Item::new(cells).with_finding(Some(f))
+            let item = Item::new(cells).with_finding(Some(f));
+            if app.hist.on { item.live(Live::History { col: 4 }) } else { item }
         })
         .collect()
 }

@@ -34,11 +34,23 @@ pub struct Item {
     /// The resource the row is about when its first cell does not name it (an alarm row
     /// starts with its state, a Timeline line with its time): what `h` opens.
     pub subject: Option<String>,
+    /// A cell whose text depends on the clock: the cached row holds its text at build
+    /// time (for the filter) and the frame redraws it for the rows on screen only.
+    pub live: Option<Live>,
+}
+
+/// A cell recomputed at draw time (see `Item::live`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Live {
+    /// Column `col` shows the age of `at` ("12s ago"), tracked for the tick like `age`.
+    Age { col: usize, at: Option<jiff::Timestamp> },
+    /// Column `col` shows the finding's history cell (actor and age).
+    History { col: usize },
 }
 
 impl Item {
     pub fn new(cells: Vec<Line<'static>>) -> Item {
-        Item { cells, severity: None, finding: None, header: false, level: 0, subject: None }
+        Item { cells, severity: None, finding: None, header: false, level: 0, subject: None, live: None }
     }
 
     pub fn header(self) -> Item {
@@ -53,6 +65,11 @@ impl Item {
 
     pub fn about(mut self, subject: Option<String>) -> Item {
         self.subject = subject;
+        self
+    }
+
+    pub fn live(mut self, live: Live) -> Item {
+        self.live = Some(live);
         self
     }
 
@@ -99,11 +116,13 @@ fn visible(app: &App, items: Vec<Item>) -> Vec<Item> {
     out
 }
 
-pub fn items(app: &App, pane: Pane) -> Vec<Item> {
+/// Build a pane's rows from state (what `App` caches, see app/rows.rs), with the widest
+/// cell of each column over the unfiltered, non-header rows.
+pub fn build(app: &App, pane: Pane) -> crate::app::Built {
     let raw = match pane {
-        Pane::Overview => return Vec::new(),
+        Pane::Overview => Vec::new(),
         // One row per environment, unfiltered: a row's index is its environment.
-        Pane::Estate => return estate::items(app),
+        Pane::Estate => estate::items(app),
         Pane::Network => network::items(app),
         Pane::Security => security::items(app),
         Pane::Databases => databases::items(app),
@@ -113,7 +132,25 @@ pub fn items(app: &App, pane: Pane) -> Vec<Item> {
         Pane::Reach => reach::items(app),
         Pane::Plan => plan::items(app),
     };
-    visible(app, raw)
+    let mut widths: Vec<usize> = Vec::new();
+    for r in raw.iter().filter(|r| !r.header) {
+        for (i, c) in r.cells.iter().enumerate() {
+            match widths.get_mut(i) {
+                Some(w) => *w = (*w).max(c.width()),
+                None => widths.push(c.width()),
+            }
+        }
+    }
+    let rows = match pane {
+        Pane::Overview | Pane::Estate => raw,
+        _ => visible(app, raw),
+    };
+    crate::app::Built { rows, widths }
+}
+
+/// The rows a pane shows now (cached by `App` for the pane on screen).
+pub fn items(app: &App, pane: Pane) -> std::sync::Arc<Vec<Item>> {
+    app.pane_rows(pane).0
 }
 
 /// Rows a pane shows now (for moving the selection).
@@ -136,14 +173,14 @@ pub fn selected_ids(app: &App) -> Vec<String> {
 pub fn selected_subject(app: &App) -> Option<String> {
     let rows = items(app, app.pane);
     let i = app.selected(app.pane).min(rows.len().saturating_sub(1));
-    rows.into_iter().nth(i).and_then(|r| r.subject)
+    rows.get(i).and_then(|r| r.subject.clone())
 }
 
 /// The finding behind the selected row of the current pane.
 pub fn selected_finding(app: &App) -> Option<Finding> {
     let rows = items(app, app.pane);
     let i = app.selected(app.pane).min(rows.len().saturating_sub(1));
-    rows.into_iter().nth(i).and_then(|r| r.finding)
+    rows.get(i).and_then(|r| r.finding.clone())
 }
 
 /// "12s ago", "3m ago" for a timestamp relative to the app's clock.
@@ -154,6 +191,11 @@ pub fn age(app: &App, t: Option<jiff::Timestamp>) -> String {
         drawn.insert(t);
     }
     age_text(app.now, t)
+}
+
+/// The age label of `t` without noting it as drawn (for rows built outside a frame).
+pub fn age_quiet(app: &App, t: Option<jiff::Timestamp>) -> String {
+    t.map_or_else(|| "never".into(), |t| age_text(app.now, t))
 }
 
 /// The text of an age label at `now`.

@@ -1,0 +1,123 @@
+//! The rows of the pane on screen, cached: building them walks the whole environment
+//! (16,000 findings, 12,000 rules at scale 4), so they are built in `update` when an input
+//! changes (the published data, the filter, drift-only, the pane, the environment, the
+//! history toggle, the day) and `draw` only reads the visible window of them. A tick or
+//! a cursor move never rebuilds them.
+
+use super::App;
+use crate::action::{Action, Pane};
+use crate::view::Item;
+use std::sync::Arc;
+
+/// What the cached rows were built from. Equal keys mean equal rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct RowKey {
+    pane: Pane,
+    current: usize,
+    filter: String,
+    drift_only: bool,
+    history: bool,
+    /// Timeline lines show a date unless they are from today.
+    day: jiff::civil::Date,
+    /// Bumped by every action that may change the data behind the rows.
+    revision: u64,
+}
+
+/// The cached rows and the widest cell of each column over the unfiltered rows (the
+/// Databases pane sizes its columns from them).
+#[derive(Default)]
+pub struct RowCache {
+    key: Option<RowKey>,
+    rows: Arc<Vec<Item>>,
+    widths: Arc<Vec<usize>>,
+    revision: u64,
+}
+
+/// Rows built afresh: the filtered rows and the column widths of the unfiltered ones.
+pub struct Built {
+    pub rows: Vec<Item>,
+    pub widths: Vec<usize>,
+}
+
+/// Actions that change neither the data nor anything else the rows are built from
+/// outside the key (the pane, filter, drift-only and environment are in the key).
+pub(super) fn leaves_data(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::Tick(_)
+            | Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom
+            | Action::ToggleHelp
+            | Action::ToggleErrors
+            | Action::StartFilter
+            | Action::StartCommand
+            | Action::Input(_)
+            | Action::Back
+            | Action::Open
+            | Action::Resize
+            | Action::Pane(_)
+            | Action::NextPane
+            | Action::PrevPane
+            | Action::ToggleDriftOnly
+            | Action::Quit
+    )
+}
+
+/// Panes whose rows are cached. The Estate (one row per environment, with ages) is
+/// cheap and built on every draw; the Overview has no list rows.
+fn cached(pane: Pane) -> bool {
+    !matches!(pane, Pane::Overview | Pane::Estate)
+}
+
+impl App {
+    fn row_key(&self, pane: Pane) -> RowKey {
+        RowKey {
+            pane,
+            current: self.current,
+            filter: self.filter.clone(),
+            drift_only: self.drift_only,
+            history: self.hist.on,
+            day: self.now.to_zoned(jiff::tz::TimeZone::UTC).date(),
+            revision: self.rows.revision,
+        }
+    }
+
+    /// After an action: note a possible data change, then rebuild the rows of the pane
+    /// on screen if what they are built from changed.
+    pub(super) fn refresh_rows(&mut self, action_leaves_data: bool) {
+        if !action_leaves_data {
+            self.invalidate_rows();
+        }
+        if !cached(self.pane) {
+            self.rows.key = None;
+            return;
+        }
+        let key = self.row_key(self.pane);
+        if self.rows.key.as_ref() == Some(&key) {
+            return;
+        }
+        let built = crate::view::build(self, self.pane);
+        self.rows.rows = Arc::new(built.rows);
+        self.rows.widths = Arc::new(built.widths);
+        self.rows.key = Some(key);
+    }
+
+    /// The data behind the rows may have changed (called outside `update` too).
+    pub(super) fn invalidate_rows(&mut self) {
+        self.rows.revision += 1;
+    }
+
+    /// The rows `pane` shows now: the cached ones when they are current, else built
+    /// here (a pane not cached, or state changed outside `update`, as in some tests).
+    pub fn pane_rows(&self, pane: Pane) -> (Arc<Vec<Item>>, Arc<Vec<usize>>) {
+        if self.rows.key.as_ref().is_some_and(|k| *k == self.row_key(pane)) {
+            return (Arc::clone(&self.rows.rows), Arc::clone(&self.rows.widths));
+        }
+        let built = crate::view::build(self, pane);
+        (Arc::new(built.rows), Arc::new(built.widths))
+    }
+}
