@@ -127,7 +127,7 @@ pub fn evaluate(design: &Design, snapshot: &Snapshot, plan: &Plan) -> PlanReport
     let after_high = drift::evaluate(design, &high.snapshot);
     let after_low = drift::evaluate(design, &low.snapshot);
 
-    let index = |r: &Report| -> BTreeMap<Key, Finding> { r.findings.iter().map(|f| (key(f), f.clone())).collect() };
+    let index = |r: &Report| -> BTreeMap<Key, Finding> { r.findings.iter().map(|f| (key(f), (**f).clone())).collect() };
     let (b, h, l) = (index(&before), index(&after_high), index(&after_low));
     let mut unknown_attrs: BTreeMap<(String, &str), BTreeSet<String>> = BTreeMap::new();
     for u in high.unknowns.iter().chain(&low.unknowns) {

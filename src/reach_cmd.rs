@@ -5,13 +5,14 @@
 use crate::cli::{AwsArgs, Format};
 use crate::commands::{EXIT_DRIFT, EXIT_ERROR, EXIT_OK, connect_checked};
 use crate::design::Design;
-use crate::drift::{Finding, Report};
+use crate::drift::{self, Finding, Report};
 use crate::model::Snapshot;
 use crate::reach::{self, Answer, Env, Estate, Outcome, Protocol, Verdict};
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(Args, Debug)]
 pub struct ReachArgs {
@@ -258,10 +259,12 @@ pub fn add_to_check(envs: &[(&Design, &Snapshot)], reports: &mut [&mut Report]) 
     }
 }
 
-/// Merge reach findings into a report: severity overrides and mutes of the design apply.
+/// Merge reach findings into a report: severity overrides and mutes of the design apply,
+/// as to every rule's findings (`drift::overridden`, `drift::mute`).
 pub fn merge(design: &Design, report: &mut Report, findings: Vec<Finding>) {
     let today = report.generated_at.unwrap_or(jiff::Timestamp::UNIX_EPOCH).to_zoned(jiff::tz::TimeZone::UTC).date();
-    for mut f in findings {
+    let (mut active, mut muted) = (Vec::new(), Vec::new());
+    for f in findings {
         if f.rule == "reach.unknown" {
             for k in reach::assert::NEEDED {
                 if !report.unavailable.contains(k) && f.message.contains(&format!("{} of", k.as_str())) {
@@ -269,19 +272,14 @@ pub fn merge(design: &Design, report: &mut Report, findings: Vec<Finding>) {
                 }
             }
         }
-        if let Some(sev) = design.severity.get(&f.rule) {
-            f.severity = *sev;
-        }
-        match design.mutes.iter().find(|m| m.rule == f.rule && m.resource.is_match(&f.resource)) {
-            Some(m) if m.expires.is_none_or(|d| d >= today) => {
-                f.note = Some(format!("muted: {}", m.reason));
-                report.muted.push(f);
-            }
-            _ => report.findings.push(f),
+        let f = drift::overridden(design, Arc::new(f));
+        match drift::mute(design, &f, today) {
+            drift::Muting::None => active.push(f),
+            drift::Muting::Muted(f) => muted.push(f),
+            drift::Muting::Expired(f) => active.push(f),
         }
     }
     report.unavailable.sort();
-    report.findings.sort_by(Finding::order);
-    report.findings.dedup();
-    report.muted.sort_by(Finding::order);
+    drift::merge_sorted(&mut report.findings, active);
+    drift::merge_sorted(&mut report.muted, muted);
 }

@@ -52,8 +52,8 @@ pub fn to_json(design: &Design, report: &Report) -> Value {
         "inventory": inventory,
         "unavailable": report.unavailable,
         "summary": counts,
-        "findings": report.findings,
-        "muted": report.muted,
+        "findings": report.findings.iter().map(|f| &**f).collect::<Vec<&Finding>>(),
+        "muted": report.muted.iter().map(|f| &**f).collect::<Vec<&Finding>>(),
     })
 }
 
@@ -116,7 +116,7 @@ pub fn to_table(design: &Design, report: &Report, fail_on: Severity, colour: boo
         let _ = writeln!(out, "No drift: the environment matches {}.", design.source);
     }
     for sev in Severity::ALL_DESC {
-        let group: Vec<&Finding> = report.findings.iter().filter(|f| f.severity == sev).collect();
+        let group: Vec<&Finding> = report.findings.iter().filter(|f| f.severity == sev).map(|f| f.as_ref()).collect();
         if group.is_empty() {
             continue;
         }

@@ -41,7 +41,7 @@ fn drain(app: &mut App, rx: &Receiver<Action>) -> usize {
 }
 
 fn keys(app: &App) -> Vec<String> {
-    app.env().report.findings.iter().map(driftdeck::app::finding_key).collect()
+    app.env().report.findings.iter().map(|f| driftdeck::app::finding_key(f)).collect()
 }
 
 #[test]

@@ -103,7 +103,7 @@ fn faults_over_every_kind_and_protocol_never_turn_into_passes() {
         let a = fetched(&app, *kind, r);
         step(&mut app, &mut term, a);
     }
-    let baseline: BTreeSet<String> = app.env().report.findings.iter().map(finding_key).collect();
+    let baseline: BTreeSet<String> = app.env().report.findings.iter().map(|f| finding_key(f)).collect();
     assert!(!baseline.is_empty(), "the seeded drift shows");
     let counts: Vec<usize> = kinds.iter().map(|k| app.env().snapshot.len_of(*k)).collect();
 
@@ -138,7 +138,7 @@ fn faults_over_every_kind_and_protocol_never_turn_into_passes() {
             assert!(status.error.as_deref().is_some_and(|e| !e.is_empty()), "{kind:?} shows its error");
         }
         assert_eq!(app.env().snapshot.len_of(kind), counts[k], "{kind:?} keeps its last good data");
-        let now: BTreeSet<String> = app.env().report.findings.iter().map(finding_key).collect();
+        let now: BTreeSet<String> = app.env().report.findings.iter().map(|f| finding_key(f)).collect();
         let lost: Vec<&String> = baseline.difference(&now).collect();
         assert!(lost.is_empty(), "findings turned into passes under fault {rule} on {kind:?}: {lost:?}");
         // The last good fetch of a recovered kind is fresh again for the next round.

@@ -91,8 +91,8 @@ impl EnvHistory {
 
     /// Recompute every finding's attribution against the window (after history or the
     /// findings changed). A finding keeps the time it was first seen.
-    pub(super) fn reattribute(&mut self, findings: &[Finding], now: Timestamp) {
-        let keys: BTreeSet<String> = findings.iter().map(finding_key).collect();
+    pub(super) fn reattribute(&mut self, findings: &[std::sync::Arc<Finding>], now: Timestamp) {
+        let keys: BTreeSet<String> = findings.iter().map(|f| finding_key(f)).collect();
         self.first_seen.retain(|k, _| keys.contains(k));
         self.attributions.clear();
         for f in findings {

@@ -34,7 +34,8 @@ impl App {
                 continue;
             }
             let old = std::mem::replace(&mut env.reach_findings, new);
-            env.merge_reach();
+            // The findings it shares with the base report stay alive: dropping it here is cheap.
+            drop(env.merge_reach());
             changed.push(i);
             // Changes of the first picture are not events (as for the other findings).
             if !loading && env.pending.is_empty() {

@@ -95,8 +95,8 @@ pub struct Evaluated {
     pub settled: bool,
     /// Findings new since the worker's previous answer for this environment, and gone
     /// since: diffing 16,000 findings is work the UI thread should not do.
-    pub appeared: Vec<Finding>,
-    pub cleared: Vec<Finding>,
+    pub appeared: Vec<Arc<Finding>>,
+    pub cleared: Vec<Arc<Finding>>,
     pub reach_rows: Vec<Row>,
     /// Findings of every environment's `[[reach]]` assertions (by index): a change here
     /// can flip an assertion of another environment that names this one.
@@ -110,7 +110,7 @@ struct WorkerEnv {
     snapshot: Arc<Snapshot>,
     evaluator: Evaluator,
     /// The findings of the previous answer, by `finding_key`.
-    last: BTreeMap<String, Finding>,
+    last: BTreeMap<String, Arc<Finding>>,
 }
 
 fn serve(mut envs: Vec<WorkerEnv>, jobs: Receiver<Job>, emit: impl Fn(Action)) {
@@ -175,6 +175,21 @@ pub struct Background {
     /// Bumped whenever the reach questions or the environment on screen change, so a
     /// worker answer computed for the old ones is not shown.
     pub(super) reach_version: u64,
+    /// Where replaced snapshots and reports go to be freed, off the UI thread.
+    trash: Option<std::sync::mpsc::Sender<Trash>>,
+}
+
+/// Data the UI thread no longer needs, freed on the worker's side.
+type Trash = Box<dyn Send>;
+
+impl Background {
+    /// Free `old` on the freeing thread (or here when there is none: headless `App`s).
+    fn discard(&self, old: Trash) {
+        if let Some(t) = &self.trash {
+            // A send fails only when that thread is gone; `old` is then dropped here.
+            let _ = t.send(old);
+        }
+    }
 }
 
 /// State of one environment before a change, for the timeline's "what changed" lines.
@@ -202,6 +217,11 @@ impl App {
             });
         }
         std::thread::Builder::new().name("driftdeck-eval".into()).spawn(move || serve(envs, rx, emit))?;
+        // Freeing a replaced large snapshot or report takes the UI thread ~10 ms; a thread
+        // that only drops what it is sent takes that away (measured in benches/evaluate.rs).
+        let (trash, bin) = std::sync::mpsc::channel::<Trash>();
+        std::thread::Builder::new().name("driftdeck-free".into()).spawn(move || bin.iter().for_each(drop))?;
+        self.bg.trash = Some(trash);
         let n = self.envs.len();
         self.bg.jobs = Some(tx);
         self.bg.backlog = (0..n).map(|_| Vec::new()).collect();
@@ -307,9 +327,10 @@ impl App {
             self.bg.shown[i] = e.seq;
             if let Some(env) = self.envs.get_mut(i) {
                 let before = before_of(env, &e.fetched);
-                env.snapshot = e.snapshot;
-                env.index = e.index;
-                env.set_report(e.report);
+                let snapshot = std::mem::replace(&mut env.snapshot, e.snapshot);
+                let index = std::mem::replace(&mut env.index, e.index);
+                let reports = env.set_report(e.report);
+                self.bg.discard(Box::new((snapshot, index, reports)));
                 self.after_change(i, before, &e.fetched, e.settled, (e.appeared, e.cleared));
             }
             if e.reach_version == self.bg.reach_version {
@@ -331,7 +352,7 @@ impl App {
         before: Before,
         fetched: &[Kind],
         settled: bool,
-        (appeared, cleared): (Vec<Finding>, Vec<Finding>),
+        (appeared, cleared): (Vec<Arc<Finding>>, Vec<Arc<Finding>>),
     ) {
         // The report changed: say again how each finding came to be, and judge a loaded
         // plan against the new inventory.
@@ -396,7 +417,7 @@ impl App {
             // Keep the open detail current (a finding that is gone stays shown as it was).
             let key = finding_key(d);
             if let Some(now) = env.report.findings.iter().find(|f| finding_key(f) == key) {
-                self.detail = Some(now.clone());
+                self.detail = Some((**now).clone());
             }
         }
         for (kind, sev, text) in events {
@@ -414,14 +435,14 @@ fn before_of(env: &super::EnvState, fetched: &[Kind]) -> Before {
     }
 }
 
-fn keyed(report: &Report) -> BTreeMap<String, Finding> {
-    report.findings.iter().map(|x| (finding_key(x), x.clone())).collect()
+fn keyed(report: &Report) -> BTreeMap<String, Arc<Finding>> {
+    report.findings.iter().map(|x| (finding_key(x), Arc::clone(x))).collect()
 }
 
 /// Findings of `after` not in `before`, and those of `before` gone from it.
-fn diff(before: &BTreeMap<String, Finding>, after: &Report) -> (Vec<Finding>, Vec<Finding>) {
-    let now: BTreeMap<String, &Finding> = after.findings.iter().map(|x| (finding_key(x), x)).collect();
-    let appeared = now.iter().filter(|(k, _)| !before.contains_key(*k)).map(|(_, x)| (*x).clone()).collect();
-    let cleared = before.iter().filter(|(k, _)| !now.contains_key(*k)).map(|(_, x)| x.clone()).collect();
+fn diff(before: &BTreeMap<String, Arc<Finding>>, after: &Report) -> (Vec<Arc<Finding>>, Vec<Arc<Finding>>) {
+    let now: BTreeMap<String, &Arc<Finding>> = after.findings.iter().map(|x| (finding_key(x), x)).collect();
+    let appeared = now.iter().filter(|(k, _)| !before.contains_key(*k)).map(|(_, x)| Arc::clone(x)).collect();
+    let cleared = before.iter().filter(|(k, _)| !now.contains_key(*k)).map(|(_, x)| Arc::clone(x)).collect();
     (appeared, cleared)
 }

@@ -21,8 +21,10 @@ enum Outcome {
     Off,
     /// A kind it needs is unknown: these kinds are reported as unavailable instead.
     Missing(Vec<Kind>),
-    /// It ran: its raw findings (before severity overrides and mutes).
-    Ran(Vec<Finding>),
+    /// It ran: its findings, sorted, de-duplicated and with the design's severity
+    /// override applied (mutes depend on the day, so they apply per report). Shared, so
+    /// a report takes them without copying.
+    Ran(Vec<Arc<Finding>>),
 }
 
 /// Holds the index and per-rule findings of one (design, snapshot) pair. The caller
@@ -77,35 +79,17 @@ impl Evaluator {
 
     /// The report with an explicit "now" for mute expiry (as `evaluate_at`).
     pub fn report_at(&self, design: &Design, snap: &Snapshot, now: Timestamp) -> Report {
-        let total = self.outcomes.iter().map(|o| if let Outcome::Ran(f) = o { f.len() } else { 0 }).sum();
-        let mut raw = Vec::with_capacity(total);
         let mut unavailable: BTreeSet<Kind> = BTreeSet::new();
         for outcome in &self.outcomes {
-            match outcome {
-                Outcome::Off => {}
-                Outcome::Missing(kinds) => unavailable.extend(kinds.iter().copied()),
-                Outcome::Ran(found) => raw.extend(found.iter().cloned()),
+            if let Outcome::Missing(kinds) = outcome {
+                unavailable.extend(kinds.iter().copied());
             }
         }
-        super::assemble(design, snap, raw, unavailable, now)
-    }
-}
-
-impl Evaluator {
-    /// The report at `now`, consuming the evaluator: the findings move into the report
-    /// instead of being copied (what a one-off `evaluate` wants).
-    pub fn into_report_at(self, design: &Design, snap: &Snapshot, now: Timestamp) -> Report {
-        let mut raw = Vec::new();
-        let mut unavailable: BTreeSet<Kind> = BTreeSet::new();
-        for outcome in self.outcomes {
-            match outcome {
-                Outcome::Off => {}
-                Outcome::Missing(kinds) => unavailable.extend(kinds),
-                Outcome::Ran(found) if raw.is_empty() => raw = found,
-                Outcome::Ran(found) => raw.extend(found),
-            }
-        }
-        super::assemble(design, snap, raw, unavailable, now)
+        let runs = self.outcomes.iter().filter_map(|o| match o {
+            Outcome::Ran(found) => Some(found.as_slice()),
+            _ => None,
+        });
+        super::assemble(design, snap, runs, unavailable, now)
     }
 }
 
@@ -119,7 +103,9 @@ fn run(rule: &dyn rules::Rule, cx: &Context<'_>) -> Outcome {
     }
     let mut out = Vec::new();
     rule.check(cx, &mut out);
-    // Not pre-sorted here: measured, sorting each rule's findings once made every report
-    // slower (its copies then read the findings' strings out of allocation order).
+    // Sorted once here, so assembling a report only orders whole runs (see `assemble`).
+    let mut out: Vec<Arc<Finding>> = out.into_iter().map(|f| super::overridden(cx.design, Arc::new(f))).collect();
+    out.sort_by(|a, b| Finding::order(a, b));
+    out.dedup();
     Outcome::Ran(out)
 }

@@ -19,6 +19,7 @@ use crate::design::Design;
 use crate::model::{Kind, KindStatus, Snapshot};
 use jiff::Timestamp;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 pub use crate::catalogue::RULE_IDS;
 
@@ -30,10 +31,13 @@ pub struct Report {
     pub region: String,
     pub generated_at: Option<Timestamp>,
     pub inventory: BTreeMap<Kind, KindStatus>,
-    /// Active findings, sorted by severity (critical first), rule, resource.
-    pub findings: Vec<Finding>,
+    /// Active findings, sorted by severity (critical first), rule, resource. Shared with
+    /// the evaluator that made them, so a report costs no copy of its findings.
+    #[serde(with = "shared")]
+    pub findings: Vec<Arc<Finding>>,
     /// Findings silenced by an unexpired mute; kept so nothing is lost.
-    pub muted: Vec<Finding>,
+    #[serde(with = "shared")]
+    pub muted: Vec<Arc<Finding>>,
     /// Kinds the design needs that could not be fetched.
     pub unavailable: Vec<Kind>,
 }
@@ -60,47 +64,61 @@ pub fn evaluate(design: &Design, snapshot: &Snapshot) -> Report {
 
 /// Evaluate with an explicit "now" for mute expiry.
 pub fn evaluate_at(design: &Design, snapshot: &Snapshot, now: Timestamp) -> Report {
-    // Every rule once, then the findings move (not copy) into the report.
-    Evaluator::new(design, snapshot).into_report_at(design, snapshot, now)
+    Evaluator::new(design, snapshot).report_at(design, snapshot, now)
 }
 
-/// Turn raw rule output into a report: unavailable kinds, severity overrides, mutes,
-/// order. Shared by `evaluate_at` and the incremental `Evaluator`.
-fn assemble(
+/// Turn the rules' sorted runs into a report: unavailable kinds, mutes, order. Shared by
+/// `evaluate_at` and the incremental `Evaluator`. Each run is one rule's findings, sorted
+/// and with the design's severity overrides applied; a run splits into one segment per
+/// severity, and since a (severity, rule) pair belongs to one run, putting the segments
+/// in report order is the whole sort: findings are shared (`Arc`), never copied.
+fn assemble<'r>(
     design: &Design,
     snapshot: &Snapshot,
-    mut raw: Vec<Finding>,
+    runs: impl Iterator<Item = &'r [Arc<Finding>]>,
     unavailable: BTreeSet<Kind>,
     now: Timestamp,
 ) -> Report {
-    for kind in &unavailable {
-        raw.push(rules::inventory_unavailable::finding(*kind, &snapshot.status(*kind)));
+    let mut extra: Vec<Arc<Finding>> = unavailable
+        .iter()
+        .map(|kind| Arc::new(rules::inventory_unavailable::finding(*kind, &snapshot.status(*kind))))
+        .map(|f| overridden(design, f))
+        .collect();
+    extra.sort_by(|a, b| Finding::order(a, b));
+    let mut all: Vec<&[Arc<Finding>]> = runs.collect();
+    all.push(&extra);
+    let mut segments: Vec<&[Arc<Finding>]> = Vec::new();
+    let mut total = 0;
+    for run in all {
+        total += run.len();
+        let mut rest = run;
+        while let Some(first) = rest.first() {
+            let n = rest.iter().take_while(|f| f.severity == first.severity).count();
+            let (seg, tail) = rest.split_at(n);
+            segments.push(seg);
+            rest = tail;
+        }
     }
+    let key = |s: &&[Arc<Finding>]| (std::cmp::Reverse(s[0].severity), s[0].rule.clone());
+    segments.sort_by_cached_key(key);
+    // Two segments with one key would mean two runs of one rule: then order them fully.
+    let disjoint = segments.windows(2).all(|w| key(&w[0]) != key(&w[1]));
 
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
-    let mut findings = Vec::new();
+    let mut findings = Vec::with_capacity(total);
     let mut muted = Vec::new();
-    for mut f in raw {
-        if let Some(sev) = design.severity.get(&f.rule) {
-            f.severity = *sev;
-        }
-        let mute = design.mutes.iter().find(|m| m.rule == f.rule && m.resource.is_match(&f.resource));
-        match mute {
-            Some(m) if m.expires.is_none_or(|d| d >= today) => {
-                f.note = Some(format!("muted: {}", m.reason));
-                muted.push(f);
-            }
-            Some(m) => {
-                let when = m.expires.map(|d| d.to_string()).unwrap_or_default();
-                f.note = Some(format!("mute expired on {when} (was: {})", m.reason));
-                findings.push(f);
-            }
-            None => findings.push(f),
+    for f in segments.into_iter().flatten() {
+        match mute(design, f, today) {
+            Muting::None => findings.push(Arc::clone(f)),
+            Muting::Muted(f) => muted.push(f),
+            Muting::Expired(f) => findings.push(f),
         }
     }
-    findings.sort_by(Finding::order);
-    findings.dedup();
-    muted.sort_by(Finding::order);
+    if !disjoint {
+        findings.sort_by(|a, b| Finding::order(a, b));
+        findings.dedup();
+    }
+    muted.sort_by(|a, b| Finding::order(a, b));
     Report {
         environment: design.environment.name.clone(),
         account: snapshot.account.clone(),
@@ -110,6 +128,76 @@ fn assemble(
         findings,
         muted,
         unavailable: unavailable.into_iter().collect(),
+    }
+}
+
+/// A finding with the design's severity override for its rule (copied only when one applies).
+pub fn overridden(design: &Design, mut f: Arc<Finding>) -> Arc<Finding> {
+    if let Some(sev) = design.severity.get(f.rule.as_str())
+        && f.severity != *sev
+    {
+        Arc::make_mut(&mut f).severity = *sev;
+    }
+    f
+}
+
+/// What the design's mutes make of one finding.
+pub enum Muting {
+    /// No mute names it: report it as it is.
+    None,
+    /// Silenced by an unexpired mute (the note says why).
+    Muted(Arc<Finding>),
+    /// A mute named it but has expired: reported, with a note saying so.
+    Expired(Arc<Finding>),
+}
+
+/// Judge a finding against the design's mutes on `today`.
+pub fn mute(design: &Design, f: &Arc<Finding>, today: jiff::civil::Date) -> Muting {
+    let Some(m) = design.mutes.iter().find(|m| m.rule == f.rule && m.resource.is_match(&f.resource)) else {
+        return Muting::None;
+    };
+    let mut f = Arc::clone(f);
+    match m.expires {
+        Some(d) if d < today => {
+            Arc::make_mut(&mut f).note = Some(format!("mute expired on {d} (was: {})", m.reason));
+            Muting::Expired(f)
+        }
+        _ => {
+            Arc::make_mut(&mut f).note = Some(format!("muted: {}", m.reason));
+            Muting::Muted(f)
+        }
+    }
+}
+
+/// Insert findings into a report's sorted findings, keeping the order and dropping exact
+/// duplicates. Each goes in by binary search: the few reach findings join a large report
+/// without comparing every finding it holds.
+pub fn merge_sorted(into: &mut Vec<Arc<Finding>>, more: Vec<Arc<Finding>>) {
+    into.reserve(more.len());
+    for f in more {
+        let at = into.partition_point(|x| Finding::order(x, &f) == std::cmp::Ordering::Less);
+        // Equal in order is not equal in content (the order ignores a few fields): look
+        // at every neighbour that sorts equal before calling it a duplicate.
+        let dup = into[at..].iter().take_while(|x| Finding::order(x, &f) == std::cmp::Ordering::Equal).any(|x| *x == f);
+        if !dup {
+            into.insert(at, f);
+        }
+    }
+}
+
+/// Shared findings read and written as plain JSON arrays of findings (serde's own `Arc`
+/// support is a crate feature that would rebuild every serde user).
+mod shared {
+    use super::Finding;
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::sync::Arc;
+
+    pub fn serialize<S: Serializer>(v: &[Arc<Finding>], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter().map(|f| &**f))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Arc<Finding>>, D::Error> {
+        Ok(Vec::<Finding>::deserialize(d)?.into_iter().map(Arc::new).collect())
     }
 }
 
@@ -124,4 +212,36 @@ pub fn needed_kinds(design: &Design) -> BTreeSet<Kind> {
         kinds.extend(crate::reach::assert::NEEDED.iter().copied());
     }
     kinds
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(sev: Severity, rule: &str, resource: &str, port: &str) -> Arc<Finding> {
+        Arc::new(FindingBuilder::new(rule, sev, "security_group", resource).evidence("ports", port).message("m"))
+    }
+
+    #[test]
+    fn merge_sorted_equals_sorting_everything_once() {
+        let base = vec![
+            f(Severity::Critical, "a", "sg-1", "22"),
+            f(Severity::High, "b", "sg-1", "80"),
+            f(Severity::High, "b", "sg-2", "80"),
+            f(Severity::Low, "c", "sg-9", "1"),
+        ];
+        let more = vec![
+            f(Severity::Info, "z", "sg-0", "1"),
+            f(Severity::High, "b", "sg-1", "443"),
+            f(Severity::Critical, "a", "sg-0", "22"),
+            f(Severity::High, "b", "sg-2", "80"),
+        ];
+        let mut want: Vec<Arc<Finding>> = base.iter().chain(&more).cloned().collect();
+        want.sort_by(|a, b| Finding::order(a, b));
+        want.dedup();
+        let mut got = base;
+        merge_sorted(&mut got, more);
+        assert_eq!(got, want);
+        assert_eq!(got.len(), 7, "the duplicate sg-2/80 is kept once");
+    }
 }

@@ -133,7 +133,7 @@ pub fn check_cases(design: &Design, snapshot: &Snapshot, report: &Report) -> Vec
                 Outcome::Fail { status: "drift".into() }
             },
             status: if f.rule == "inventory.unavailable" { "unavailable" } else { "drift" }.into(),
-            finding: Some(f.clone()),
+            finding: Some((**f).clone()),
             notes: vec![],
             logical: None,
         })

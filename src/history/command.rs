@@ -93,7 +93,7 @@ pub fn annotate(doc: &mut Value, report: &Report, h: &History) {
         let Some(items) = doc.get_mut(key).and_then(Value::as_array_mut) else { continue };
         // Matched by identity, not by position: the document's order is the renderer's.
         let by_key: std::collections::HashMap<(&str, &str, &str), &Finding> =
-            findings.iter().map(|f| ((f.rule.as_str(), f.resource.as_str(), f.message.as_str()), f)).collect();
+            findings.iter().map(|f| ((f.rule.as_str(), f.resource.as_str(), f.message.as_str()), f.as_ref())).collect();
         for item in items.iter_mut() {
             let key = (
                 item["rule"].as_str().unwrap_or_default(),

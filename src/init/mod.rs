@@ -44,8 +44,8 @@ pub fn generate(snap: &Snapshot, opts: &InitOptions) -> Result<Generated, String
         format!("driftdeck init wrote a design it cannot read back (please report): {e}")
     })?;
     let report = drift::evaluate(&design, snap);
-    let mut leftovers = report.findings;
-    leftovers.sort_by(Finding::order);
+    // Already in report order.
+    let leftovers: Vec<Finding> = report.findings.iter().map(|f| (**f).clone()).collect();
     let mut text = body;
     let _ = writeln!(text);
     let _ = writeln!(text, "{LEFTOVERS_HEADING} ({} finding(s)): `driftdeck check` with this", leftovers.len());
