@@ -28,6 +28,9 @@ pub struct Index {
     nat_subnet: HashMap<String, usize>,
     /// Rule peer CIDR text -> its parsed network (None when unparsable).
     peer_nets: HashMap<String, Option<IpNet>>,
+    /// Rule peer CIDR text -> the design's CIDR sets (by name) that hold all of it, so
+    /// "is this peer in set S" is a lookup, not a parse and a cover test per rule × flow.
+    peer_sets: HashMap<String, BTreeSet<String>>,
 }
 
 impl Index {
@@ -93,7 +96,21 @@ impl Index {
             }
         }
 
-        Index { vpcs, subnet_tier, served, sg_role, subnets, nat_subnet, peer_nets }
+        let peer_sets = peer_nets
+            .iter()
+            .filter_map(|(text, net)| net.map(|n| (text, n)))
+            .map(|(text, n)| {
+                let sets = design
+                    .cidr_sets
+                    .iter()
+                    .filter(|(_, nets)| crate::drift::netset::first_uncovered(n, nets).is_none())
+                    .map(|(name, _)| name.clone())
+                    .collect();
+                (text.clone(), sets)
+            })
+            .collect();
+
+        Index { vpcs, subnet_tier, served, sg_role, subnets, nat_subnet, peer_nets, peer_sets }
     }
 
     pub fn role_of(&self, group_id: &str) -> Option<&str> {
@@ -186,7 +203,15 @@ impl<'a> Context<'a> {
 
     /// Is every address of `peer` inside the named CIDR set?
     pub fn peer_in_set(&self, peer: &RulePeer, set: &str) -> bool {
-        self.design.cidr_sets.contains_key(set) && self.within_sets(peer, &[set.to_string()]) == Within::Inside
+        if !self.design.cidr_sets.contains_key(set) {
+            return false;
+        }
+        if let RulePeer::Cidr4(c) | RulePeer::Cidr6(c) = peer
+            && let Some(sets) = self.peer_sets.get(c)
+        {
+            return sets.contains(set);
+        }
+        self.within_sets(peer, &[set.to_string()]) == Within::Inside
     }
 
     /// Does a flow source describe this rule peer? A prefix list matches only when it

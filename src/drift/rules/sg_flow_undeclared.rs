@@ -83,7 +83,7 @@ impl Rule for FlowUndeclared {
                         })
                         .evidence_opt("verdict", unknown.as_ref().map(|_| "unknown"))
                         .evidence("protocol", proto)
-                        .evidence("ports", ports.clone())
+                        .evidence("ports", ports.as_str())
                         .evidence("source", r.peer.describe())
                         .evidence_opt("rule_id", r.rule_id.as_deref())
                         .evidence_opt("description", r.description.as_deref())
@@ -91,16 +91,12 @@ impl Rule for FlowUndeclared {
                         .clause(text.clause.clone())
                         .message(match &unknown {
                             Some(why) => format!(
-                                "unknown: {} ({role}) accepts {} {} from {source}, and {why}, so it cannot be matched to a declared flow",
-                                g.id,
-                                proto_label(r),
-                                r.ports_label()
+                                "unknown: {} ({role}) accepts {proto} {ports} from {source}, and {why}, so it cannot be matched to a declared flow",
+                                g.id
                             ),
                             None => format!(
-                                "{} ({role}) accepts {} {} from {source}, which no declared flow allows",
-                                g.id,
-                                proto_label(r),
-                                r.ports_label()
+                                "{} ({role}) accepts {proto} {ports} from {source}, which no declared flow allows",
+                                g.id
                             ),
                         }),
                 );
