@@ -9,7 +9,7 @@
 mod large;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use driftdeck::action::{Action, Fetched};
+use driftdeck::action::{Action, Fetched, Pane};
 use driftdeck::app::App;
 use driftdeck::config::Config;
 use driftdeck::design::Design;
@@ -37,12 +37,16 @@ fn bench(c: &mut Criterion) {
         b.iter(|| ReachState::compute(&[], black_box(std::slice::from_ref(&env)), 0))
     });
     c.bench_function("snapshot_copy_large_environment", |b| b.iter(|| black_box(&snap).clone()));
-    ui_thread(c, &design, &snap);
+    ui_thread(c, &design, &snap, Pane::Overview, "ui_thread_per_security_groups_result_with_worker");
+    // The same with the 16,000-row Findings pane and the Security pane on screen (their
+    // rows are rebuilt on the UI thread when a report changes).
+    ui_thread(c, &design, &snap, Pane::Findings, "ui_thread_per_security_groups_result_findings_pane");
+    ui_thread(c, &design, &snap, Pane::Security, "ui_thread_per_security_groups_result_security_pane");
 }
 
 /// With the worker started (as in the console): the UI thread's time for one security
 /// groups result (handing it over) plus applying the worker's answer, waits excluded.
-fn ui_thread(c: &mut Criterion, design: &Design, snap: &driftdeck::model::Snapshot) {
+fn ui_thread(c: &mut Criterion, design: &Design, snap: &driftdeck::model::Snapshot, pane: Pane, name: &str) {
     let at = snap.taken_at.expect("ts");
     let mut app = App::new(vec![design.clone()], Config::default(), true, at);
     let (tx, rx) = std::sync::mpsc::channel();
@@ -52,6 +56,7 @@ fn ui_thread(c: &mut Criterion, design: &Design, snap: &driftdeck::model::Snapsh
     .expect("worker");
     let generation = app.envs[0].generation;
     app.update(Action::Connected { env: 0, generation, account: Some("123456789012".into()) });
+    app.update(Action::Pane(pane));
     let feed = |app: &mut App, kind: Kind| -> Duration {
         let f = Fetched { env: 0, generation, kind, result: Ok(snap.only(kind)), at, calls: (1, 0) };
         let t0 = Instant::now();
@@ -68,9 +73,7 @@ fn ui_thread(c: &mut Criterion, design: &Design, snap: &driftdeck::model::Snapsh
     for kind in driftdeck::app::polled_kinds(design) {
         feed(&mut app, kind);
     }
-    c.bench_function("ui_thread_per_security_groups_result_with_worker", |b| {
-        b.iter_custom(|iters| (0..iters).map(|_| feed(&mut app, Kind::SecurityGroups)).sum())
-    });
+    c.bench_function(name, |b| b.iter_custom(|iters| (0..iters).map(|_| feed(&mut app, Kind::SecurityGroups)).sum()));
 }
 
 criterion_group!(benches, bench);

@@ -5,7 +5,7 @@ use crate::design::Design;
 use crate::drift::{Evaluator, Finding, Index, Report, Severity};
 use crate::model::{AlarmState, FetchStatus, Kind, Snapshot};
 use jiff::Timestamp;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// One environment (one design file) and what is known of it.
@@ -40,6 +40,22 @@ pub struct EnvState {
     /// The drift report without the reach findings (what the evaluator gives), kept so a
     /// new reach judgement can be merged without evaluating again.
     pub(super) base_report: Report,
+    /// Positions in `report.findings` of each resource's findings.
+    by_resource: HashMap<String, Vec<usize>>,
+}
+
+/// Positions of each resource's findings in a report.
+fn by_resource(report: &Report) -> HashMap<String, Vec<usize>> {
+    let mut map: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, f) in report.findings.iter().enumerate() {
+        match map.get_mut(f.resource.as_str()) {
+            Some(v) => v.push(i),
+            None => {
+                map.insert(f.resource.clone(), vec![i]);
+            }
+        }
+    }
+    map
 }
 
 impl EnvState {
@@ -62,6 +78,7 @@ impl EnvState {
             calls: (0, 0),
             history: Default::default(),
             reach_findings: Vec::new(),
+            by_resource: HashMap::new(),
         };
         env.reevaluate(Timestamp::UNIX_EPOCH);
         env
@@ -94,9 +111,7 @@ impl EnvState {
     }
 
     /// A new drift report (without reach findings): keep it, and show it with this
-    /// environment's reach findings merged in.
-    /// Show a new base report; gives back the reports it replaces, so the caller can
-    /// free them away from the UI thread (the last references to a large report's
+    /// environment's reach findings merged in. Gives back the reports it replaces, so the caller can free them away from the UI thread (the last references to a large report's
     /// findings are here, and freeing 16,000 of them costs milliseconds).
     pub(super) fn set_report(&mut self, base: Report) -> [Report; 2] {
         let old_base = std::mem::replace(&mut self.base_report, base);
@@ -104,18 +119,21 @@ impl EnvState {
     }
 
     /// Show the base report with the current reach findings (design severity overrides
-    /// and mutes apply to them as to every rule).
-    /// Gives back the report it replaces.
+    /// and mutes apply to them as to every rule). Gives back the report it replaces.
     pub(super) fn merge_reach(&mut self) -> Report {
         let mut report = self.base_report.clone();
         if !self.reach_findings.is_empty() {
             crate::reach_cmd::merge(&self.design, &mut report, self.reach_findings.clone());
         }
+        self.by_resource = by_resource(&report);
         std::mem::replace(&mut self.report, report)
     }
 
-    pub fn findings_for<'a>(&'a self, resource: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
-        self.report.findings.iter().filter(move |f| f.resource == resource).map(|f| f.as_ref())
+    /// The findings of one resource, in report order (a lookup: the Security pane asks
+    /// for each of 2,000 groups, and scanning 16,000 findings each time took a second).
+    pub fn findings_for<'a>(&'a self, resource: &str) -> impl Iterator<Item = &'a Arc<Finding>> + 'a {
+        let at = self.by_resource.get(resource).map_or(&[][..], Vec::as_slice);
+        at.iter().filter_map(|i| self.report.findings.get(*i))
     }
 
     /// Worst severity among findings of a resource.

@@ -34,7 +34,7 @@ fn short_az(az: &str) -> String {
 
 /// One row: `cells` as (text, rules that make this cell drift).
 fn row(app: &App, id: &str, cells: Vec<(String, &[&str])>) -> Item {
-    let findings: Vec<&Finding> = app.env().findings_for(id).collect();
+    let findings: Vec<&std::sync::Arc<Finding>> = app.env().findings_for(id).collect();
     let count = findings.len();
     let marks = app.plan_marks();
     let mut lines: Vec<Line<'static>> = cells

@@ -50,6 +50,6 @@ fn row(app: &App, i: usize, env: &EnvState) -> Item {
     ]);
     // A row is marked by its worst finding, so drift-only and colours work as elsewhere.
     item.severity = env.report.findings.iter().map(|f| f.severity).max();
-    item.finding = env.report.findings.iter().max_by_key(|f| f.severity).map(|f| (**f).clone());
+    item.finding = env.report.findings.iter().max_by_key(|f| f.severity).cloned();
     item
 }

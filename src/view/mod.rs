@@ -18,14 +18,15 @@ use crate::app::App;
 use crate::drift::{Finding, Severity};
 use crate::model::Kind;
 use ratatui::text::{Line, Span};
+use std::sync::Arc;
 
 /// One row of a list pane.
 pub struct Item {
     pub cells: Vec<Line<'static>>,
     /// Worst severity of the findings behind this row, if any.
     pub severity: Option<Severity>,
-    /// The finding Enter opens.
-    pub finding: Option<Finding>,
+    /// The finding Enter opens (shared with the report: a row costs no copy of it).
+    pub finding: Option<Arc<Finding>>,
     /// Rows that give context to the rows under them (a VPC, a route table, a group):
     /// shown when anything under them is.
     pub header: bool,
@@ -73,10 +74,10 @@ impl Item {
         self
     }
 
-    pub fn with_finding(mut self, f: Option<&Finding>) -> Item {
+    pub fn with_finding(mut self, f: Option<&Arc<Finding>>) -> Item {
         if let Some(f) = f {
             self.severity = Some(self.severity.map_or(f.severity, |s| s.max(f.severity)));
-            self.finding = Some(f.clone());
+            self.finding = Some(Arc::clone(f));
         }
         self
     }
@@ -180,7 +181,7 @@ pub fn selected_subject(app: &App) -> Option<String> {
 pub fn selected_finding(app: &App) -> Option<Finding> {
     let rows = items(app, app.pane);
     let i = app.selected(app.pane).min(rows.len().saturating_sub(1));
-    rows.get(i).and_then(|r| r.finding.clone())
+    rows.get(i).and_then(|r| r.finding.as_deref().cloned())
 }
 
 /// "12s ago", "3m ago" for a timestamp relative to the app's clock.

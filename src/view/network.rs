@@ -60,7 +60,7 @@ pub fn items(app: &App) -> Vec<Item> {
             acl_rows(app, &cx, &subnets, &mut out);
         }
         for (rt, tiers) in cx.route_tables_by_tier().into_iter().filter(|(rt, _)| rt.vpc_id == vpc.id) {
-            let findings: Vec<&Finding> = env.findings_for(&rt.id).collect();
+            let findings: Vec<&std::sync::Arc<Finding>> = env.findings_for(&rt.id).collect();
             let tier_names: Vec<&str> = tiers.keys().map(|t| t.name.as_str()).collect();
             let served = cx.served.get(&rt.id).map_or(0, Vec::len);
             let role = match (rt.main, tier_names.is_empty()) {
@@ -69,7 +69,8 @@ pub fn items(app: &App) -> Vec<Item> {
                 (false, _) => tier_names.join(","),
             };
             // Findings about a missing route belong to the table itself.
-            let table_level: Vec<&Finding> = findings.iter().copied().filter(|f| !route_bound(f)).collect();
+            let table_level: Vec<&std::sync::Arc<Finding>> =
+                findings.iter().copied().filter(|f| !route_bound(f)).collect();
             let name = rt.tags.get("Name").map(|n| format!("{n} · ")).unwrap_or_default();
             let gone = marks.is_some_and(|m| m.tables_removed.contains(&rt.id));
             let removed = marks.and_then(|m| m.routes_removed.get(&rt.id));
@@ -82,7 +83,7 @@ pub fn items(app: &App) -> Vec<Item> {
                     },
                     Line::from(role),
                     Line::from(format!("{name}{served} subnets, {} routes", rt.routes.len())),
-                    drift_cell(app, table_level.iter().copied().max_by_key(|f| f.severity)),
+                    drift_cell(app, table_level.iter().copied().max_by_key(|f| f.severity).map(|f| f.as_ref())),
                 ])
                 .header_at(1)
                 .with_finding(table_level.iter().copied().max_by_key(|f| f.severity)),
@@ -105,7 +106,7 @@ pub fn items(app: &App) -> Vec<Item> {
                         },
                         Line::from(format!("→ {target}{state}")),
                         Line::from(Span::styled(r.target_kind.label(), th.dim)),
-                        drift_cell(app, f),
+                        drift_cell(app, f.map(|f| f.as_ref())),
                     ])
                     .with_finding(f),
                 );
@@ -161,7 +162,8 @@ fn acl_rows(app: &App, cx: &crate::drift::Context<'_>, subnets: &[&crate::model:
         }
         seen.push(&acl.id);
         let users = subnets.iter().filter(|x| cx.acl_of(x).is_some_and(|(a, _)| a.id == acl.id)).count();
-        let findings: Vec<&Finding> = env.findings_for(&acl.id).filter(|f| f.rule == "nacl.admin-port-open").collect();
+        let findings: Vec<&std::sync::Arc<Finding>> =
+            env.findings_for(&acl.id).filter(|f| f.rule == "nacl.admin-port-open").collect();
         let name = acl.tags.get("Name").map(|n| format!("{n} · ")).unwrap_or_default();
         out.push(Item::new(vec![
             Line::from(format!("    {}", acl.id)),
@@ -186,7 +188,7 @@ fn acl_rows(app: &App, cx: &crate::drift::Context<'_>, subnets: &[&crate::model:
                         e.ports_label()
                     )),
                     Line::from(Span::styled(peer.to_string(), th.dim)),
-                    drift_cell(app, f),
+                    drift_cell(app, f.map(|f| f.as_ref())),
                 ])
                 .with_finding(f),
             );

@@ -78,7 +78,7 @@ pub fn items(app: &App) -> Vec<Item> {
                 Line::from(causes.join(", ")),
             ]);
             // Only what the plan would bring counts as drift on this pane.
-            item.finding = Some(f.finding.clone());
+            item.finding = Some(std::sync::Arc::new(f.finding.clone()));
             if v != Verdict::Fixed {
                 item.severity = Some(f.finding.severity);
             }

@@ -225,7 +225,7 @@ pub fn items(app: &App) -> Vec<Item> {
                 Line::from(r.why.clone()),
             ]);
             it.severity = r.severity;
-            it.finding = Some(r.detail.clone());
+            it.finding = Some(std::sync::Arc::new(r.detail.clone()));
             it
         })
         .collect()

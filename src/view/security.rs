@@ -7,6 +7,7 @@ use crate::app::App;
 use crate::drift::Finding;
 use crate::model::SgRule;
 use ratatui::text::{Line, Span};
+use std::sync::Arc;
 
 fn label(f: &Finding) -> &'static str {
     match f.rule.as_str() {
@@ -18,7 +19,7 @@ fn label(f: &Finding) -> &'static str {
 }
 
 /// The finding about one rule: by AWS rule id, else by ports and source.
-fn rule_finding<'a>(findings: &[&'a Finding], r: &SgRule) -> Option<&'a Finding> {
+fn rule_finding<'a>(findings: &[&'a Arc<Finding>], r: &SgRule) -> Option<&'a Arc<Finding>> {
     findings
         .iter()
         .copied()
@@ -45,7 +46,7 @@ pub fn items(app: &App) -> Vec<Item> {
     let marks = app.plan_marks();
     let mut out = Vec::new();
     for g in groups {
-        let findings: Vec<&Finding> = env.findings_for(&g.id).collect();
+        let findings: Vec<&std::sync::Arc<Finding>> = env.findings_for(&g.id).collect();
         let role = cx.role_of(&g.id).map_or("(no role)".to_string(), |r| format!("role {r}"));
         let group_level = findings.iter().copied().find(|f| f.rule == "sg.unclassified");
         let gone = marks.is_some_and(|m| m.groups_removed.contains(&g.id));
