@@ -71,6 +71,44 @@ fn ui_thread(c: &mut Criterion, design: &Design, snap: &driftdeck::model::Snapsh
     c.bench_function("ui_thread_per_security_groups_result_with_worker", |b| {
         b.iter_custom(|iters| (0..iters).map(|_| feed(&mut app, Kind::SecurityGroups)).sum())
     });
+    // `:reach` and `x` ask the worker: the UI thread's part is the hand-over (rows say
+    // "judging…") and applying the answer; typing the command line is not timed.
+    let ask = |app: &mut App, act: Action| -> Duration {
+        let t0 = Instant::now();
+        app.update(act);
+        let mut spent = t0.elapsed();
+        while app.evaluating() {
+            let Ok(a) = rx.recv_timeout(Duration::from_secs(30)) else { break };
+            let t1 = Instant::now();
+            app.update(a);
+            spent += t1.elapsed();
+        }
+        spent
+    };
+    let query = |app: &mut App| -> Duration {
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        app.update(Action::StartCommand);
+        for c in "reach app db 5432".chars() {
+            app.update(Action::Input(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+        }
+        ask(app, Action::Submit)
+    };
+    c.bench_function("ui_thread_reach_query_with_worker", |b| {
+        b.iter_custom(|iters| (0..iters).map(|_| query(&mut app)).sum())
+    });
+    app.update(Action::Pane(driftdeck::action::Pane::Security));
+    c.bench_function("ui_thread_who_can_reach_with_worker", |b| {
+        b.iter_custom(|iters| {
+            (0..iters)
+                .map(|_| {
+                    app.update(Action::Pane(driftdeck::action::Pane::Security));
+                    ask(&mut app, Action::WhoCanReach)
+                })
+                .sum()
+        })
+    });
+    let asked = app.message.as_deref().is_some_and(|m| m.starts_with("who can reach"));
+    assert!(asked && !app.reach.rows.iter().any(|r| r.judging), "x was asked and answered: {:?}", app.message);
 }
 
 criterion_group!(benches, bench);

@@ -21,6 +21,7 @@ mod worker;
 pub use env::{EnvState, EnvStatus, polled_kinds};
 pub use history::{EnvHistory, HistoryOverlay, HistoryUi, LineSource};
 pub use plan::{Marks, PlanState, same_rule as plan_same_rule};
+pub use reach::ReachJudged;
 pub use rows::Built;
 pub use worker::{Change, Evaluated};
 
@@ -227,6 +228,10 @@ impl App {
             Action::Fetched(f) => return self.on_fetched(*f),
             Action::Evaluated(e) => {
                 self.on_evaluated(*e);
+                return None;
+            }
+            Action::ReachJudged(r) => {
+                self.on_reach_judged(*r);
                 return None;
             }
             Action::History(h) => return self.on_history(*h),
