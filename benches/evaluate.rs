@@ -102,13 +102,14 @@ fn ui_thread(c: &mut Criterion, design: &Design, snap: &driftdeck::model::Snapsh
             (0..iters)
                 .map(|_| {
                     app.update(Action::Pane(driftdeck::action::Pane::Security));
-                    ask(&mut app, Action::WhoCanReach)
+                    let spent = ask(&mut app, Action::WhoCanReach);
+                    let asked = app.message.as_deref().is_some_and(|m| m.starts_with("who can reach"));
+                    assert!(asked && !app.reach.rows.iter().any(|r| r.judging), "x answered: {:?}", app.message);
+                    spent
                 })
                 .sum()
         })
     });
-    let asked = app.message.as_deref().is_some_and(|m| m.starts_with("who can reach"));
-    assert!(asked && !app.reach.rows.iter().any(|r| r.judging), "x was asked and answered: {:?}", app.message);
 }
 
 criterion_group!(benches, bench);

@@ -356,8 +356,8 @@ fn class_pair(
     let same: usize = s.subnets.iter().map(|(k, (n, _))| n * d.subnets.get(k).map_or(0, |(m, _)| *m)).sum();
     let total = s.members.len() * d.members.len();
     let other = total - same;
-    // (position among all pairs, source, destination, pairs represented, members on each side)
-    let mut reps: Vec<((usize, usize), usize, usize, usize, (usize, usize))> = Vec::new();
+    // (source, destination, pairs represented, members on each side)
+    let mut reps: Vec<(usize, usize, usize, (usize, usize))> = Vec::new();
     if same > 0 {
         let first = s.members.iter().enumerate().find_map(|(i, a)| {
             let key = src.places[*a].subnet_key()?;
@@ -366,7 +366,7 @@ fn class_pair(
         if let Some((i, j)) = first {
             let ns: usize = s.subnets.iter().filter(|(k, _)| d.subnets.contains_key(*k)).map(|(_, (n, _))| n).sum();
             let nd: usize = d.subnets.iter().filter(|(k, _)| s.subnets.contains_key(*k)).map(|(_, (n, _))| n).sum();
-            reps.push(((i, j), s.members[i], d.members[j], same, (ns, nd)));
+            reps.push((s.members[i], d.members[j], same, (ns, nd)));
         }
     }
     if other > 0 {
@@ -377,10 +377,10 @@ fn class_pair(
             Some((i, j))
         });
         if let Some((i, j)) = first {
-            reps.push(((i, j), s.members[i], d.members[j], other, (s.members.len(), d.members.len())));
+            reps.push((s.members[i], d.members[j], other, (s.members.len(), d.members.len())));
         }
     }
-    for (_, a, b, weight, (ns, nd)) in reps {
+    for (a, b, weight, (ns, nd)) in reps {
         for mut p in path::evaluate(estate, &src.places[a], &dst.places[b], protocol, port) {
             if weight > 1 {
                 p.from = alike(&p.from, ns);
