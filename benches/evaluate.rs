@@ -73,17 +73,23 @@ fn ui_thread(c: &mut Criterion, design: &Design, snap: &driftdeck::model::Snapsh
     });
     // `:reach` and `x` ask the worker: the UI thread's part is the hand-over (rows say
     // "judging…") and applying the answer; typing the command line is not timed.
-    let ask = |app: &mut App, act: Action| -> Duration {
+    // (hand-over, applying the answer)
+    let split = |app: &mut App, act: Action| -> (Duration, Duration) {
         let t0 = Instant::now();
         app.update(act);
-        let mut spent = t0.elapsed();
+        let asked = t0.elapsed();
+        let mut applied = Duration::ZERO;
         while app.evaluating() {
             let Ok(a) = rx.recv_timeout(Duration::from_secs(30)) else { break };
             let t1 = Instant::now();
             app.update(a);
-            spent += t1.elapsed();
+            applied += t1.elapsed();
         }
-        spent
+        (asked, applied)
+    };
+    let ask = |app: &mut App, act: Action| -> Duration {
+        let (a, b) = split(app, act);
+        a + b
     };
     let query = |app: &mut App| -> Duration {
         use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -106,6 +112,16 @@ fn ui_thread(c: &mut Criterion, design: &Design, snap: &driftdeck::model::Snapsh
                     let asked = app.message.as_deref().is_some_and(|m| m.starts_with("who can reach"));
                     assert!(asked && !app.reach.rows.iter().any(|r| r.judging), "x answered: {:?}", app.message);
                     spent
+                })
+                .sum()
+        })
+    });
+    c.bench_function("ui_thread_who_can_reach_hand_over_only", |b| {
+        b.iter_custom(|iters| {
+            (0..iters)
+                .map(|_| {
+                    app.update(Action::Pane(driftdeck::action::Pane::Security));
+                    split(&mut app, Action::WhoCanReach).0
                 })
                 .sum()
         })

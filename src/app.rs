@@ -347,7 +347,7 @@ impl App {
             Action::WhoCanReach => {
                 let ids = crate::view::selected_ids(self);
                 let env = &self.envs[self.current.min(self.envs.len().saturating_sub(1))];
-                match self.reach.who(&env.design, env, &ids) {
+                match self.reach.who(env, &ids) {
                     Ok(label) => {
                         self.recompute_reach();
                         self.message = Some(format!("who can reach {label}: Reach pane (8)"));

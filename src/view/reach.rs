@@ -2,7 +2,6 @@
 
 use super::Item;
 use crate::app::{App, EnvState};
-use crate::design::Design;
 use crate::drift::{Finding, FindingBuilder, Severity};
 use crate::reach::{self, Answer, Env, Estate, Protocol, Verdict};
 use ratatui::text::{Line, Span};
@@ -158,9 +157,11 @@ impl ReachState {
     }
 
     /// `x` on a row naming a security group or an RDS instance: who can reach its role.
-    pub fn who(&mut self, design: &Design, env: &EnvState, ids: &[String]) -> Result<String, String> {
+    pub fn who(&mut self, env: &EnvState, ids: &[String]) -> Result<String, String> {
         let snap = &env.snapshot;
-        let cx = crate::drift::Context::new(design, snap);
+        // The environment's published index: building a new one costs the UI thread
+        // milliseconds at scale.
+        let cx = env.context();
         let groups: Vec<String> = ids
             .iter()
             .find_map(|id| {
