@@ -74,6 +74,64 @@ fn ui_thread(c: &mut Criterion, design: &Design, snap: &driftdeck::model::Snapsh
         feed(&mut app, kind);
     }
     c.bench_function(name, |b| b.iter_custom(|iters| (0..iters).map(|_| feed(&mut app, Kind::SecurityGroups)).sum()));
+    if pane != Pane::Overview {
+        return;
+    }
+    // `:reach` and `x` ask the worker: the UI thread's part is the hand-over (rows say
+    // "judging…") and applying the answer; typing the command line is not timed.
+    // (hand-over, applying the answer)
+    let split = |app: &mut App, act: Action| -> (Duration, Duration) {
+        let t0 = Instant::now();
+        app.update(act);
+        let asked = t0.elapsed();
+        let mut applied = Duration::ZERO;
+        while app.evaluating() {
+            let Ok(a) = rx.recv_timeout(Duration::from_secs(30)) else { break };
+            let t1 = Instant::now();
+            app.update(a);
+            applied += t1.elapsed();
+        }
+        (asked, applied)
+    };
+    let ask = |app: &mut App, act: Action| -> Duration {
+        let (a, b) = split(app, act);
+        a + b
+    };
+    let query = |app: &mut App| -> Duration {
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        app.update(Action::StartCommand);
+        for c in "reach app db 5432".chars() {
+            app.update(Action::Input(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+        }
+        ask(app, Action::Submit)
+    };
+    c.bench_function("ui_thread_reach_query_with_worker", |b| {
+        b.iter_custom(|iters| (0..iters).map(|_| query(&mut app)).sum())
+    });
+    app.update(Action::Pane(Pane::Security));
+    c.bench_function("ui_thread_who_can_reach_with_worker", |b| {
+        b.iter_custom(|iters| {
+            (0..iters)
+                .map(|_| {
+                    app.update(Action::Pane(Pane::Security));
+                    let spent = ask(&mut app, Action::WhoCanReach);
+                    let asked = app.message.as_deref().is_some_and(|m| m.starts_with("who can reach"));
+                    assert!(asked && !app.reach.rows.iter().any(|r| r.judging), "x answered: {:?}", app.message);
+                    spent
+                })
+                .sum()
+        })
+    });
+    c.bench_function("ui_thread_who_can_reach_hand_over_only", |b| {
+        b.iter_custom(|iters| {
+            (0..iters)
+                .map(|_| {
+                    app.update(Action::Pane(Pane::Security));
+                    split(&mut app, Action::WhoCanReach).0
+                })
+                .sum()
+        })
+    });
 }
 
 criterion_group!(benches, bench);

@@ -141,6 +141,8 @@ pub enum Action {
     Fetched(Box<Fetched>),
     /// The evaluation worker's new state of one environment (app/worker.rs).
     Evaluated(Box<crate::app::Evaluated>),
+    /// The evaluation worker's answer to new reach questions (app/reach.rs).
+    ReachJudged(Box<crate::app::ReachJudged>),
     /// Connecting an environment's source failed for a generation (no credentials, wrong account).
     SourceFailed {
         env: usize,

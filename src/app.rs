@@ -21,6 +21,7 @@ mod worker;
 pub use env::{EnvState, EnvStatus, polled_kinds};
 pub use history::{EnvHistory, HistoryOverlay, HistoryUi, LineSource};
 pub use plan::{Marks, PlanState, same_rule as plan_same_rule};
+pub use reach::ReachJudged;
 pub use rows::Built;
 pub use worker::{Change, Evaluated};
 
@@ -229,6 +230,10 @@ impl App {
                 self.on_evaluated(*e);
                 return None;
             }
+            Action::ReachJudged(r) => {
+                self.on_reach_judged(*r);
+                return None;
+            }
             Action::History(h) => return self.on_history(*h),
             Action::SourceFailed { env: i, generation, error } => {
                 if let Some(env) = self.envs.get_mut(i).filter(|e| e.generation == generation) {
@@ -342,7 +347,7 @@ impl App {
             Action::WhoCanReach => {
                 let ids = crate::view::selected_ids(self);
                 let env = &self.envs[self.current.min(self.envs.len().saturating_sub(1))];
-                match self.reach.who(&env.design, env, &ids) {
+                match self.reach.who(env, &ids) {
                     Ok(label) => {
                         self.recompute_reach();
                         self.message = Some(format!("who can reach {label}: Reach pane (8)"));

@@ -145,3 +145,70 @@ fn a_tick_redraws_only_when_an_age_label_changes() {
     app.update(Action::Tick(at(180)));
     assert!(app.dirty, "\"3m ago\" must be drawn");
 }
+
+fn command(app: &mut App, text: &str) {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    app.update(Action::StartCommand);
+    for c in text.chars() {
+        app.update(Action::Input(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+    }
+    app.update(Action::Submit);
+}
+
+fn query_rows(app: &App) -> Vec<(String, String, bool)> {
+    app.reach
+        .rows
+        .iter()
+        .filter(|r| r.section == "query")
+        .map(|r| (r.to.clone(), r.verdict.as_str().to_string(), r.judging))
+        .collect()
+}
+
+#[test]
+fn a_reach_question_is_judged_on_the_worker_and_its_answer_shown() {
+    let (mut app, rx) = worker_app();
+    load(&mut app, &fixtures::client_a(), 0);
+    drain(&mut app, &rx);
+    let mut sync = app_with(&fixtures::client_a());
+    command(&mut sync, "reach alb app 8080");
+    let expected = query_rows(&sync);
+    assert_eq!(expected.len(), 1);
+    assert!(!expected[0].2);
+
+    command(&mut app, "reach alb app 8080");
+    assert_eq!(app.pane, Pane::Reach);
+    // Asked, not answered: the row says "judging…", never a verdict, never empty.
+    assert_eq!(query_rows(&app), [("app".to_string(), "unknown".to_string(), true)]);
+    let screen = to_text(&render(&app, 150, 24));
+    assert!(screen.contains("judging…"), "{screen}");
+    let assertions = app.reach.rows.iter().filter(|r| r.section == "assertion" && !r.judging).count();
+    assert!(assertions > 0, "the assertion rows of the same environment stay while it judges");
+    let answer = rx.recv_timeout(Duration::from_secs(30)).expect("the worker answers");
+    assert!(matches!(answer, Action::ReachJudged(_)));
+    app.update(answer);
+    assert!(!app.evaluating());
+    assert_eq!(query_rows(&app), expected, "the worker's answer is the synchronous one");
+    assert_eq!(app.reach.rows.len(), sync.reach.rows.len());
+}
+
+#[test]
+fn a_reach_answer_for_an_old_question_is_dropped() {
+    let (mut app, rx) = worker_app();
+    load(&mut app, &fixtures::client_a(), 0);
+    drain(&mut app, &rx);
+    command(&mut app, "reach alb app 8080");
+    // A second question before the first is answered: the first answer is stale.
+    command(&mut app, "reach internet db 5432");
+    let first = rx.recv_timeout(Duration::from_secs(30)).expect("the first answer");
+    assert!(matches!(first, Action::ReachJudged(_)));
+    app.update(first);
+    assert_eq!(
+        query_rows(&app),
+        [("db".to_string(), "unknown".to_string(), true)],
+        "the answer to the old question is not shown"
+    );
+    drain(&mut app, &rx);
+    let rows = query_rows(&app);
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].0.as_str(), rows[0].1.as_str(), rows[0].2), ("db", "denied", false), "{rows:?}");
+}

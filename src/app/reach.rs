@@ -3,19 +3,89 @@
 //! rows and merges each environment's reach findings into its report, so the Findings
 //! pane shows them as `check` does. Nothing here runs while drawing.
 
+use super::worker::Work;
 use super::{App, EventKind, finding_key};
 use crate::drift::Finding;
+use crate::view::reach::{Ask, Row};
 use std::collections::BTreeMap;
+use std::sync::mpsc::{SyncSender, TrySendError};
+
+/// New reach questions, or another environment on screen, for the worker.
+pub(super) struct ReachJob {
+    pub asks: Vec<Ask>,
+    pub current: usize,
+    pub version: u64,
+}
+
+/// The worker's answer to a `ReachJob`: the Reach pane's rows for the questions and the
+/// environment it was asked with, and every environment's reach findings.
+#[derive(Debug, Clone)]
+pub struct ReachJudged {
+    pub rows: Vec<Row>,
+    pub findings: Vec<Vec<Finding>>,
+    pub current: usize,
+    pub version: u64,
+}
 
 impl App {
-    /// Judge the reach assertions and questions now, on this thread (headless `App`s, and
-    /// when the questions or the environment on screen change).
+    /// The reach questions or the environment on screen changed: judge them again. With
+    /// a worker the judging happens there (at scale it is tens of milliseconds the UI
+    /// thread would not answer keys in) and the rows say "judging…" until the answer;
+    /// headless `App`s judge now, on this thread.
     pub(super) fn recompute_reach(&mut self) {
         // A worker answer for the old questions or environment must not overwrite these rows.
         self.bg.reach_version += 1;
         let current = self.current.min(self.envs.len().saturating_sub(1));
+        if self.bg.jobs.is_some() {
+            self.reach.judging(current);
+            self.bg.reach_wanted = true;
+            self.flush_jobs();
+            return;
+        }
         let per_env = self.reach.recompute(&self.envs, current);
         self.apply_reach_findings(per_env);
+    }
+
+    /// Send the wanted reach job; false when the channel is full (it goes with the next
+    /// answer or tick).
+    pub(super) fn send_reach_job(&mut self, tx: &SyncSender<Work>) -> bool {
+        if !self.bg.reach_wanted {
+            return true;
+        }
+        let job = ReachJob {
+            asks: self.reach.asks.clone(),
+            current: self.current.min(self.envs.len().saturating_sub(1)),
+            version: self.bg.reach_version,
+        };
+        match tx.try_send(Work::Reach(job)) {
+            Ok(()) => {
+                self.bg.reach_wanted = false;
+                self.bg.reach_inflight += 1;
+                true
+            }
+            Err(TrySendError::Full(_)) => false,
+            Err(TrySendError::Disconnected(_)) => {
+                // No worker left to answer: say so rather than judge forever.
+                self.bg.reach_wanted = false;
+                self.message = Some("the evaluation worker stopped: reach questions are not answered".into());
+                false
+            }
+        }
+    }
+
+    /// The worker's answer to reach questions: shown unless newer questions (or another
+    /// environment) replaced them; the findings hold either way (they judge the worker's
+    /// newest snapshots, whatever was asked).
+    pub(super) fn on_reach_judged(&mut self, r: ReachJudged) {
+        self.bg.reach_inflight = self.bg.reach_inflight.saturating_sub(1);
+        if r.version == self.bg.reach_version {
+            self.reach.rows = r.rows;
+            self.reach.env = Some(r.current);
+        } else {
+            tracing::debug!(version = r.version, now = self.bg.reach_version, "dropped a stale reach answer");
+        }
+        self.apply_reach_findings(r.findings);
+        self.flush_jobs();
     }
 
     /// Each environment's new reach findings (by index), merged into its report; the

@@ -63,9 +63,15 @@ fn apply(snap: &mut Snapshot, change: Change) -> Vec<Kind> {
     }
 }
 
+/// What the worker is sent: changes to evaluate, or only reach questions to answer.
+pub(super) enum Work {
+    Eval(Job),
+    Reach(super::reach::ReachJob),
+}
+
 /// What the worker is asked: apply `changes` to environment `env`, evaluate, re-judge
 /// reachability for the environment on screen.
-struct Job {
+pub(super) struct Job {
     env: usize,
     generation: u64,
     seq: u64,
@@ -113,8 +119,31 @@ struct WorkerEnv {
     last: BTreeMap<String, Arc<Finding>>,
 }
 
-fn serve(mut envs: Vec<WorkerEnv>, jobs: Receiver<Job>, emit: impl Fn(Action)) {
-    for job in jobs {
+fn serve(mut envs: Vec<WorkerEnv>, jobs: Receiver<Work>, emit: impl Fn(Action)) {
+    for work in jobs {
+        let job = match work {
+            Work::Eval(job) => job,
+            Work::Reach(r) => {
+                // New questions or another environment on screen: answered over the
+                // newest snapshots the worker holds, nothing re-evaluated.
+                let list: Vec<crate::reach::Env<'_>> = envs
+                    .iter()
+                    .map(|e| crate::reach::Env {
+                        name: &e.design.environment.name,
+                        design: &e.design,
+                        snapshot: &e.snapshot,
+                    })
+                    .collect();
+                let out = ReachState::compute(&r.asks, &list, r.current);
+                emit(Action::ReachJudged(Box::new(super::reach::ReachJudged {
+                    rows: out.rows,
+                    findings: out.findings,
+                    current: r.current,
+                    version: r.version,
+                })));
+                continue;
+            }
+        };
         let Some(w) = envs.get_mut(job.env) else { continue };
         // Copy-on-write: the UI holds the previous snapshot, so the copy is made here,
         // off the UI thread.
@@ -164,7 +193,7 @@ fn serve(mut envs: Vec<WorkerEnv>, jobs: Receiver<Job>, emit: impl Fn(Action)) {
 /// The App's handle on the worker and what waits for it.
 #[derive(Default)]
 pub struct Background {
-    jobs: Option<SyncSender<Job>>,
+    pub(super) jobs: Option<SyncSender<Work>>,
     /// Per environment: changes not yet sent (the channel was full), with `settled`.
     backlog: Vec<Vec<(Change, bool)>>,
     full: Vec<bool>,
@@ -175,6 +204,9 @@ pub struct Background {
     /// Bumped whenever the reach questions or the environment on screen change, so a
     /// worker answer computed for the old ones is not shown.
     pub(super) reach_version: u64,
+    /// A reach job is to be sent (the channel was full), and how many are unanswered.
+    pub(super) reach_wanted: bool,
+    pub(super) reach_inflight: usize,
     /// Where replaced snapshots and reports go to be freed, off the UI thread.
     trash: Option<std::sync::mpsc::Sender<Trash>>,
 }
@@ -235,7 +267,10 @@ impl App {
     /// Is the worker still to answer for a change (sent or waiting to be sent)? Tests
     /// drive the worker to completion with it.
     pub fn evaluating(&self) -> bool {
-        self.bg.backlog.iter().any(|b| !b.is_empty()) || self.bg.answered.iter().zip(&self.bg.sent).any(|(a, s)| a < s)
+        self.bg.backlog.iter().any(|b| !b.is_empty())
+            || self.bg.answered.iter().zip(&self.bg.sent).any(|(a, s)| a < s)
+            || self.bg.reach_wanted
+            || self.bg.reach_inflight > 0
     }
 
     /// Apply changes to environment `i`: on the worker when there is one, else now.
@@ -276,6 +311,9 @@ impl App {
     /// Send every environment's waiting changes the channel has room for.
     pub(super) fn flush_jobs(&mut self) {
         let Some(tx) = self.bg.jobs.clone() else { return };
+        if !self.send_reach_job(&tx) {
+            return;
+        }
         for i in 0..self.envs.len() {
             let Some(first) = self.bg.backlog.get(i).and_then(|b| b.first()) else { continue };
             // One job never mixes settled and unsettled changes (the timeline tells them apart).
@@ -295,20 +333,22 @@ impl App {
                 settled,
                 now: self.now,
                 reach: (
-                    ReachState { rows: Vec::new(), asks: self.reach.asks.clone() },
+                    ReachState { asks: self.reach.asks.clone(), ..ReachState::default() },
                     self.current,
                     self.bg.reach_version,
                 ),
             };
-            match tx.try_send(job) {
+            match tx.try_send(Work::Eval(job)) {
                 Ok(()) => {
                     self.bg.sent[i] += 1;
                     self.bg.full[i] = false;
                 }
-                Err(TrySendError::Full(job) | TrySendError::Disconnected(job)) => {
+                Err(TrySendError::Full(work) | TrySendError::Disconnected(work)) => {
                     // Put the changes back in front; they go with the next answer or tick.
-                    let back: Vec<(Change, bool)> = job.changes.into_iter().map(|c| (c, settled)).collect();
-                    self.bg.backlog[i].splice(0..0, back);
+                    if let Work::Eval(job) = work {
+                        let back: Vec<(Change, bool)> = job.changes.into_iter().map(|c| (c, settled)).collect();
+                        self.bg.backlog[i].splice(0..0, back);
+                    }
                     return;
                 }
             }
@@ -335,6 +375,7 @@ impl App {
             }
             if e.reach_version == self.bg.reach_version {
                 self.reach.rows = e.reach_rows;
+                self.reach.env = Some(self.current);
             }
             self.apply_reach_findings(e.reach_findings);
         } else {

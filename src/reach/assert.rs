@@ -38,8 +38,8 @@ pub fn judge_all(estate: &Estate<'_>) -> Vec<Judged> {
                 .filter_map(|s| endpoint::parse_endpoint(s).ok()?.env)
                 .find(|e| estate.env(e).is_none());
             let proto = Protocol::parse(&a.protocol).unwrap_or(Protocol::Tcp);
-            let src = endpoint::resolve(estate, i, &a.from);
-            let dst = endpoint::resolve(estate, i, &a.to);
+            let src = endpoint::resolve_shared(estate, i, &a.from);
+            let dst = endpoint::resolve_shared(estate, i, &a.to);
             let mut ports: Vec<u16> = a.ports.iter().flat_map(|p| [p.from, p.to]).collect();
             ports.dedup();
             for port in ports {

@@ -1,10 +1,12 @@
 //! Endpoints of a reachability question: parsing `[ENV:][tier:|role:]NAME`, `internet`
 //! and CIDRs, and resolving them into placements (a subnet, addresses, known groups).
 
+use super::memo::{Groups, SetKey};
 use super::{Estate, Placement};
 use crate::model::Subnet;
 use ipnet::IpNet;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::{Arc, OnceLock};
 
 /// What an endpoint names, before resolution.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +72,76 @@ pub struct Resolved {
     pub notes: Vec<String>,
     /// Why the endpoint cannot be resolved at all (unknown name, inventory unavailable).
     pub unknown: Option<String>,
+    /// `places` grouped into classes of alike members, computed on first use.
+    pub(crate) classes: OnceLock<Vec<Class>>,
+}
+
+/// Placements alike in everything a path reads of them: environment, VPC, the contents of
+/// their subnet's route table and ACL, addresses and groups (as a set).
+#[derive(Debug, Clone)]
+pub(crate) struct Class {
+    /// Indexes into `places`, in order.
+    pub members: Vec<usize>,
+    /// Per (environment, subnet): how many members sit there and the position of the first.
+    pub subnets: HashMap<(usize, String), (usize, usize)>,
+}
+
+impl Resolved {
+    /// The classes of alike members, in order of first appearance.
+    pub(crate) fn classes(&self, estate: &Estate<'_>) -> &[Class] {
+        self.classes.get_or_init(|| classes(estate, &self.places))
+    }
+}
+
+fn classes(estate: &Estate<'_>, places: &[Placement]) -> Vec<Class> {
+    type Key = (Option<usize>, Option<String>, Option<(u64, u64)>, Option<IpNet>, Option<IpNet>, Option<SetKey>);
+    let mut index: HashMap<Key, usize> = HashMap::new();
+    let mut out: Vec<Class> = Vec::new();
+    for (n, p) in places.iter().enumerate() {
+        let fp = match (p.env, p.subnet.as_deref()) {
+            (Some(e), Some(s)) => estate.index.get(e).map(|ix| ix.fingerprint(s)),
+            _ => None,
+        };
+        let key = (p.env, p.vpc.clone(), fp, p.addr4, p.addr6, p.groups.clone().map(SetKey));
+        let c = *index.entry(key).or_insert_with(|| {
+            out.push(Class { members: Vec::new(), subnets: HashMap::new() });
+            out.len() - 1
+        });
+        let class = &mut out[c];
+        if let Some(k) = p.subnet_key() {
+            class.subnets.entry(k).or_insert((0, class.members.len())).0 += 1;
+        }
+        class.members.push(n);
+    }
+    out
+}
+
+/// `resolve`, once per estate: exposure asks about the same sources again and again.
+pub(crate) fn resolve_shared(estate: &Estate<'_>, home: usize, text: &str) -> Arc<Resolved> {
+    let Some(memo) = &estate.memo else { return Arc::new(resolve(estate, home, text)) };
+    // `production:role:app` asked from anywhere is `role:app` asked from production: one
+    // entry, when it resolves (an unresolved answer's label is the text as written).
+    let plain = parse_endpoint(text).ok().and_then(|ep| {
+        let name = ep.env?;
+        let env = estate.env(&name)?;
+        Some((env, text.trim().get(name.len() + 1..)?.to_string()))
+    });
+    let key = (home, text.to_string());
+    let found = memo.resolved.lock().ok().and_then(|m| {
+        let resolved = plain.as_ref().and_then(|p| m.get(p)).filter(|r| r.unknown.is_none());
+        resolved.or(m.get(&key)).cloned()
+    });
+    if let Some(r) = found {
+        return r;
+    }
+    let r = Arc::new(resolve(estate, home, text));
+    if let Ok(mut m) = memo.resolved.lock() {
+        match plain {
+            Some(p) if r.unknown.is_none() => m.insert(p, r.clone()),
+            _ => m.insert(key, r.clone()),
+        };
+    }
+    r
 }
 
 pub fn resolve(estate: &Estate<'_>, home: usize, text: &str) -> Resolved {
@@ -187,7 +259,13 @@ fn tier(estate: &Estate<'_>, env: usize, name: &str) -> Resolved {
                 .filter(|n| n.subnet_id == s.id && n.interface_type.as_deref() != Some("nat_gateway"))
                 .map(|n| {
                     let addr = n.private_ips.first().and_then(|ip| format!("{ip}/32").parse().ok());
-                    Placement::in_subnet(env, s, addr, format!("{} in {}", n.id, s.id), Some(n.security_groups.clone()))
+                    Placement::in_subnet(
+                        env,
+                        s,
+                        addr,
+                        format!("{} in {}", n.id, s.id),
+                        Some(Groups::new(n.security_groups.clone())),
+                    )
                 })
                 .collect()
         } else {
@@ -209,7 +287,7 @@ fn tier(estate: &Estate<'_>, env: usize, name: &str) -> Resolved {
     if !enis_known {
         notes.push(format!("network interfaces of {} unknown: the tier's security groups are unknown", ix.name));
     }
-    Resolved { label, places, notes, unknown: None }
+    Resolved { label, places, notes, unknown: None, ..Default::default() }
 }
 
 fn role(estate: &Estate<'_>, env: usize, name: &str) -> Resolved {
@@ -243,7 +321,7 @@ fn role(estate: &Estate<'_>, env: usize, name: &str) -> Resolved {
             "{why}: role {name} placed in tier(s) {} by the design, its groups unknown",
             role.tiers.join(", ")
         )];
-        return Resolved { label, places, notes, unknown: None };
+        return Resolved { label, places, notes, unknown: None, ..Default::default() };
     }
     let groups: BTreeSet<&str> = ix.role_groups(name);
     let mut places = Vec::new();
@@ -260,7 +338,7 @@ fn role(estate: &Estate<'_>, env: usize, name: &str) -> Resolved {
                     s,
                     addr,
                     format!("{} in {}", n.id, s.id),
-                    Some(n.security_groups.clone()),
+                    Some(Groups::new(n.security_groups.clone())),
                 ));
             }
         }
@@ -282,14 +360,9 @@ fn role(estate: &Estate<'_>, env: usize, name: &str) -> Resolved {
                     db.id
                 ));
             }
+            let g = Groups::new(db.security_groups.clone());
             for s in subnets {
-                places.push(Placement::in_subnet(
-                    env,
-                    s,
-                    None,
-                    format!("RDS {} in {}", db.id, s.id),
-                    Some(db.security_groups.clone()),
-                ));
+                places.push(Placement::in_subnet(env, s, None, format!("RDS {} in {}", db.id, s.id), Some(g.clone())));
             }
         }
     }
@@ -302,8 +375,9 @@ fn role(estate: &Estate<'_>, env: usize, name: &str) -> Resolved {
             };
             return Resolved { label, unknown: Some(why), notes, ..Default::default() };
         }
-        let g: Option<Vec<String>> =
-            if groups.is_empty() { None } else { Some(groups.iter().map(|s| s.to_string()).collect()) };
+        // One list for every subnet the role is placed in.
+        let g =
+            if groups.is_empty() { None } else { Some(Groups::new(groups.iter().map(|s| s.to_string()).collect())) };
         for t in &role.tiers {
             for s in ix.tier_subnets(t) {
                 places.push(Placement::in_subnet(
@@ -321,22 +395,11 @@ fn role(estate: &Estate<'_>, env: usize, name: &str) -> Resolved {
             role.tiers.join(", ")
         ));
     }
-    Resolved { label, places: dedup(places), notes, unknown: None }
+    Resolved { label, places: dedup(places), notes, unknown: None, ..Default::default() }
 }
 
 /// Members in the same subnet with the same groups take the same path: keep one.
 fn dedup(places: Vec<Placement>) -> Vec<Placement> {
-    let mut seen: BTreeMap<(Option<String>, Option<Vec<String>>), ()> = BTreeMap::new();
-    let mut out = Vec::new();
-    for p in places {
-        let mut g = p.groups.clone();
-        if let Some(g) = g.as_mut() {
-            g.sort();
-        }
-        let key = (p.subnet.clone(), g);
-        if seen.insert(key, ()).is_none() {
-            out.push(p);
-        }
-    }
-    out
+    let mut seen: HashSet<(Option<String>, Option<SetKey>)> = HashSet::new();
+    places.into_iter().filter(|p| seen.insert((p.subnet.clone(), p.groups.clone().map(SetKey)))).collect()
 }

@@ -19,11 +19,11 @@ pub fn sources(estate: &Estate<'_>) -> Vec<String> {
 
 /// Who can reach `to`: one answer per candidate source (allowed, denied or unknown).
 pub fn who_can_reach(estate: &Estate<'_>, home: usize, to: &str, proto: Protocol, port: u16) -> Vec<Answer> {
-    let dst = endpoint::resolve(estate, home, to);
+    let dst = endpoint::resolve_shared(estate, home, to);
     sources(estate)
         .into_iter()
         .map(|from| {
-            let src = endpoint::resolve(estate, home, &from);
+            let src = endpoint::resolve_shared(estate, home, &from);
             super::answer(estate, &from, to, &src, &dst, proto, port)
         })
         .collect()
@@ -32,7 +32,7 @@ pub fn who_can_reach(estate: &Estate<'_>, home: usize, to: &str, proto: Protocol
 /// Everything the internet can reach: each tier and role of each environment on the
 /// ports its groups open to any address; answers that are not `denied`.
 pub fn internet_reach(estate: &Estate<'_>) -> Vec<Answer> {
-    let src = endpoint::resolve(estate, 0, "internet");
+    let src = endpoint::resolve_shared(estate, 0, "internet");
     let mut out = Vec::new();
     for (i, e) in estate.envs.iter().enumerate() {
         let mut ports: BTreeSet<(Protocol, u16)> = BTreeSet::new();
@@ -72,7 +72,7 @@ pub fn internet_reach(estate: &Estate<'_>) -> Vec<Answer> {
             .chain(e.design.tiers.iter().map(|t| format!("{}:tier:{}", e.name, t.name)))
             .collect();
         for to in names {
-            let dst = endpoint::resolve(estate, i, &to);
+            let dst = endpoint::resolve_shared(estate, i, &to);
             for (proto, port) in &ports {
                 let a = super::answer(estate, "internet", &to, &src, &dst, *proto, *port);
                 if a.verdict != Verdict::Denied {

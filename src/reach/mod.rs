@@ -7,6 +7,7 @@ pub mod acl;
 pub mod assert;
 pub mod endpoint;
 pub mod exposure;
+pub(crate) mod memo;
 pub mod path;
 pub mod peering;
 pub mod route;
@@ -18,6 +19,9 @@ use crate::model::{Kind, NetworkAcl, PeeringConnection, PrefixList, RouteTable, 
 use ipnet::IpNet;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+pub use memo::Groups;
 
 /// One environment of the estate: its name, its design and its latest snapshot.
 #[derive(Clone, Copy)]
@@ -32,12 +36,23 @@ pub struct Env<'a> {
 pub struct Estate<'a> {
     pub envs: Vec<Env<'a>>,
     pub(crate) index: Vec<Index<'a>>,
+    /// Resolved endpoints and security group decisions shared by every question.
+    pub(crate) memo: Option<memo::Memo<'a>>,
+    /// Judge every member pair one by one (the reference the engine is tested against).
+    exhaustive: bool,
 }
 
 impl<'a> Estate<'a> {
     pub fn new(envs: &[Env<'a>]) -> Self {
         let index = envs.iter().map(|e| Index::new(*e)).collect();
-        Estate { envs: envs.to_vec(), index }
+        Estate { envs: envs.to_vec(), index, memo: Some(memo::Memo::default()), exhaustive: false }
+    }
+
+    /// The slow reference: no memo, no classes of alike members, every member pair judged
+    /// on its own. Tests hold the engine's answers to it.
+    #[doc(hidden)]
+    pub fn reference(envs: &[Env<'a>]) -> Self {
+        Estate { memo: None, exhaustive: true, ..Estate::new(envs) }
     }
 
     /// Index of an environment by name.
@@ -158,7 +173,7 @@ pub struct Placement {
     pub addr4: Option<IpNet>,
     pub addr6: Option<IpNet>,
     /// Security groups of the member; `None` when unknown (a subnet with no known member).
-    pub groups: Option<Vec<String>>,
+    pub groups: Option<Arc<Groups>>,
     pub label: String,
 }
 
@@ -167,7 +182,12 @@ impl Placement {
         Placement { env: None, subnet: None, vpc: None, addr4, addr6, groups: None, label: label.to_string() }
     }
 
-    pub fn in_subnet(env: usize, s: &Subnet, addr: Option<IpNet>, label: String, groups: Option<Vec<String>>) -> Self {
+    /// The (environment, subnet) a member sits in, when it sits in one.
+    pub(crate) fn subnet_key(&self) -> Option<(usize, String)> {
+        Some((self.env?, self.subnet.clone()?))
+    }
+
+    pub fn in_subnet(env: usize, s: &Subnet, addr: Option<IpNet>, label: String, groups: Option<Arc<Groups>>) -> Self {
         let sub4: Option<IpNet> = s.cidr.parse().ok();
         let sub6: Option<IpNet> = s.ipv6_cidrs.first().and_then(|c| c.parse().ok());
         let (addr4, addr6) = match addr {
@@ -270,32 +290,31 @@ pub(crate) fn answer(
         out.code = Some(Code::Unavailable);
         return out;
     }
-    // Members alike in everything a path reads are judged once and counted for all; a
-    // pair of classes sharing a subnet is judged member by member (traffic inside one
-    // subnet skips its route table and ACL).
-    let (sc, dc) = (classes(estate, &src.places), classes(estate, &dst.places));
-    for s in &sc {
-        for d in &dc {
-            let shared =
-                s.iter().any(|a| a.subnet.is_some() && d.iter().any(|b| a.env == b.env && a.subnet == b.subnet));
-            if shared {
-                for a in s {
-                    for b in d {
-                        for p in path::evaluate(estate, a, b, protocol, port) {
-                            out.counts[p.verdict as usize] += 1;
-                            out.paths.push(p);
-                        }
-                    }
+    if estate.exhaustive {
+        for a in &src.places {
+            for b in &dst.places {
+                for p in path::evaluate(estate, a, b, protocol, port) {
+                    out.counts[p.verdict as usize] += 1;
+                    out.paths.push(p);
                 }
-                continue;
             }
-            let weight = s.len() * d.len();
-            for mut p in path::evaluate(estate, s[0], d[0], protocol, port) {
-                out.counts[p.verdict as usize] += weight;
-                p.from = alike(&p.from, s.len());
-                p.to = alike(&p.to, d.len());
-                out.paths.push(p);
+        }
+    } else {
+        // Members alike in everything a path reads are judged once and counted for all,
+        // each representative placed where its first pair falls among all member pairs
+        // (sources outer): the first allowed (else unknown, else denied) path is then the
+        // one judging every pair on its own would pick.
+        let (sc, dc) = (src.classes(estate), dst.classes(estate));
+        let mut reps: Vec<((usize, usize), usize, PathAnswer)> = Vec::new();
+        for s in sc {
+            for d in dc {
+                class_pair(estate, src, dst, s, d, protocol, port, &mut reps);
             }
+        }
+        reps.sort_by_key(|r| r.0);
+        for (_, weight, p) in reps {
+            out.counts[p.verdict as usize] += weight;
+            out.paths.push(p);
         }
     }
     let pick = |v: Verdict| out.paths.iter().find(|p| p.verdict == v).cloned();
@@ -318,31 +337,58 @@ fn alike(label: &str, n: usize) -> String {
     if n > 1 { format!("{label} (+{} alike)", n - 1) } else { label.to_string() }
 }
 
-/// Placements grouped by everything a path reads of them: environment, VPC, the contents
-/// of their subnet's route table and ACL, addresses and groups. Order of first appearance.
-fn classes<'p>(estate: &Estate<'_>, places: &'p [Placement]) -> Vec<Vec<&'p Placement>> {
-    type Key = (Option<usize>, Option<String>, Option<(u64, u64)>, Option<IpNet>, Option<IpNet>, Option<Vec<String>>);
-    let mut index: HashMap<Key, usize> = HashMap::new();
-    let mut out: Vec<Vec<&Placement>> = Vec::new();
-    for p in places {
-        let fp = match (p.env, p.subnet.as_deref()) {
-            (Some(e), Some(s)) => estate.index.get(e).map(|ix| ix.fingerprint(s)),
-            _ => None,
-        };
-        let mut groups = p.groups.clone();
-        if let Some(g) = groups.as_mut() {
-            g.sort();
-        }
-        let key = (p.env, p.vpc.clone(), fp, p.addr4, p.addr6, groups);
-        match index.get(&key) {
-            Some(i) => out[*i].push(p),
-            None => {
-                index.insert(key, out.len());
-                out.push(vec![p]);
-            }
+/// Judge the member pairs of one class of sources and one class of destinations. Pairs
+/// in different subnets are alike (the class holds everything their path reads) and are
+/// judged once; pairs sharing a subnet skip the route table and ACL, so they are judged
+/// apart, once for all of them. Each representative is the first pair of those it stands
+/// for (sources outer, destinations inner), with its position among all member pairs.
+#[allow(clippy::too_many_arguments)]
+fn class_pair(
+    estate: &Estate<'_>,
+    src: &endpoint::Resolved,
+    dst: &endpoint::Resolved,
+    s: &endpoint::Class,
+    d: &endpoint::Class,
+    protocol: Protocol,
+    port: u16,
+    out: &mut Vec<((usize, usize), usize, PathAnswer)>,
+) {
+    let same: usize = s.subnets.iter().map(|(k, (n, _))| n * d.subnets.get(k).map_or(0, |(m, _)| *m)).sum();
+    let total = s.members.len() * d.members.len();
+    let other = total - same;
+    // (source, destination, pairs represented, members on each side)
+    let mut reps: Vec<(usize, usize, usize, (usize, usize))> = Vec::new();
+    if same > 0 {
+        let first = s.members.iter().enumerate().find_map(|(i, a)| {
+            let key = src.places[*a].subnet_key()?;
+            d.subnets.get(&key).map(|(_, j)| (i, *j))
+        });
+        if let Some((i, j)) = first {
+            let ns: usize = s.subnets.iter().filter(|(k, _)| d.subnets.contains_key(*k)).map(|(_, (n, _))| n).sum();
+            let nd: usize = d.subnets.iter().filter(|(k, _)| s.subnets.contains_key(*k)).map(|(_, (n, _))| n).sum();
+            reps.push((s.members[i], d.members[j], same, (ns, nd)));
         }
     }
-    out
+    if other > 0 {
+        // The first pair (sources outer) whose ends are not in one subnet.
+        let first = s.members.iter().enumerate().find_map(|(i, a)| {
+            let key = src.places[*a].subnet_key();
+            let j = d.members.iter().position(|b| key.is_none() || dst.places[*b].subnet_key() != key)?;
+            Some((i, j))
+        });
+        if let Some((i, j)) = first {
+            reps.push((s.members[i], d.members[j], other, (s.members.len(), d.members.len())));
+        }
+    }
+    for (a, b, weight, (ns, nd)) in reps {
+        for mut p in path::evaluate(estate, &src.places[a], &dst.places[b], protocol, port) {
+            if weight > 1 {
+                p.from = alike(&p.from, ns);
+                p.to = alike(&p.to, nd);
+            }
+            out.push(((a, b), weight, p));
+        }
+    }
 }
 
 /// Per-environment lookups, built once per estate.
@@ -357,8 +403,11 @@ pub(crate) struct Index<'a> {
     groups: HashMap<&'a str, &'a SecurityGroup>,
     prefix_lists: HashMap<&'a str, &'a PrefixList>,
     peerings: HashMap<&'a str, &'a PeeringConnection>,
-    rt_fp: HashMap<&'a str, u64>,
-    acl_fp: HashMap<&'a str, u64>,
+    /// Per subnet: its route table's and ACL's fingerprints (see `fingerprint`).
+    subnet_fp: HashMap<&'a str, (u64, u64)>,
+    /// In-scope subnets per tier, in inventory order; in-scope groups per role.
+    tiers: HashMap<&'a str, Vec<&'a Subnet>>,
+    roles: HashMap<&'a str, BTreeSet<&'a str>>,
 }
 
 fn route_fp(rt: &RouteTable) -> u64 {
@@ -415,28 +464,54 @@ impl<'a> Index<'a> {
                 subnet_acl.insert(s.id.as_str(), def);
             }
         }
+        let rt_fp: HashMap<&str, u64> = snap.route_tables.iter().map(|r| (r.id.as_str(), route_fp(r))).collect();
+        let acl_fp: HashMap<&str, u64> = snap.network_acls.iter().map(|a| (a.id.as_str(), acl_fp(a))).collect();
+        let subnet_fp = snap
+            .subnets
+            .iter()
+            .map(|s| {
+                let rt = subnet_rt.get(s.id.as_str()).and_then(|t| rt_fp.get(t.id.as_str())).copied().unwrap_or(0);
+                let acl = subnet_acl.get(s.id.as_str()).and_then(|a| acl_fp.get(a.id.as_str())).copied().unwrap_or(0);
+                (s.id.as_str(), (rt, acl))
+            })
+            .collect();
+        let cx = Context::new(e.design, snap);
+        let mut tiers: HashMap<&str, Vec<&Subnet>> = HashMap::new();
+        // Keys borrow the design's names (a tier or role the design does not name has none).
+        for s in &snap.subnets {
+            let Some(x) = cx.subnet_tier.get(&s.id) else { continue };
+            if let Some(t) = e.design.tiers.iter().find(|t| t.name == *x) {
+                tiers.entry(t.name.as_str()).or_default().push(s);
+            }
+        }
+        let mut roles: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+        for g in &snap.security_groups {
+            let Some(x) = cx.sg_role.get(&g.id) else { continue };
+            if let Some(r) = e.design.security.roles.iter().find(|r| r.name == *x) {
+                roles.entry(r.name.as_str()).or_default().insert(g.id.as_str());
+            }
+        }
         Index {
             name: e.name,
             design: e.design,
             snap,
-            cx: Context::new(e.design, snap),
+            cx,
             subnets,
             subnet_rt,
             subnet_acl,
             groups: snap.security_groups.iter().map(|g| (g.id.as_str(), g)).collect(),
             prefix_lists: snap.prefix_lists.iter().map(|p| (p.id.as_str(), p)).collect(),
             peerings: snap.peering_connections.iter().map(|p| (p.id.as_str(), p)).collect(),
-            rt_fp: snap.route_tables.iter().map(|r| (r.id.as_str(), route_fp(r))).collect(),
-            acl_fp: snap.network_acls.iter().map(|a| (a.id.as_str(), acl_fp(a))).collect(),
+            subnet_fp,
+            tiers,
+            roles,
         }
     }
 
     /// What a path reads of a subnet: its route table's routes and its ACL's entries
     /// (hashed when the index is built, so subnets configured alike compare equal).
     pub fn fingerprint(&self, subnet: &str) -> (u64, u64) {
-        let rt = self.route_table(subnet).and_then(|t| self.rt_fp.get(t.id.as_str())).copied().unwrap_or(0);
-        let acl = self.acl(subnet).and_then(|a| self.acl_fp.get(a.id.as_str())).copied().unwrap_or(0);
-        (rt, acl)
+        self.subnet_fp.get(subnet).copied().unwrap_or((0, 0))
     }
 
     pub fn in_scope(&self, vpc: &str) -> bool {
@@ -469,12 +544,12 @@ impl<'a> Index<'a> {
 
     /// In-scope subnets of a tier.
     pub fn tier_subnets(&self, tier: &str) -> Vec<&'a Subnet> {
-        self.snap.subnets.iter().filter(|s| self.cx.subnet_tier.get(&s.id).is_some_and(|t| t == tier)).collect()
+        self.tiers.get(tier).cloned().unwrap_or_default()
     }
 
     /// In-scope groups classified into a role.
-    pub fn role_groups(&self, role: &str) -> BTreeSet<&str> {
-        self.cx.sg_role.iter().filter(|(_, r)| *r == role).map(|(g, _)| g.as_str()).collect()
+    pub fn role_groups(&self, role: &str) -> BTreeSet<&'a str> {
+        self.roles.get(role).cloned().unwrap_or_default()
     }
 
     /// A one-line reason when any of `kinds` is not usable in this snapshot.

@@ -3,9 +3,11 @@
 //! the return needs no rule. A group reference across a VPC boundary counts only where
 //! AWS honours it (an active peering in the same region).
 
+use super::memo::{Cand, Groups, ListKey, RulesKey, SgDecision, SgKey};
 use super::{Code, Estate, Hop, Outcome, Placement, Protocol};
 use crate::model::{Kind, RulePeer, SgRule};
 use ipnet::IpNet;
+use std::sync::Arc;
 
 /// Judge `member`'s groups for traffic with `other` (ingress: from it; egress: to it).
 /// `other_addr` is the other end's address in the path's family.
@@ -56,30 +58,39 @@ pub fn check(
             Some(Code::GroupsUnknown),
         );
     };
-    let mut maybe: Option<String> = None;
-    for gid in groups {
-        let Some(g) = ix.group(gid) else {
-            maybe.get_or_insert(format!("{gid} is not in the inventory of {}", ix.name));
-            continue;
-        };
-        let rules = if ingress { &g.ingress } else { &g.egress };
-        for r in rules.iter().filter(|r| r.covers_port(proto.as_str(), port)) {
-            match matches(estate, env, r, member, other, other_addr) {
-                Some(true) => {
-                    let rid = r.rule_id.as_deref().unwrap_or("rule");
-                    return mk(g.id.clone(), format!("{} {dir} {rid}: {}", g.id, r.describe()), Outcome::Pass, None);
-                }
-                Some(false) => {}
+    let decision = match &estate.memo {
+        Some(memo) => {
+            let key = SgKey {
+                env,
+                ingress,
+                proto,
+                port,
+                groups: ListKey(groups.clone()),
+                other_groups: other.groups.clone().map(ListKey),
+                other_outside: other.env.is_none(),
+                other_addr,
+                vpc: member.vpc.clone(),
+                other_vpc: other.vpc.clone(),
+            };
+            let hit = memo.sg.lock().ok().and_then(|m| m.get(&key).cloned());
+            match hit {
+                Some(d) => d,
                 None => {
-                    maybe.get_or_insert(format!("{} {dir}: {} cannot be judged", g.id, r.describe()));
+                    let d = decide(estate, env, groups, ingress, proto, port, member, other, other_addr);
+                    if let Ok(mut m) = memo.sg.lock() {
+                        m.insert(key, d.clone());
+                    }
+                    d
                 }
             }
         }
-    }
-    let ids = groups.join(", ");
-    match maybe {
-        Some(why) => mk(ids, why, Outcome::Unknown, Some(Code::GroupsUnknown)),
-        None => mk(
+        None => decide(estate, env, groups, ingress, proto, port, member, other, other_addr),
+    };
+    let ids = &groups.joined;
+    match decision {
+        SgDecision::Pass { group, detail } => mk(group, detail, Outcome::Pass, None),
+        SgDecision::Unknown(why) => mk(ids.clone(), why, Outcome::Unknown, Some(Code::GroupsUnknown)),
+        SgDecision::Block => mk(
             ids.clone(),
             format!(
                 "no {dir} rule of {ids} allows {} {port} {} {}",
@@ -90,6 +101,86 @@ pub fn check(
             Outcome::Block,
             Some(code),
         ),
+    }
+}
+
+/// The groups' rules covering the port (and the groups missing from the inventory), in
+/// the order the hop reads them: the same for every peer, so computed once per estate.
+fn candidates<'a>(
+    estate: &Estate<'a>,
+    env: usize,
+    groups: &Arc<Groups>,
+    ingress: bool,
+    proto: Protocol,
+    port: u16,
+) -> Arc<Vec<Cand<'a>>> {
+    let compute = || {
+        let ix = &estate.index[env];
+        let mut out = Vec::new();
+        for gid in &groups.ids {
+            let Some(g) = ix.group(gid) else {
+                out.push(Cand::Missing(gid.clone()));
+                continue;
+            };
+            let rules = if ingress { &g.ingress } else { &g.egress };
+            out.extend(rules.iter().filter(|r| r.covers_port(proto.as_str(), port)).map(|r| Cand::Rule(g, r)));
+        }
+        Arc::new(out)
+    };
+    let Some(memo) = &estate.memo else { return compute() };
+    let key = RulesKey { env, ingress, proto, port, groups: ListKey(groups.clone()) };
+    if let Some(c) = memo.rules.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return c;
+    }
+    let c = compute();
+    if let Ok(mut m) = memo.rules.lock() {
+        m.insert(key, c.clone());
+    }
+    c
+}
+
+/// The first rule of the groups (in order) that lets `other` through, else the first
+/// rule that cannot be judged, else a block. Reads only what `SgKey` holds.
+#[allow(clippy::too_many_arguments)]
+fn decide(
+    estate: &Estate<'_>,
+    env: usize,
+    groups: &Arc<Groups>,
+    ingress: bool,
+    proto: Protocol,
+    port: u16,
+    member: &Placement,
+    other: &Placement,
+    other_addr: IpNet,
+) -> SgDecision {
+    let ix = &estate.index[env];
+    let dir = if ingress { "ingress" } else { "egress" };
+    let mut maybe: Option<String> = None;
+    for c in candidates(estate, env, groups, ingress, proto, port).iter() {
+        let (g, r) = match c {
+            Cand::Missing(gid) => {
+                maybe.get_or_insert_with(|| format!("{gid} is not in the inventory of {}", ix.name));
+                continue;
+            }
+            Cand::Rule(g, r) => (*g, *r),
+        };
+        match matches(estate, env, r, member, other, other_addr) {
+            Some(true) => {
+                let rid = r.rule_id.as_deref().unwrap_or("rule");
+                return SgDecision::Pass {
+                    group: g.id.clone(),
+                    detail: format!("{} {dir} {rid}: {}", g.id, r.describe()),
+                };
+            }
+            Some(false) => {}
+            None => {
+                maybe.get_or_insert_with(|| format!("{} {dir}: {} cannot be judged", g.id, r.describe()));
+            }
+        }
+    }
+    match maybe {
+        Some(why) => SgDecision::Unknown(why),
+        None => SgDecision::Block,
     }
 }
 
@@ -115,7 +206,7 @@ fn matches(
             let groups = other.groups.as_ref()?;
             // Rules may name a group as `account/sg-…`: compare on the id.
             let gid = g.rsplit('/').next().unwrap_or(g);
-            if !groups.iter().any(|x| x == gid) {
+            if !groups.contains(gid) {
                 return Some(false);
             }
             match (&member.vpc, &other.vpc) {

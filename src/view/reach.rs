@@ -2,7 +2,6 @@
 
 use super::Item;
 use crate::app::{App, EnvState};
-use crate::design::Design;
 use crate::drift::{Finding, FindingBuilder, Severity};
 use crate::reach::{self, Answer, Env, Estate, Protocol, Verdict};
 use ratatui::text::{Line, Span};
@@ -21,6 +20,8 @@ pub struct Row {
     pub severity: Option<Severity>,
     /// What Enter opens: the finding, or the path as a detail.
     pub detail: Finding,
+    /// Asked of the worker, not answered yet: shown as "judging…", never as a verdict.
+    pub judging: bool,
 }
 
 /// A question asked on the query line or with `x`, re-asked on every data change.
@@ -34,6 +35,8 @@ pub enum Ask {
 pub struct ReachState {
     pub rows: Vec<Row>,
     pub asks: Vec<Ask>,
+    /// The environment `rows` were judged for.
+    pub env: Option<usize>,
 }
 
 /// What one reach computation produces: the Reach pane's rows for the environment on
@@ -79,6 +82,7 @@ impl ReachState {
                 why,
                 severity,
                 detail,
+                judging: false,
             });
         }
         for ask in asks {
@@ -112,7 +116,29 @@ impl ReachState {
             .collect();
         let results = Self::compute(&self.asks, &list, current);
         self.rows = results.rows;
+        self.env = Some(current);
         results.findings
+    }
+
+    /// The questions (or the environment on screen) changed and the worker judges them:
+    /// the rows that no longer hold say "judging…" until its answer. The assertion rows
+    /// stay when the environment is the same (the worker re-judges them too).
+    pub fn judging(&mut self, current: usize) {
+        let same_env = self.env == Some(current);
+        self.rows.retain(|r| same_env && r.section == "assertion" && !r.judging);
+        if !same_env {
+            self.rows.push(Row::judging("assertion", "the design's [[reach]] assertions", "", ""));
+            self.env = None;
+        }
+        for ask in &self.asks {
+            self.rows.push(match ask {
+                Ask::Query { from, to, port } => Row::judging("query", from, to, &format!("tcp/{port}")),
+                Ask::Who { label, ports, .. } => {
+                    let ports: Vec<String> = ports.iter().map(|p| p.to_string()).collect();
+                    Row::judging("who", "who can reach", label, &format!("tcp/{}", ports.join(",")))
+                }
+            });
+        }
     }
 
     /// `:reach SRC DST PORT`
@@ -131,9 +157,11 @@ impl ReachState {
     }
 
     /// `x` on a row naming a security group or an RDS instance: who can reach its role.
-    pub fn who(&mut self, design: &Design, env: &EnvState, ids: &[String]) -> Result<String, String> {
+    pub fn who(&mut self, env: &EnvState, ids: &[String]) -> Result<String, String> {
         let snap = &env.snapshot;
-        let cx = crate::drift::Context::new(design, snap);
+        // The environment's published index: building a new one costs the UI thread
+        // milliseconds at scale.
+        let cx = env.context();
         let groups: Vec<String> = ids
             .iter()
             .find_map(|id| {
@@ -170,6 +198,27 @@ impl ReachState {
     }
 }
 
+impl Row {
+    fn judging(section: &'static str, from: &str, to: &str, port: &str) -> Row {
+        let detail = FindingBuilder::new("reach.path", Severity::Info, "reach", &format!("{from} -> {to}"))
+            .expected("an answer")
+            .actual("judging")
+            .message("being judged on the evaluation worker");
+        Row {
+            section,
+            from: from.to_string(),
+            to: to.to_string(),
+            port: port.to_string(),
+            expect: String::new(),
+            verdict: Verdict::Unknown,
+            why: "being judged…".into(),
+            severity: None,
+            detail,
+            judging: true,
+        }
+    }
+}
+
 fn answer_row(section: &'static str, a: &Answer) -> Row {
     Row {
         section,
@@ -181,6 +230,7 @@ fn answer_row(section: &'static str, a: &Answer) -> Row {
         why: a.reason.clone(),
         severity: None,
         detail: note(a, format!("{} -> {}", a.from_resolved, a.to_resolved)),
+        judging: false,
     }
 }
 
@@ -206,11 +256,14 @@ pub fn items(app: &App) -> Vec<Item> {
         .iter()
         .map(|r| {
             let vstyle = match (r.severity, r.verdict) {
+                _ if r.judging => th.dim,
                 (Some(s), _) => th.severity(s),
                 (None, Verdict::Unknown) => th.stale,
                 (None, _) => th.ok,
             };
-            let mark = if r.severity.is_some() {
+            let mark = if r.judging {
+                "judging…".to_string()
+            } else if r.severity.is_some() {
                 format!("✗ {}", r.verdict.as_str())
             } else {
                 r.verdict.as_str().to_string()
