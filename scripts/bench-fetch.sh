@@ -87,7 +87,7 @@ echo "kinds check fetched: $KINDS (raw_fetch starts them in check's order, Kind 
 b_run >/dev/null
 compare
 results=()
-for i in $(seq 1 "$PAIRS"); do
+for i in $(seq 1 "$PAIRS"); do   # PAIRS=0: only the checks of sameness (and SWEEP)
   c0=$(moto_cpu); a=$(a_run); c1=$(moto_cpu); b=$(b_run); c2=$(moto_cpu)
   ca=$(echo "$c1 - $c0" | bc -l); cb=$(echo "$c2 - $c1" | bc -l)
   printf 'pair %d: check %.3f s, raw %.3f s, ratio %.3f (moto CPU: check %.2f s, raw %.2f s)\n' \
@@ -95,7 +95,7 @@ for i in $(seq 1 "$PAIRS"); do
   results+=("$a $b")
 done
 compare
-printf '%s\n' "${results[@]}" | python3 -c '
+[ "$PAIRS" -gt 0 ] && printf '%s\n' "${results[@]}" | python3 -c '
 import statistics, sys
 rows = [tuple(map(float, l.split())) for l in sys.stdin if l.strip()]
 a = statistics.median(r[0] for r in rows); b = statistics.median(r[1] for r in rows)
@@ -105,8 +105,11 @@ print(f"median check {a:.3f} s, median raw {b:.3f} s, ratio of medians {a / b:.3
 tail -n1 "$WORK/raw.txt"
 python3 -c "import json; d=json.load(open('$WORK/check.json')); print('findings:', len(d['findings']))"
 if [ "${SWEEP:-0}" = 1 ]; then
+  # Up the list and back down, so load drifting on a shared machine hits every level alike.
   all=$(echo "$KINDS" | tr ',' '\n' | wc -l)
-  for n in 1 2 4 9 "$all"; do
-    t=$(b_run --in-flight "$n"); printf 'raw, %d kinds in flight (Kind order): %.3f s\n' "$n" "$t"
+  levels=(1 2 4 9 "$all")
+  for n in "${levels[@]}" $(printf '%s\n' "${levels[@]}" | tac); do
+    c0=$(moto_cpu); t=$(b_run --in-flight "$n"); c1=$(moto_cpu)
+    printf 'raw, %d kinds in flight (Kind order): %.3f s (moto CPU %.2f s)\n' "$n" "$t" "$(echo "$c1 - $c0" | bc -l)"
   done
 fi
