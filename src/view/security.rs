@@ -42,7 +42,8 @@ pub fn items(app: &App) -> Vec<Item> {
     let order = |id: &str| {
         cx.role_of(id).and_then(|r| env.design.security.roles.iter().position(|x| x.name == r)).unwrap_or(usize::MAX)
     };
-    groups.sort_by(|a, b| order(&a.id).cmp(&order(&b.id)).then(a.name.cmp(&b.name)));
+    // Keys computed once per group, not per comparison (2,000 groups: 40,000 role lookups).
+    groups.sort_by_cached_key(|g| (order(&g.id), g.name.as_str()));
     let marks = app.plan_marks();
     let mut out = Vec::new();
     for g in groups {
