@@ -111,8 +111,9 @@ impl EnvState {
     }
 
     /// A new drift report (without reach findings): keep it, and show it with this
-    /// environment's reach findings merged in. Gives back the reports it replaces, so the caller can free them away from the UI thread (the last references to a large report's
-    /// findings are here, and freeing 16,000 of them costs milliseconds).
+    /// environment's reach findings merged in. Gives back the reports it replaces, so the
+    /// caller can free them away from the UI thread (the last references to a large
+    /// report's findings are here, and freeing 16,000 of them costs milliseconds).
     pub(super) fn set_report(&mut self, base: Report) -> [Report; 2] {
         let old_base = std::mem::replace(&mut self.base_report, base);
         [old_base, self.merge_reach()]

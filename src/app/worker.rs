@@ -211,7 +211,7 @@ pub struct Background {
     trash: Option<std::sync::mpsc::Sender<Trash>>,
 }
 
-/// Data the UI thread no longer needs, freed on the worker's side.
+/// Data the UI thread no longer needs, freed by the `driftdeck-free` thread.
 type Trash = Box<dyn Send>;
 
 impl Background {
