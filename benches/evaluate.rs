@@ -25,6 +25,9 @@ fn bench(c: &mut Criterion) {
     let design = Design::load(std::path::Path::new(path)).expect("design");
     let snap = big_snapshot();
     c.bench_function("evaluate_large_environment", |b| b.iter(|| evaluate(black_box(&design), black_box(&snap))));
+    c.bench_function("evaluate_large_environment_one_thread", |b| {
+        b.iter(|| Evaluator::with_threads(black_box(&design), black_box(&snap), 1).report(&design, &snap))
+    });
     c.bench_function("index_large_environment", |b| b.iter(|| Index::new(black_box(&design), black_box(&snap))));
     let mut ev = Evaluator::new(&design, &snap);
     c.bench_function("incremental_update_alarms", |b| b.iter(|| ev.update(&design, black_box(&snap), Kind::Alarms)));

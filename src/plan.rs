@@ -9,7 +9,7 @@
 //! resource.
 
 use crate::design::Design;
-use crate::drift::{self, Finding, Report, Severity};
+use crate::drift::{self, Finding, Report, Severity, Text};
 use crate::model::Snapshot;
 use crate::terraform::{self, Action, Plan, Variant};
 use serde::Serialize;
@@ -94,7 +94,7 @@ impl PlanReport {
 
 /// Identity of a finding across evaluations: rule, resource and evidence (the message
 /// may word things differently).
-type Key = (String, String, BTreeMap<String, String>);
+type Key = (Text, Text, drift::Evidence);
 
 fn key(f: &Finding) -> Key {
     (f.rule.clone(), f.resource.clone(), f.evidence.clone())
@@ -136,7 +136,7 @@ pub fn evaluate(design: &Design, snapshot: &Snapshot, plan: &Plan) -> PlanReport
     let attrs_for = |f: &Finding| -> Vec<String> {
         let mut out = BTreeSet::new();
         for field in fields_of(&f.rule) {
-            if let Some(a) = unknown_attrs.get(&(f.resource.clone(), *field)) {
+            if let Some(a) = unknown_attrs.get(&(f.resource.to_string(), *field)) {
                 out.extend(a.iter().cloned());
             }
         }
@@ -159,7 +159,7 @@ pub fn evaluate(design: &Design, snapshot: &Snapshot, plan: &Plan) -> PlanReport
         };
         let mut touched: BTreeSet<usize> = BTreeSet::new();
         for a in [&high, &low] {
-            touched.extend(a.touched.get(&f.resource).into_iter().flatten());
+            touched.extend(a.touched.get(f.resource.as_str()).into_iter().flatten());
         }
         let causes = touched.into_iter().map(|i| cause(&plan.changes[i])).collect();
         let mut finding = f.clone();
@@ -177,7 +177,8 @@ pub fn evaluate(design: &Design, snapshot: &Snapshot, plan: &Plan) -> PlanReport
                     .collect();
             }
             // The message was worded by one of the two replays: say it is a possibility.
-            finding.message = format!("unknown until apply ({}); possible outcome: {}", attrs.join(", "), f.message);
+            finding.message =
+                format!("unknown until apply ({}); possible outcome: {}", attrs.join(", "), f.message).into();
             finding.actual = "(known after apply)".into();
         }
         findings.push(PlanFinding { verdict, finding, causes, unknown_attributes: attrs });

@@ -128,3 +128,28 @@ fn update_reruns_only_rules_reading_the_kind() {
     assert_eq!(ev.report(&d, &snap), evaluate(&d, &snap));
     assert!(ev.report(&d, &snap).findings.iter().any(|f| f.rule == "route.peering-forbidden"));
 }
+
+#[path = "../benches/support/large.rs"]
+mod large;
+
+/// On a large account the rules run on two threads: the report, and every incremental
+/// update after it, must be exactly what one thread gives (same findings, same order).
+#[test]
+fn rules_on_two_threads_equal_one_thread_on_a_large_account() {
+    let design = fixtures::design("client-a-prod");
+    let mut snap = large::big_snapshot();
+    let mut one = Evaluator::with_threads(&design, &snap, 1);
+    let mut two = Evaluator::with_threads(&design, &snap, 2);
+    let first = one.report(&design, &snap);
+    assert!(first.findings.len() > 10_000, "the large account drifts a lot: {}", first.findings.len());
+    assert_eq!(two.report(&design, &snap), first);
+    assert_eq!(evaluate(&design, &snap), first);
+    // A change to security groups re-runs their rules (the threaded ones).
+    snap.security_groups.truncate(1_500);
+    one.update(&design, &snap, Kind::SecurityGroups);
+    two.update(&design, &snap, Kind::SecurityGroups);
+    let after = one.report(&design, &snap);
+    assert!(after.findings.len() < first.findings.len());
+    assert_eq!(two.report(&design, &snap), after);
+    assert_eq!(evaluate(&design, &snap), after);
+}

@@ -13,7 +13,8 @@ use fixtures::*;
 fn gen_for(s: &Snapshot) -> (String, Design, Vec<(String, String)>) {
     let g = generate(s, &InitOptions { source: "a test fixture".into(), ..Default::default() }).expect("generated");
     let d = Design::parse("generated.toml", &g.text).unwrap_or_else(|e| panic!("{e}\n{}", g.text));
-    let mut listed: Vec<(String, String)> = g.leftovers.iter().map(|f| (f.rule.clone(), f.resource.clone())).collect();
+    let mut listed: Vec<(String, String)> =
+        g.leftovers.iter().map(|f| (f.rule.to_string(), f.resource.to_string())).collect();
     listed.sort();
     listed.dedup();
     (g.text, d, listed)

@@ -53,7 +53,7 @@ fn judge(s: &Snapshot, tf: &Plan) -> PlanReport {
 
 fn with(r: &PlanReport, v: Verdict) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> =
-        r.with(v).map(|f| (f.finding.rule.clone(), f.finding.resource.clone())).collect();
+        r.with(v).map(|f| (f.finding.rule.to_string(), f.finding.resource.to_string())).collect();
     out.sort();
     out.dedup();
     out

@@ -120,7 +120,8 @@ fn check_sarif_is_valid_and_fingerprints_are_stable() {
     // Same finding, different message wording: same fingerprint.
     let mut reworded = report.clone();
     for f in &mut reworded.findings {
-        std::sync::Arc::make_mut(f).message.push_str(" (reworded)");
+        let f = std::sync::Arc::make_mut(f);
+        f.message = format!("{} (reworded)", f.message).into();
     }
     let b = formats::sarif::to_string(&Doc::new("check", &d, formats::check_cases(&d, &s, &reworded))).expect("sarif");
     let fps = |t: &str| -> Vec<serde_json::Value> {

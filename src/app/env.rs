@@ -51,7 +51,7 @@ fn by_resource(report: &Report) -> HashMap<String, Vec<usize>> {
         match map.get_mut(f.resource.as_str()) {
             Some(v) => v.push(i),
             None => {
-                map.insert(f.resource.clone(), vec![i]);
+                map.insert(f.resource.to_string(), vec![i]);
             }
         }
     }

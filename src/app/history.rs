@@ -303,7 +303,7 @@ impl App {
             return Some(s);
         }
         if let Some(f) = crate::view::selected_finding(self) {
-            return Some(f.resource);
+            return Some(f.resource.to_string());
         }
         crate::view::selected_ids(self).into_iter().find(|s| nameable(s))
     }

@@ -248,7 +248,7 @@ impl Ctx<'_> {
 
     fn rds_checks(&mut self, f: RdsChecksFile<'_>) -> RdsChecks {
         let instance_class = f.instance_class.and_then(|s| match Regex::new(s.get_ref()) {
-            Ok(r) => Some(r),
+            Ok(r) => Some(std::sync::Arc::new(r)),
             Err(e) => {
                 let msg = e.to_string().lines().last().unwrap_or_default().trim().to_string();
                 self.err(s.span(), format!("rds.instance_class: not a valid regular expression: {msg}"));

@@ -35,15 +35,27 @@ pub struct Evaluator {
     /// Shared so the console can hand the same index to the UI thread without copying it.
     index: Arc<Index>,
     outcomes: Vec<Outcome>,
+    /// How many threads run rules (see `run_many`).
+    threads: usize,
 }
 
 impl Evaluator {
     /// Index the snapshot and run every rule once.
     pub fn new(design: &Design, snap: &Snapshot) -> Self {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(2);
+        Self::with_threads(design, snap, threads)
+    }
+
+    /// As `new`, running rules on at most `threads` threads (1: all on this thread).
+    pub fn with_threads(design: &Design, snap: &Snapshot, threads: usize) -> Self {
         let index = Arc::new(Index::new(design, snap));
         let cx = Context::with_index(design, snap, &index);
-        let outcomes = rules::catalogue().iter().map(|r| run(*r, &cx)).collect();
-        Evaluator { index, outcomes }
+        let all: Vec<usize> = (0..rules::catalogue().len()).collect();
+        let mut outcomes = vec![Outcome::Off; all.len()];
+        for (i, outcome) in run_many(&all, &cx, threads) {
+            outcomes[i] = outcome;
+        }
+        Evaluator { index, outcomes, threads }
     }
 
     /// The index of the current snapshot, for panes that want a `Context` without
@@ -64,11 +76,13 @@ impl Evaluator {
             self.index = Arc::new(Index::new(design, snap));
         }
         let cx = Context::with_index(design, snap, &self.index);
-        for (rule, outcome) in rules::catalogue().iter().zip(self.outcomes.iter_mut()) {
-            // `reads()` too: a rule judges prefix-list peers item by item (see rules/mod.rs).
-            if rule.needs().contains(&kind) || rule.reads().contains(&kind) {
-                *outcome = run(*rule, &cx);
-            }
+        // `reads()` too: a rule judges prefix-list peers item by item (see rules/mod.rs).
+        let stale: Vec<usize> = (rules::catalogue().iter().enumerate())
+            .filter(|(_, r)| r.needs().contains(&kind) || r.reads().contains(&kind))
+            .map(|(i, _)| i)
+            .collect();
+        for (i, outcome) in run_many(&stale, &cx, self.threads) {
+            self.outcomes[i] = outcome;
         }
     }
 
@@ -91,6 +105,46 @@ impl Evaluator {
         });
         super::assemble(design, snap, runs, unavailable, now)
     }
+}
+
+/// Run the catalogue rules at `which` on up to `threads` threads, at most two (rules are
+/// pure and share the read-only context). Security-group rules go first: on a large account
+/// `sg.flow-undeclared` alone is over half the work, so one thread takes it while the
+/// other runs the rest, instead of it starting last.
+fn run_many(which: &[usize], cx: &Context<'_>, threads: usize) -> Vec<(usize, Outcome)> {
+    let catalogue = rules::catalogue();
+    let mut order: Vec<usize> = which.to_vec();
+    order.sort_by_key(|i| !catalogue[*i].needs().contains(&Kind::SecurityGroups));
+    // Small snapshots finish faster than a thread starts.
+    let big = cx.snap.security_groups.len() + cx.snap.route_tables.len() + cx.snap.db_instances.len() >= 200;
+    if threads < 2 || order.len() < 2 || !big {
+        return order.into_iter().map(|i| (i, run(catalogue[i], cx))).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&i) = order.get(k) else { break };
+            done.push((i, run(catalogue[i], cx)));
+        }
+        done
+    };
+    std::thread::scope(|s| {
+        let other = std::thread::Builder::new().name("driftdeck-rules".into()).spawn_scoped(s, work);
+        let mut done = work();
+        match other {
+            Ok(h) => match h.join() {
+                Ok(theirs) => done.extend(theirs),
+                // A rule panicked on the other thread: surface it here as the
+                // single-threaded engine would.
+                Err(p) => std::panic::resume_unwind(p),
+            },
+            // No thread to be had: this thread has already run every rule.
+            Err(e) => tracing::debug!(error = %e, "rules ran on one thread"),
+        }
+        done
+    })
 }
 
 fn run(rule: &dyn rules::Rule, cx: &Context<'_>) -> Outcome {

@@ -6,10 +6,12 @@
 //! `inventory.unavailable`: unknown is never reported as a pass.
 
 mod context;
+mod evidence;
 mod finding;
 mod incremental;
 pub mod netset;
 pub mod rules;
+mod text;
 
 pub use context::{Context, Index, Within};
 pub use finding::*;
@@ -153,17 +155,17 @@ pub enum Muting {
 
 /// Judge a finding against the design's mutes on `today`.
 pub fn mute(design: &Design, f: &Arc<Finding>, today: jiff::civil::Date) -> Muting {
-    let Some(m) = design.mutes.iter().find(|m| m.rule == f.rule && m.resource.is_match(&f.resource)) else {
+    let Some(m) = design.mutes.iter().find(|m| m.rule == f.rule && m.resource.is_match(f.resource.as_str())) else {
         return Muting::None;
     };
     let mut f = Arc::clone(f);
     match m.expires {
         Some(d) if d < today => {
-            Arc::make_mut(&mut f).note = Some(format!("mute expired on {d} (was: {})", m.reason));
+            Arc::make_mut(&mut f).note = Some(format!("mute expired on {d} (was: {})", m.reason).into());
             Muting::Expired(f)
         }
         _ => {
-            Arc::make_mut(&mut f).note = Some(format!("muted: {}", m.reason));
+            Arc::make_mut(&mut f).note = Some(format!("muted: {}", m.reason).into());
             Muting::Muted(f)
         }
     }
@@ -218,7 +220,7 @@ pub fn needed_kinds(design: &Design) -> BTreeSet<Kind> {
 mod tests {
     use super::*;
 
-    fn f(sev: Severity, rule: &str, resource: &str, port: &str) -> Arc<Finding> {
+    fn f(sev: Severity, rule: &'static str, resource: &str, port: &str) -> Arc<Finding> {
         Arc::new(FindingBuilder::new(rule, sev, "security_group", resource).evidence("ports", port).message("m"))
     }
 

@@ -125,10 +125,10 @@ pub fn check_cases(design: &Design, snapshot: &Snapshot, report: &Report) -> Vec
         .findings
         .iter()
         .map(|f| Case {
-            rule: f.rule.clone(),
-            resource: f.resource.clone(),
+            rule: f.rule.to_string(),
+            resource: f.resource.to_string(),
             outcome: if f.rule == "inventory.unavailable" {
-                Outcome::Unknown { why: f.message.clone() }
+                Outcome::Unknown { why: f.message.to_string() }
             } else {
                 Outcome::Fail { status: "drift".into() }
             },
@@ -139,7 +139,7 @@ pub fn check_cases(design: &Design, snapshot: &Snapshot, report: &Report) -> Vec
         })
         .collect();
     let failing: BTreeSet<(String, String)> =
-        report.findings.iter().chain(&report.muted).map(|f| (f.rule.clone(), f.resource.clone())).collect();
+        report.findings.iter().chain(&report.muted).map(|f| (f.rule.to_string(), f.resource.to_string())).collect();
     cases.extend(passing(design, snapshot, &failing));
     cases
 }
@@ -230,8 +230,8 @@ pub fn plan_cases(design: &Design, r: &crate::plan::PlanReport) -> Vec<Case> {
                 Verdict::Fixed => Outcome::Pass,
             };
             Case {
-                rule: f.rule.clone(),
-                resource: f.resource.clone(),
+                rule: f.rule.to_string(),
+                resource: f.resource.to_string(),
                 outcome,
                 status: pf.verdict.label().into(),
                 finding: Some(f.clone()),
@@ -241,7 +241,7 @@ pub fn plan_cases(design: &Design, r: &crate::plan::PlanReport) -> Vec<Case> {
         })
         .collect();
     let failing: BTreeSet<(String, String)> =
-        r.findings.iter().map(|f| (f.finding.rule.clone(), f.finding.resource.clone())).collect();
+        r.findings.iter().map(|f| (f.finding.rule.to_string(), f.finding.resource.to_string())).collect();
     cases.extend(passing(design, &r.after, &failing));
     cases
 }

@@ -75,7 +75,7 @@ pub fn to_sarif(doc: &Doc) -> Sarif {
             )
             .logical_locations(logical)
             .build();
-        let mut message = f.message.clone();
+        let mut message = f.message.to_string();
         for n in &case.notes {
             message.push_str(&format!("\n{n}"));
         }

@@ -36,7 +36,7 @@ impl Attribution {
 
 /// What a finding's evidence says the offending request would have asked for.
 fn wanted(f: &Finding) -> Option<Ask> {
-    let ev = |k: &str| f.evidence.get(k).cloned();
+    let ev = |k: &str| f.evidence.get(k).map(|v| v.to_string());
     match f.resource_kind.as_str() {
         "security_group" => Some(Ask::Rule { protocol: ev("protocol")?, ports: ev("ports")?, source: ev("source")? }),
         // A missing route is explained by whatever removed or replaced that destination,

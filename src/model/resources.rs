@@ -199,10 +199,15 @@ pub enum RulePeer {
 
 impl RulePeer {
     pub fn describe(&self) -> String {
+        self.as_str().to_string()
+    }
+
+    /// The CIDR, group id or prefix-list id, borrowed.
+    pub fn as_str(&self) -> &str {
         match self {
-            RulePeer::Cidr4(c) | RulePeer::Cidr6(c) => c.clone(),
-            RulePeer::Group(g) => g.clone(),
-            RulePeer::PrefixList(p) => p.clone(),
+            RulePeer::Cidr4(c) | RulePeer::Cidr6(c) => c,
+            RulePeer::Group(g) => g,
+            RulePeer::PrefixList(p) => p,
         }
     }
 
@@ -269,13 +274,18 @@ impl SgRule {
     }
 
     pub fn ports_label(&self) -> String {
+        self.ports().to_string()
+    }
+
+    /// The port range as shown (`all`, `443`, `1024-65535`), written without a `String`.
+    pub fn ports(&self) -> PortsLabel {
         if self.all_traffic() {
-            return "all".into();
+            return PortsLabel::All;
         }
         match (self.from_port, self.to_port) {
-            (Some(-1), _) | (_, Some(-1)) | (None, _) | (_, None) => "all".into(),
-            (Some(a), Some(b)) if a == b => a.to_string(),
-            (Some(a), Some(b)) => format!("{a}-{b}"),
+            (Some(-1), _) | (_, Some(-1)) | (None, _) | (_, None) => PortsLabel::All,
+            (Some(a), Some(b)) if a == b => PortsLabel::One(a),
+            (Some(a), Some(b)) => PortsLabel::Range(a, b),
         }
     }
 
@@ -605,4 +615,22 @@ pub struct NetworkInterface {
     pub status: Option<String>,
     #[serde(default)]
     pub tags: Tags,
+}
+
+/// A security group rule's ports, displayed as `SgRule::ports_label` spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortsLabel {
+    All,
+    One(i32),
+    Range(i32, i32),
+}
+
+impl std::fmt::Display for PortsLabel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PortsLabel::All => f.write_str("all"),
+            PortsLabel::One(a) => write!(f, "{a}"),
+            PortsLabel::Range(a, b) => write!(f, "{a}-{b}"),
+        }
+    }
 }

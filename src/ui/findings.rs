@@ -41,23 +41,23 @@ pub fn draw_detail(frame: &mut Frame, area: Rect, app: &App, f: &Finding) {
         Line::from(vec![label("resource"), Span::raw(format!("{} [{}]", f.resource, f.resource_kind))]),
     ];
     if let Some(t) = f.tier.as_ref().or(f.role.as_ref()) {
-        lines.push(Line::from(vec![label(if f.tier.is_some() { "tier" } else { "role" }), Span::raw(t.clone())]));
+        lines.push(Line::from(vec![label(if f.tier.is_some() { "tier" } else { "role" }), Span::raw(t.to_string())]));
     }
     lines.push(Line::from(""));
-    lines.push(Line::from(Span::raw(f.message.clone())));
+    lines.push(Line::from(Span::raw(f.message.to_string())));
     lines.push(Line::from(""));
-    lines.push(Line::from(vec![label("expected"), Span::styled(f.expected.clone(), th.ok)]));
-    lines.push(Line::from(vec![label("actual"), Span::styled(f.actual.clone(), th.severity(f.severity))]));
+    lines.push(Line::from(vec![label("expected"), Span::styled(f.expected.to_string(), th.ok)]));
+    lines.push(Line::from(vec![label("actual"), Span::styled(f.actual.to_string(), th.severity(f.severity))]));
     if let Some(c) = &f.clause {
         lines.push(Line::from(vec![label("design"), Span::raw(format!("{c} in {}", app.env().design.source))]));
     }
     if let Some(n) = &f.note {
-        lines.push(Line::from(vec![label("note"), Span::styled(n.clone(), th.stale)]));
+        lines.push(Line::from(vec![label("note"), Span::styled(n.to_string(), th.stale)]));
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled("evidence", th.title)));
     for (k, v) in &f.evidence {
-        lines.push(Line::from(vec![Span::styled(format!("  {k:<14} "), th.dim), Span::raw(v.clone())]));
+        lines.push(Line::from(vec![Span::styled(format!("  {k:<14} "), th.dim), Span::raw(v.to_string())]));
     }
     if app.hist.on {
         lines.push(Line::from(""));

@@ -13,10 +13,10 @@ pub fn items(app: &App) -> Vec<Item> {
         .map(|f| {
             let mut cells = vec![
                 Line::from(Span::styled(f.severity.as_str().to_uppercase(), th.severity(f.severity))),
-                Line::from(f.rule.clone()),
-                Line::from(f.resource.clone()),
-                Line::from(f.tier.clone().or_else(|| f.role.clone()).unwrap_or_default()),
-                Line::from(f.message.clone()),
+                Line::from(f.rule.to_string()),
+                Line::from(f.resource.to_string()),
+                Line::from(f.tier.as_deref().or(f.role.as_deref()).unwrap_or_default().to_string()),
+                Line::from(f.message.to_string()),
             ];
             // The "changed" column (cached attribution), only when history is on.
             if app.hist.on {

@@ -4,7 +4,7 @@
 
 use super::{Item, drift_cell};
 use crate::app::App;
-use crate::drift::Finding;
+use crate::drift::{Finding, Text};
 use crate::model::{Kind, RouteState};
 use ratatui::text::{Line, Span};
 use std::collections::BTreeSet;
@@ -93,7 +93,7 @@ pub fn items(app: &App) -> Vec<Item> {
                 let f = findings
                     .iter()
                     .copied()
-                    .filter(|f| route_bound(f) && f.evidence.get("destination") == Some(&r.destination))
+                    .filter(|f| route_bound(f) && f.evidence.get("destination").is_some_and(|d| *d == r.destination))
                     .max_by_key(|f| f.severity);
                 let state = if r.state == RouteState::Blackhole { " (blackhole)" } else { "" };
                 let dest = format!("    {}", r.destination);
@@ -175,7 +175,7 @@ fn acl_rows(app: &App, cx: &crate::drift::Context<'_>, subnets: &[&crate::model:
             let f = findings
                 .iter()
                 .copied()
-                .filter(|f| f.evidence.get("rule_number").map(String::as_str) == Some(e.rule_label().as_str()))
+                .filter(|f| f.evidence.get("rule_number").map(Text::as_str) == Some(e.rule_label().as_str()))
                 .max_by_key(|f| f.severity);
             let peer = e.cidr.as_deref().or(e.ipv6_cidr.as_deref()).unwrap_or("?");
             out.push(

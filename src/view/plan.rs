@@ -73,7 +73,7 @@ pub fn items(app: &App) -> Vec<Item> {
             let causes: Vec<&str> = f.causes.iter().map(|c| c.address.as_str()).collect();
             let mut item = Item::new(vec![
                 Line::from(format!("  {}", f.finding.resource)),
-                Line::from(Span::styled(f.finding.rule.clone(), style)),
+                Line::from(Span::styled(f.finding.rule.to_string(), style)),
                 Line::from(Span::styled(v.label(), style)),
                 Line::from(causes.join(", ")),
             ]);

@@ -200,7 +200,7 @@ impl ReachState {
 
 impl Row {
     fn judging(section: &'static str, from: &str, to: &str, port: &str) -> Row {
-        let detail = FindingBuilder::new("reach.path", Severity::Info, "reach", &format!("{from} -> {to}"))
+        let detail = FindingBuilder::new("reach.path", Severity::Info, "reach", format!("{from} -> {to}"))
             .expected("an answer")
             .actual("judging")
             .message("being judged on the evaluation worker");
@@ -236,7 +236,7 @@ fn answer_row(section: &'static str, a: &Answer) -> Row {
 
 /// The path of an answer as a detail the finding overlay can show.
 fn note(a: &Answer, expected: String) -> Finding {
-    let mut b = FindingBuilder::new("reach.path", Severity::Info, "reach", &format!("{} -> {}", a.from, a.to))
+    let mut b = FindingBuilder::new("reach.path", Severity::Info, "reach", format!("{} -> {}", a.from, a.to))
         .expected(expected)
         .actual(a.verdict.as_str())
         .evidence("port", format!("{}/{}", a.protocol.as_str(), a.port));

@@ -4,7 +4,7 @@
 
 use super::{Item, drift_cell};
 use crate::app::App;
-use crate::drift::Finding;
+use crate::drift::{Finding, Text};
 use crate::model::SgRule;
 use ratatui::text::{Line, Span};
 use std::sync::Arc;
@@ -31,9 +31,9 @@ fn keyed<'a>(findings: &[&'a Arc<Finding>]) -> Vec<Keyed<'a>> {
     findings
         .iter()
         .map(|f| Keyed {
-            rule_id: f.evidence.get("rule_id").map(String::as_str),
-            ports: f.evidence.get("ports").map(String::as_str),
-            source: f.evidence.get("source").map(String::as_str),
+            rule_id: f.evidence.get("rule_id").map(Text::as_str),
+            ports: f.evidence.get("ports").map(Text::as_str),
+            source: f.evidence.get("source").map(Text::as_str),
             finding: f,
         })
         .collect()

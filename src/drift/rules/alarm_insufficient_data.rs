@@ -31,7 +31,7 @@ pub(super) fn in_scope<'a>(cx: &Context<'a>) -> impl Iterator<Item = &'a Alarm> 
     cx.snap.alarms.iter().filter(move |a| a.name.starts_with(&prefix))
 }
 
-pub(super) fn state_findings(cx: &Context<'_>, out: &mut Vec<Finding>, id: &str, state: AlarmState) {
+pub(super) fn state_findings(cx: &Context<'_>, out: &mut Vec<Finding>, id: &'static str, state: AlarmState) {
     for a in in_scope(cx).filter(|a| a.state == state) {
         let since = a.state_updated.map(|t| t.to_string());
         let reason = a.state_reason.clone().unwrap_or_default();

@@ -43,9 +43,9 @@ pub(super) fn groups<'a, 'c>(cx: &'c Context<'a>) -> impl Iterator<Item = &'a Ca
 
 /// A finding for an enabled/disabled flag that should read `enabled`.
 pub(super) fn flag_finding(
-    id: &str,
+    id: &'static str,
     g: &CacheReplicationGroup,
-    attr: &str,
+    attr: &'static str,
     actual: Option<&str>,
     clause: &str,
 ) -> Finding {

@@ -61,7 +61,7 @@ pub fn targets<'a>(cx: &Context<'a>) -> Vec<(Db<'a>, RdsChecks)> {
     out
 }
 
-pub fn builder(id: &str, sev: Severity, db: &Db<'_>, clause: &str) -> FindingBuilder {
+pub fn builder(id: &'static str, sev: Severity, db: &Db<'_>, clause: &str) -> FindingBuilder {
     FindingBuilder::new(id, sev, db.kind(), db.id()).evidence("engine", db.engine()).clause(clause)
 }
 

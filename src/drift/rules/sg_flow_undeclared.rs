@@ -8,7 +8,7 @@
 use super::sg_public_ingress::{rule_range, rule_within};
 use super::{Rule, SECURITY, default_severity};
 use crate::design::{Design, PortRange};
-use crate::drift::{Context, Finding, FindingBuilder};
+use crate::drift::{Context, Finding, FindingBuilder, Text};
 use crate::model::{Kind, RulePeer};
 use std::collections::HashMap;
 
@@ -61,10 +61,15 @@ impl Rule for FlowUndeclared {
                 let text = per_role.entry(role).or_insert_with(|| RoleText::new(cx.design, role));
                 let source = match &r.peer {
                     RulePeer::Group(id) => match cx.role_of(id) {
-                        Some(src_role) => format!("{id} (role {src_role})"),
-                        None => format!("{id} (no role)"),
+                        Some(src_role) => Text::concat([
+                            Text::from(id.as_str()),
+                            Text::lit(" (role "),
+                            Text::from(src_role),
+                            Text::lit(")"),
+                        ]),
+                        None => Text::concat([Text::from(id.as_str()), Text::lit(" (no role)")]),
                     },
-                    p => cx.peer_label(p),
+                    p => Text::from(cx.peer_label(p)),
                 };
                 // A prefix list that cannot be read may well be a declared source: say unknown.
                 let unknown = match &r.peer {
@@ -72,32 +77,45 @@ impl Rule for FlowUndeclared {
                     _ => None,
                 };
                 let proto = proto_label(r);
-                let ports = r.ports_label();
+                let ports = Text::from(r.ports());
+                // Joined only if shown: most of a large account's findings never are.
+                let actual = Text::concat([
+                    Text::from(proto),
+                    Text::lit(" "),
+                    ports.clone(),
+                    Text::lit(" from "),
+                    source.clone(),
+                ]);
                 out.push(
-                    FindingBuilder::new(ID, default_severity(ID), "security_group", &g.id)
-                        .role(Some(role))
+                    FindingBuilder::new(ID, default_severity(ID), "security_group", g.id.as_str())
+                        .role(Some(text.role.clone()))
                         .expected(text.expected.clone())
                         .actual(match &unknown {
-                            Some(why) => format!("unknown: {proto} {ports} from {source} ({why})"),
-                            None => format!("{proto} {ports} from {source}"),
+                            Some(why) => Text::from(format!("unknown: {proto} {ports} from {source} ({why})")),
+                            None => actual.clone(),
                         })
-                        .evidence_opt("verdict", unknown.as_ref().map(|_| "unknown"))
-                        .evidence("protocol", proto)
-                        .evidence("ports", ports.as_str())
-                        .evidence("source", r.peer.describe())
-                        .evidence_opt("rule_id", r.rule_id.as_deref())
+                        // In name order (each then appends; see `Evidence::insert`).
                         .evidence_opt("description", r.description.as_deref())
-                        .evidence("group_name", g.name.clone())
+                        .evidence("group_name", g.name.as_str())
+                        .evidence("ports", ports.clone())
+                        .evidence("protocol", proto)
+                        .evidence_opt("rule_id", r.rule_id.as_deref())
+                        .evidence("source", r.peer.as_str())
+                        .evidence_opt("verdict", unknown.as_ref().map(|_| "unknown"))
                         .clause(text.clause.clone())
                         .message(match &unknown {
-                            Some(why) => format!(
+                            Some(why) => Text::from(format!(
                                 "unknown: {} ({role}) accepts {proto} {ports} from {source}, and {why}, so it cannot be matched to a declared flow",
                                 g.id
-                            ),
-                            None => format!(
-                                "{} ({role}) accepts {proto} {ports} from {source}, which no declared flow allows",
-                                g.id
-                            ),
+                            )),
+                            None => Text::concat([
+                                Text::from(g.id.as_str()),
+                                Text::lit(" ("),
+                                text.role.clone(),
+                                Text::lit(") accepts "),
+                                actual,
+                                Text::lit(", which no declared flow allows"),
+                            ]),
                         }),
                 );
             }
@@ -105,10 +123,11 @@ impl Rule for FlowUndeclared {
     }
 }
 
-/// The expected text and clause shared by every finding of one role.
+/// The role, expected text and clause shared by every finding of one role.
 struct RoleText {
-    expected: String,
-    clause: String,
+    role: Text,
+    expected: Text,
+    clause: Text,
 }
 
 impl RoleText {
@@ -125,7 +144,11 @@ impl RoleText {
         } else {
             format!("ingress into {role} only from: {}", declared.join("; "))
         };
-        RoleText { expected, clause: format!("security.flows (to = \"{role}\")") }
+        RoleText {
+            role: Text::shared(role),
+            expected: Text::shared(expected),
+            clause: Text::shared(format!("security.flows (to = \"{role}\")")),
+        }
     }
 }
 
