@@ -157,7 +157,11 @@ pub enum Action {
     },
     /// Time passed: ages shown on screen change.
     Tick(Timestamp),
-    Resize,
+    /// The terminal's size (columns, rows), at start and on every resize.
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// A Terraform plan file was read (`--plan`, `:plan FILE`), or why it could not be.
     PlanLoaded {
         path: String,

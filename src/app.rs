@@ -75,6 +75,11 @@ pub struct App {
     pub input: InputMode,
     pub drift_only: bool,
     pub show_help: bool,
+    /// First line of the key help shown (it scrolls when taller than the screen; the
+    /// draw clamps it to what fits).
+    pub help_scroll: u16,
+    /// The terminal's size, once the console has said (`Action::Resize`).
+    pub screen: Option<(u16, u16)>,
     pub show_errors: bool,
     /// Finding shown in the detail overlay.
     pub detail: Option<Finding>,
@@ -92,9 +97,6 @@ pub struct App {
     pub reach: crate::view::reach::ReachState,
     /// The evaluation worker, when started, and what waits for it (app/worker.rs).
     bg: worker::Background,
-    /// Timestamps whose age labels the last frame showed: a tick redraws only when
-    /// one of their texts changes (filled in by `view::age` while drawing).
-    pub ages_drawn: std::cell::RefCell<std::collections::BTreeSet<Timestamp>>,
     /// History settings and the `h` / `:around` overlay (see `app/history.rs`).
     pub hist: HistoryUi,
     /// A Terraform plan loaded into the console, judged and diffed (app/plan.rs).
@@ -119,6 +121,8 @@ impl App {
             input: InputMode::Normal,
             drift_only: false,
             show_help: false,
+            help_scroll: 0,
+            screen: None,
             show_errors: false,
             detail: None,
             timeline: Vec::new(),
@@ -131,7 +135,6 @@ impl App {
             dirty: true,
             reach: Default::default(),
             bg: Default::default(),
-            ages_drawn: Default::default(),
             hist: HistoryUi::default(),
             plan: None,
             rows: Default::default(),
@@ -225,6 +228,11 @@ impl App {
                 self.flush_jobs();
                 return None;
             }
+            // Redrawn at the new size (dirty); the help's scrolling is bounded by it.
+            Action::Resize { width, height } => {
+                self.screen = Some((width, height));
+                return None;
+            }
             Action::Fetched(f) => return self.on_fetched(*f),
             Action::Evaluated(e) => {
                 self.on_evaluated(*e);
@@ -280,7 +288,21 @@ impl App {
             Action::ResourceHistory if self.hist.overlay.is_some() => self.hist.overlay = None,
             _ if self.hist.overlay.is_some() => {}
             _ if self.show_help || self.show_errors => {
-                // Overlays swallow everything but closing them.
+                // Overlays swallow everything but closing them (and scrolling the help).
+                if self.show_help {
+                    // As far as the last line, on this screen (the draw counts the same lines).
+                    let last = crate::view::help::max_scroll(&self.config.keymap, self.screen.unwrap_or((100, 30)));
+                    let s = self.help_scroll.min(last);
+                    self.help_scroll = match action {
+                        Action::Up => s.saturating_sub(1),
+                        Action::Down => (s + 1).min(last),
+                        Action::PageUp => s.saturating_sub(10),
+                        Action::PageDown => (s + 10).min(last),
+                        Action::Top => 0,
+                        Action::Bottom => last,
+                        _ => s,
+                    };
+                }
                 if matches!(action, Action::ToggleHelp) {
                     self.show_help = false;
                 }
@@ -334,7 +356,10 @@ impl App {
                 self.drift_only = !self.drift_only;
                 self.selected.clear();
             }
-            Action::ToggleHelp => self.show_help = true,
+            Action::ToggleHelp => {
+                self.show_help = true;
+                self.help_scroll = 0;
+            }
             Action::ToggleErrors => self.show_errors = true,
             Action::Open if self.pane == Pane::Estate => {
                 let i = self.selected(Pane::Estate).min(self.envs.len().saturating_sub(1));
@@ -451,6 +476,7 @@ impl App {
             }
             "help" => {
                 self.show_help = true;
+                self.help_scroll = 0;
                 None
             }
             "since" => self.set_since(arg),
@@ -520,10 +546,10 @@ impl App {
         None
     }
 
-    /// Would any age label drawn in the last frame read differently at `now`?
+    /// Would any age label the screen can show read differently at `now`?
     fn ages_change(&self, now: Timestamp) -> bool {
         let was = self.now;
-        self.ages_drawn.borrow().iter().any(|t| crate::view::age_text(was, *t) != crate::view::age_text(now, *t))
+        crate::view::age_stamps(self).iter().any(|t| crate::view::age_text(was, *t) != crate::view::age_text(now, *t))
     }
 }
 

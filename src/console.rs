@@ -247,6 +247,9 @@ async fn event_loop(
         (Mode::Live(_), None) => opts.config.intervals.clone(),
     };
     let mut app = App::new(opts.designs, opts.config, opts.colour, jiff::Timestamp::now());
+    if let Ok(size) = terminal.size() {
+        app.update(Action::Resize { width: size.width, height: size.height });
+    }
     if let Some(since) = opts.history {
         app.enable_history(since);
     }
@@ -298,7 +301,7 @@ async fn event_loop(
                     MouseEventKind::ScrollDown => Some(Action::Down),
                     _ => None,
                 },
-                Some(Ok(Event::Resize(..))) => Some(Action::Resize),
+                Some(Ok(Event::Resize(width, height))) => Some(Action::Resize { width, height }),
                 Some(Ok(_)) => None,
                 Some(Err(e)) => return Err(e.into()),
                 None => Some(Action::Quit),

@@ -83,8 +83,30 @@ fn finding_detail() {
 #[test]
 fn help_overlay() {
     let mut app = app_with(&drifted());
+    app.update(Action::Resize { width: 100, height: 30 });
     app.update(Action::ToggleHelp);
     insta::assert_snapshot!(to_text(&render(&app, 100, 30)));
+}
+
+/// At 100x30 the help is taller than the screen: it scrolls to its last line (the notes
+/// were cut off before), no further, and back up one line per `k`.
+#[test]
+fn help_overlay_scrolls_to_its_last_line() {
+    let mut app = app_with(&drifted());
+    app.update(Action::Resize { width: 100, height: 30 });
+    app.update(Action::ToggleHelp);
+    let top = to_text(&render(&app, 100, 30));
+    assert!(!top.contains("Keys are remappable"), "the last note is below the fold at the top");
+    app.update(Action::Bottom);
+    let bottom = to_text(&render(&app, 100, 30));
+    assert!(bottom.contains("Keys are remappable in config.toml [keys]."), "{bottom}");
+    app.update(Action::Down);
+    assert_eq!(to_text(&render(&app, 100, 30)), bottom, "no scrolling past the end");
+    app.update(Action::Up);
+    let up = to_text(&render(&app, 100, 30));
+    assert_ne!(up, bottom, "one k from the bottom moves at once");
+    assert!(!up.contains("Keys are remappable"));
+    insta::assert_snapshot!(bottom);
 }
 
 #[test]

@@ -58,7 +58,7 @@ pub(super) fn leaves_data(action: &Action) -> bool {
             | Action::Input(_)
             | Action::Back
             | Action::Open
-            | Action::Resize
+            | Action::Resize { .. }
             | Action::Pane(_)
             | Action::NextPane
             | Action::PrevPane

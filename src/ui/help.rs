@@ -3,26 +3,34 @@
 
 use super::{age, centered, popup};
 use crate::app::App;
-use crate::keymap::Command;
 use crate::model::FetchStatus;
+use crate::view::help;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
+/// The key help (text from `view::help`). When it is taller than the screen it scrolls
+/// (`j`/`k`, page keys) and the title says which lines are shown.
 pub fn draw_help(frame: &mut Frame, area: Rect, app: &App) {
     let th = &app.theme;
-    let mut lines: Vec<Line> = Command::ALL
-        .iter()
-        .map(|c| {
-            let keys = app.config.keymap.keys_for(*c).join(" ");
-            Line::from(vec![Span::styled(format!(" {keys:<16}"), th.key), Span::raw(c.describe())])
-        })
+    let w = help::box_width(area.width);
+    let mut lines: Vec<Line> = help::lines(&app.config.keymap, w)
+        .into_iter()
+        .map(|l| Line::from(vec![Span::styled(l.keys, th.key), Span::raw(l.text)]))
         .collect();
     lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(" In the filter or command line: Enter applies, Esc cancels.", th.dim)));
-    lines.push(Line::from(Span::styled(" Mouse wheel scrolls. Keys are remappable in config.toml [keys].", th.dim)));
-    let h = (lines.len() as u16 + 2).min(area.height);
-    popup(frame, centered(area, 90, h), app, "Keys", lines);
+    lines.extend(help::NOTES.iter().map(|n| Line::from(Span::styled(*n, th.dim))));
+    let total = lines.len() as u16;
+    let h = (total + 2).min(area.height);
+    let shown = h.saturating_sub(2);
+    let from = app.help_scroll.min(total.saturating_sub(shown));
+    let title = if shown < total {
+        format!("Keys {}-{} of {total} (j/k, PgUp/PgDn)", from + 1, from + shown)
+    } else {
+        "Keys".to_string()
+    };
+    let lines: Vec<Line> = lines.into_iter().skip(usize::from(from)).collect();
+    popup(frame, centered(area, w, h), app, &title, lines);
 }
 
 pub fn draw_errors(frame: &mut Frame, area: Rect, app: &App) {

@@ -137,9 +137,6 @@ fn live_cells(app: &App, it: &Item) -> Vec<Line<'static>> {
 
 pub fn draw(frame: &mut Frame, app: &App) {
     // The age labels of this frame are collected afresh (see `view::age`).
-    if let Ok(mut drawn) = app.ages_drawn.try_borrow_mut() {
-        drawn.clear();
-    }
     let area = frame.area();
     if area.width < 20 || area.height < 5 {
         frame.render_widget(Paragraph::new("driftdeck: terminal too small").wrap(Wrap { trim: true }), area);

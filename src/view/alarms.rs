@@ -1,6 +1,6 @@
 //! Rows of the Alarms pane (view-model read by `ui::alarms` and by `App` for selection).
 
-use super::{Item, Live, age_quiet};
+use super::{Item, Live, age};
 use crate::app::App;
 use crate::model::{AlarmKind, AlarmState};
 use ratatui::text::{Line, Span};
@@ -28,7 +28,7 @@ pub fn items(app: &App) -> Vec<Item> {
                 Line::from(Span::styled(a.state.as_str(), state_style)),
                 Line::from(a.name.clone()),
                 Line::from(Span::styled(kind, th.dim)),
-                Line::from(age_quiet(app, a.state_updated)),
+                Line::from(age(app, a.state_updated)),
                 Line::from(if a.actions_enabled { "" } else { "actions off" }),
                 Line::from(a.state_reason.clone().unwrap_or_default()),
             ])

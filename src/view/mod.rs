@@ -6,6 +6,7 @@ pub mod alarms;
 pub mod databases;
 pub mod estate;
 pub mod findings;
+pub mod help;
 pub mod network;
 pub mod plan;
 pub mod reach;
@@ -186,17 +187,33 @@ pub fn selected_finding(app: &App) -> Option<Finding> {
 
 /// "12s ago", "3m ago" for a timestamp relative to the app's clock.
 pub fn age(app: &App, t: Option<jiff::Timestamp>) -> String {
-    let Some(t) = t else { return "never".into() };
-    // Remembered so the 1 s tick redraws only when a label on screen changes.
-    if let Ok(mut drawn) = app.ages_drawn.try_borrow_mut() {
-        drawn.insert(t);
-    }
-    age_text(app.now, t)
+    t.map_or_else(|| "never".into(), |t| age_text(app.now, t))
 }
 
-/// The age label of `t` without noting it as drawn (for rows built outside a frame).
-pub fn age_quiet(app: &App, t: Option<jiff::Timestamp>) -> String {
-    t.map_or_else(|| "never".into(), |t| age_text(app.now, t))
+/// Every timestamp whose age label the screen can show now: the kinds' fetch times (status
+/// bar, Overview, errors overlay), the Estate's oldest data, firing alarms on the Overview,
+/// and the live age cells of the pane's rows. `update` reads it on the 1 s tick to redraw
+/// only when a label would read differently; computed from state, so `draw` writes nothing.
+pub fn age_stamps(app: &App) -> Vec<jiff::Timestamp> {
+    let env = app.env();
+    let mut out: Vec<jiff::Timestamp> = env.snapshot.inventory.values().filter_map(|st| st.fetched_at).collect();
+    match app.pane {
+        Pane::Overview => out.extend(
+            env.snapshot
+                .alarms
+                .iter()
+                .filter(|a| a.state == crate::model::AlarmState::Alarm)
+                .filter_map(|a| a.state_updated),
+        ),
+        Pane::Estate => out.extend(app.envs.iter().filter_map(|e| e.oldest_data())),
+        _ => {}
+    }
+    let (rows, _) = app.pane_rows(app.pane);
+    out.extend(rows.iter().filter_map(|r| match r.live {
+        Some(Live::Age { at, .. }) => at,
+        _ => None,
+    }));
+    out
 }
 
 /// The text of an age label at `now`.
