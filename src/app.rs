@@ -549,7 +549,8 @@ impl App {
     /// Would any age label the screen can show read differently at `now`?
     fn ages_change(&self, now: Timestamp) -> bool {
         let was = self.now;
-        crate::view::age_stamps(self).iter().any(|t| crate::view::age_text(was, *t) != crate::view::age_text(now, *t))
+        crate::view::age_stamps(self)
+            .is_none_or(|ts| ts.iter().any(|t| crate::view::age_text(was, *t) != crate::view::age_text(now, *t)))
     }
 }
 

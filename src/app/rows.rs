@@ -111,6 +111,11 @@ impl App {
         self.rows.revision += 1;
     }
 
+    /// The cached rows of `pane` if they are current (never builds them).
+    pub fn cached_rows(&self, pane: Pane) -> Option<Arc<Vec<Item>>> {
+        self.rows.key.as_ref().is_some_and(|k| *k == self.row_key(pane)).then(|| Arc::clone(&self.rows.rows))
+    }
+
     /// The rows `pane` shows now: the cached ones when they are current, else built
     /// here (a pane not cached, or state changed outside `update`, as in some tests).
     pub fn pane_rows(&self, pane: Pane) -> (Arc<Vec<Item>>, Arc<Vec<usize>>) {

@@ -194,7 +194,9 @@ pub fn age(app: &App, t: Option<jiff::Timestamp>) -> String {
 /// bar, Overview, errors overlay), the Estate's oldest data, firing alarms on the Overview,
 /// and the live age cells of the pane's rows. `update` reads it on the 1 s tick to redraw
 /// only when a label would read differently; computed from state, so `draw` writes nothing.
-pub fn age_stamps(app: &App) -> Vec<jiff::Timestamp> {
+/// `None` when the pane's rows are not cached (the tick then redraws rather than build
+/// them here).
+pub fn age_stamps(app: &App) -> Option<Vec<jiff::Timestamp>> {
     let env = app.env();
     let mut out: Vec<jiff::Timestamp> = env.snapshot.inventory.values().filter_map(|st| st.fetched_at).collect();
     match app.pane {
@@ -208,12 +210,14 @@ pub fn age_stamps(app: &App) -> Vec<jiff::Timestamp> {
         Pane::Estate => out.extend(app.envs.iter().filter_map(|e| e.oldest_data())),
         _ => {}
     }
-    let (rows, _) = app.pane_rows(app.pane);
-    out.extend(rows.iter().filter_map(|r| match r.live {
-        Some(Live::Age { at, .. }) => at,
-        _ => None,
-    }));
-    out
+    if !matches!(app.pane, Pane::Overview | Pane::Estate) {
+        let rows = app.cached_rows(app.pane)?;
+        out.extend(rows.iter().filter_map(|r| match r.live {
+            Some(Live::Age { at, .. }) => at,
+            _ => None,
+        }));
+    }
+    Some(out)
 }
 
 /// The text of an age label at `now`.
