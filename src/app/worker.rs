@@ -163,6 +163,11 @@ fn serve(mut envs: Vec<WorkerEnv>, jobs: Receiver<Work>, emit: impl Fn(Action)) 
             }
         }
         let report = super::env::without_pending(w.evaluator.report_at(&w.design, &w.snapshot, job.now), &job.pending);
+        // The large rules join their texts only when read (`drift::Text::concat`); the
+        // panes read them all (rows, filter), so join them here, not on the UI thread.
+        for f in report.findings.iter().chain(&report.muted) {
+            let _ = (f.actual.as_str(), f.message.as_str());
+        }
         let (appeared, cleared) = diff(&w.last, &report);
         w.last = keyed(&report);
         let (reach, current, reach_version) = job.reach;

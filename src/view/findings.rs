@@ -13,10 +13,11 @@ pub fn items(app: &App) -> Vec<Item> {
         .map(|f| {
             let mut cells = vec![
                 Line::from(Span::styled(f.severity.as_str().to_uppercase(), th.severity(f.severity))),
-                Line::from(f.rule.to_string()),
-                Line::from(f.resource.to_string()),
-                Line::from(f.tier.as_deref().or(f.role.as_deref()).unwrap_or_default().to_string()),
-                Line::from(f.message.to_string()),
+                // Copied straight from the str (`to_string` would go through `Display`).
+                Line::from(f.rule.as_str().to_owned()),
+                Line::from(f.resource.as_str().to_owned()),
+                Line::from(f.tier.as_deref().or(f.role.as_deref()).unwrap_or_default().to_owned()),
+                Line::from(f.message.as_str().to_owned()),
             ];
             // The "changed" column (cached attribution), only when history is on.
             if app.hist.on {
