@@ -110,7 +110,10 @@ impl App {
             self.rows.rows.get(at).and_then(|r| r.finding.clone()).map(|f| (at, f))
         });
         let built = crate::view::build(self, self.pane);
-        self.rows.rows = Arc::new(built.rows);
+        let old = std::mem::replace(&mut self.rows.rows, Arc::new(built.rows));
+        // The old rows may hold the last references to the previous report's findings:
+        // freed on the freeing thread with that report (app/worker.rs).
+        self.discard_rows(old);
         self.rows.widths = Arc::new(built.widths);
         self.rows.key = Some(key);
         if let Some((at, f)) = held {

@@ -268,6 +268,11 @@ impl App {
         Ok(())
     }
 
+    /// Free replaced rows on the freeing thread (here when there is none).
+    pub(super) fn discard_rows(&self, old: Arc<Vec<crate::view::Item>>) {
+        self.bg.discard(Box::new(old));
+    }
+
     /// Is the worker still to answer for a change (sent or waiting to be sent)? Tests
     /// drive the worker to completion with it.
     pub fn evaluating(&self) -> bool {
