@@ -40,16 +40,64 @@ fn bench(c: &mut Criterion) {
         b.iter(|| ReachState::compute(&[], black_box(std::slice::from_ref(&env)), 0))
     });
     c.bench_function("snapshot_copy_large_environment", |b| b.iter(|| black_box(&snap).clone()));
-    ui_thread(c, &design, &snap, Pane::Overview, "ui_thread_per_security_groups_result_with_worker");
+    ui_thread(c, &design, &snap, Pane::Overview, false, "ui_thread_per_security_groups_result_with_worker");
     // The same with the 16,000-row Findings pane and the Security pane on screen (their
     // rows are rebuilt on the UI thread when a report changes).
-    ui_thread(c, &design, &snap, Pane::Findings, "ui_thread_per_security_groups_result_findings_pane");
-    ui_thread(c, &design, &snap, Pane::Security, "ui_thread_per_security_groups_result_security_pane");
+    ui_thread(c, &design, &snap, Pane::Findings, false, "ui_thread_per_security_groups_result_findings_pane");
+    ui_thread(c, &design, &snap, Pane::Security, false, "ui_thread_per_security_groups_result_security_pane");
+    // With history on and a window of CloudTrail events loaded: every result attributes
+    // the findings again (on the Findings pane the "changed" column shows them).
+    ui_thread(c, &design, &snap, Pane::Overview, true, "ui_thread_per_security_groups_result_history_overview");
+    ui_thread(c, &design, &snap, Pane::Findings, true, "ui_thread_per_security_groups_result_history_findings");
+}
+
+/// A day of CloudTrail changes: 500 rule changes on every fourth group (a change names
+/// the group and the group's first rule), as history would load them.
+fn window(snap: &driftdeck::model::Snapshot) -> driftdeck::history::History {
+    use driftdeck::history::{Actor, ActorKind, Agent, Ask, ChangeEvent, History};
+    let at = snap.taken_at.expect("ts");
+    let events = snap
+        .security_groups
+        .iter()
+        .step_by(4)
+        .take(500)
+        .enumerate()
+        .map(|(i, g)| ChangeEvent {
+            id: format!("e-{i}"),
+            time: at - jiff::SignedDuration::from_secs(60 * (i as i64 + 1)),
+            name: "AuthorizeSecurityGroupIngress".into(),
+            source: "ec2.amazonaws.com".into(),
+            actor: Actor { kind: ActorKind::AssumedRole, name: format!("deploy/run-{i}"), arn: None },
+            source_ip: None,
+            user_agent: None,
+            agent: Agent::Cli,
+            resources: vec![g.id.clone()],
+            asked: g
+                .ingress
+                .first()
+                .map(|r| Ask::Rule {
+                    protocol: r.protocol_name().into(),
+                    ports: r.ports_label(),
+                    source: r.peer.describe(),
+                })
+                .into_iter()
+                .collect(),
+            error: None,
+        })
+        .collect();
+    History { window_start: Some(at - jiff::SignedDuration::from_hours(24)), events, ..Default::default() }
 }
 
 /// With the worker started (as in the console): the UI thread's time for one security
 /// groups result (handing it over) plus applying the worker's answer, waits excluded.
-fn ui_thread(c: &mut Criterion, design: &Design, snap: &driftdeck::model::Snapshot, pane: Pane, name: &str) {
+fn ui_thread(
+    c: &mut Criterion,
+    design: &Design,
+    snap: &driftdeck::model::Snapshot,
+    pane: Pane,
+    history: bool,
+    name: &str,
+) {
     let at = snap.taken_at.expect("ts");
     let mut app = App::new(vec![design.clone()], Config::default(), true, at);
     let (tx, rx) = std::sync::mpsc::channel();
@@ -73,11 +121,28 @@ fn ui_thread(c: &mut Criterion, design: &Design, snap: &driftdeck::model::Snapsh
         }
         spent
     };
+    if history {
+        app.enable_history(Default::default());
+    }
     for kind in driftdeck::app::polled_kinds(design) {
         feed(&mut app, kind);
     }
+    if history {
+        let h = driftdeck::action::HistoryFetched {
+            env: 0,
+            generation,
+            history_generation: app.env().history.generation,
+            history: window(snap),
+            incremental: false,
+            at,
+        };
+        app.update(Action::History(Box::new(h)));
+        let changed = app.env().history.attributions();
+        let n = changed.filter(|a| matches!(a, driftdeck::history::Attribution::Changed { .. })).count();
+        assert!(n >= 500, "the window explains findings: {n}");
+    }
     c.bench_function(name, |b| b.iter_custom(|iters| (0..iters).map(|_| feed(&mut app, Kind::SecurityGroups)).sum()));
-    if pane != Pane::Overview {
+    if pane != Pane::Overview || history {
         return;
     }
     // `:reach` and `x` ask the worker: the UI thread's part is the hand-over (rows say

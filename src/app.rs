@@ -14,12 +14,14 @@ use std::collections::BTreeMap;
 
 mod env;
 mod history;
+mod keys;
 mod plan;
 mod reach;
 mod rows;
 mod worker;
 pub use env::{EnvState, EnvStatus, polled_kinds};
 pub use history::{EnvHistory, HistoryOverlay, HistoryUi, LineSource};
+pub use keys::FindingKeys;
 pub use plan::{Marks, PlanState, same_rule as plan_same_rule};
 pub use reach::ReachJudged;
 pub use rows::Built;
@@ -370,7 +372,12 @@ impl App {
             Action::ResourceHistory => self.open_resource_history(),
             Action::AroundAlarm => self.around_selected(),
             Action::WhoCanReach => {
-                let ids = crate::view::selected_ids(self);
+                // The nearest id that names a group or an RDS instance (rows are made as
+                // they are read: the search stops there).
+                let ids: Vec<String> = crate::view::selected_ids(self)
+                    .find(|id| crate::view::reach::names_target(self.env(), id))
+                    .into_iter()
+                    .collect();
                 let env = &self.envs[self.current.min(self.envs.len().saturating_sub(1))];
                 match self.reach.who(env, &ids) {
                     Ok(label) => {

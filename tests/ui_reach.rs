@@ -53,12 +53,12 @@ fn who_can_reach_the_database() {
     let mut app = app_with(&fixtures::client_a());
     app.update(Action::Pane(Pane::Security));
     for _ in 0..20 {
-        if driftdeck::ui::selected_ids(&app).iter().any(|id| id == "sg-db") {
+        if driftdeck::ui::selected_ids(&app).any(|id| id == "sg-db") {
             break;
         }
         app.update(Action::Down);
     }
-    assert!(driftdeck::ui::selected_ids(&app).iter().any(|id| id == "sg-db"), "the db group row");
+    assert!(driftdeck::ui::selected_ids(&app).any(|id| id == "sg-db"), "the db group row");
     app.update(Action::WhoCanReach);
     assert_eq!(app.pane, Pane::Reach, "{:?}", app.message);
     assert!(app.reach.rows.iter().any(|r| r.section == "who"), "someone reaches the database");

@@ -42,6 +42,9 @@ pub struct EnvState {
     pub(super) base_report: Report,
     /// Positions in `report.findings` of each resource's findings.
     by_resource: HashMap<String, Vec<usize>>,
+    /// The keys of `base_report`'s findings (what history attribution and the open
+    /// detail find a finding by), made with the report.
+    pub(super) keys: super::FindingKeys,
 }
 
 /// Positions of each resource's findings in a report.
@@ -79,6 +82,7 @@ impl EnvState {
             history: Default::default(),
             reach_findings: Vec::new(),
             by_resource: HashMap::new(),
+            keys: Default::default(),
         };
         env.reevaluate(Timestamp::UNIX_EPOCH);
         env
@@ -103,7 +107,8 @@ impl EnvState {
         }
         self.index = evaluator.shared_index();
         let report = without_pending(evaluator.report_at(&self.design, &self.snapshot, now), &self.pending);
-        self.set_report(report);
+        let keys = super::FindingKeys::of(&report.findings);
+        self.set_report(report, keys);
     }
 
     pub(super) fn reevaluate(&mut self, now: Timestamp) {
@@ -114,9 +119,11 @@ impl EnvState {
     /// environment's reach findings merged in. Gives back the reports it replaces, so the
     /// caller can free them away from the UI thread (the last references to a large
     /// report's findings are here, and freeing 16,000 of them costs milliseconds).
-    pub(super) fn set_report(&mut self, base: Report) -> [Report; 2] {
+    /// `keys`: the base report's finding keys (app/keys.rs).
+    pub(super) fn set_report(&mut self, base: Report, keys: super::FindingKeys) -> ([Report; 2], super::FindingKeys) {
         let old_base = std::mem::replace(&mut self.base_report, base);
-        [old_base, self.merge_reach()]
+        let old_keys = std::mem::replace(&mut self.keys, keys);
+        ([old_base, self.merge_reach()], old_keys)
     }
 
     /// Show the base report with the current reach findings (design severity overrides

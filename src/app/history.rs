@@ -8,7 +8,8 @@ use crate::action::{Effect, HistoryFetched, Pane};
 use crate::drift::Finding;
 use crate::history::{self, AlarmTransition, Attribution, ChangeEvent, History, HistoryStatus, Since, TimelineEntry};
 use jiff::Timestamp;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// Where a Timeline line comes from; every line names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,10 +39,23 @@ pub struct EnvHistory {
     pub data: History,
     /// True once CloudTrail's whole window has been read: attribution is trustworthy.
     pub loaded: bool,
-    /// When each finding (by `finding_key`) was first seen by this console.
-    first_seen: BTreeMap<String, Timestamp>,
-    /// Attribution of each current finding, by `finding_key`.
-    pub attributions: BTreeMap<String, Attribution>,
+    /// Each current finding (by `finding_key`): when this console first saw it and its
+    /// attribution. Kept across results: a new report attributes only its new findings.
+    seen: HashMap<Arc<str>, Seen>,
+    /// Bumped by each `reattribute`: entries not marked with it are findings now gone.
+    round: u64,
+    /// The window's successful or failed events by the resource they touch, so a
+    /// finding's attribution reads its resource's few events, not the whole window.
+    by_resource: HashMap<String, Vec<ChangeEvent>>,
+}
+
+/// What history says of one finding.
+#[derive(Debug, Clone)]
+struct Seen {
+    first: Timestamp,
+    round: u64,
+    /// `None` while history has nothing to say yet (loading, delayed, off).
+    attribution: Option<Attribution>,
 }
 
 impl Default for EnvHistory {
@@ -51,8 +65,9 @@ impl Default for EnvHistory {
             generation: 1,
             data: History::default(),
             loaded: false,
-            first_seen: BTreeMap::new(),
-            attributions: BTreeMap::new(),
+            seen: HashMap::new(),
+            round: 0,
+            by_resource: HashMap::new(),
         }
     }
 }
@@ -72,7 +87,7 @@ impl EnvHistory {
 
     /// The Findings pane's "changed" cell: actor and age, or why there is none.
     pub fn cell(&self, f: &Finding, now: Timestamp) -> String {
-        match (&self.status, self.attributions.get(&finding_key(f))) {
+        match (&self.status, self.attribution(f)) {
             (HistoryStatus::Off, _) => String::new(),
             // Age first: a narrow column cuts the actor's tail, never the "when".
             (_, Some(Attribution::Changed { event, .. })) => {
@@ -86,30 +101,67 @@ impl EnvHistory {
     }
 
     pub fn attribution(&self, f: &Finding) -> Option<&Attribution> {
-        self.attributions.get(&finding_key(f))
+        self.seen.get(finding_key(f).as_str()).and_then(|s| s.attribution.as_ref())
     }
 
-    /// Recompute every finding's attribution against the window (after history or the
-    /// findings changed). A finding keeps the time it was first seen.
-    pub(super) fn reattribute(&mut self, findings: &[std::sync::Arc<Finding>], now: Timestamp) {
-        let keys: BTreeSet<String> = findings.iter().map(|f| finding_key(f)).collect();
-        self.first_seen.retain(|k, _| keys.contains(k));
-        self.attributions.clear();
+    /// The attributions of the current findings.
+    pub fn attributions(&self) -> impl Iterator<Item = &Attribution> {
+        self.seen.values().filter_map(|s| s.attribution.as_ref())
+    }
+
+    /// Attribute the findings (`keys`: their keys, see app/keys.rs). A finding keeps the
+    /// time it was first seen. `window_changed`: the window, its status or `loaded`
+    /// changed, so every attribution is made again; otherwise (a new report) only the
+    /// findings not seen before are attributed, the others keep theirs (an attribution
+    /// depends only on the finding's key, when it was first seen and the window).
+    pub(super) fn reattribute(
+        &mut self,
+        findings: &[Arc<Finding>],
+        keys: &super::FindingKeys,
+        now: Timestamp,
+        window_changed: bool,
+    ) {
+        if window_changed {
+            self.by_resource.clear();
+            for e in &self.data.events {
+                for (i, r) in e.resources.iter().enumerate() {
+                    // Once per resource, as `touches` counts it.
+                    if !e.resources[..i].contains(r) {
+                        self.by_resource.entry(r.clone()).or_default().push(e.clone());
+                    }
+                }
+            }
+        }
+        self.round += 1;
+        let round = self.round;
+        let EnvHistory { status, data, loaded, seen, by_resource, .. } = self;
         for f in findings {
-            let key = finding_key(f);
-            let seen = *self.first_seen.entry(key.clone()).or_insert(now);
-            let a = if self.loaded {
-                let start = self.data.window_start.unwrap_or(seen);
-                history::attribute(f, &self.data.events, seen, start)
+            let mut fresh = false;
+            let entry = seen.entry(keys.key(f)).or_insert_with(|| {
+                fresh = true;
+                Seen { first: now, round, attribution: None }
+            });
+            // A duplicate key in one report is attributed once.
+            let again = window_changed && entry.round != round;
+            entry.round = round;
+            if !(fresh || again) {
+                continue;
+            }
+            entry.attribution = if *loaded {
+                let start = data.window_start.unwrap_or(entry.first);
+                // `attribute` keeps only events touching the finding's resource: the
+                // same answer from that resource's events alone.
+                let events = by_resource.get(f.resource.as_str()).map_or(&[][..], Vec::as_slice);
+                Some(history::attribute(f, events, entry.first, start))
             } else {
-                match &self.status {
-                    HistoryStatus::Unavailable(r) => Attribution::Unavailable { reason: r.clone() },
+                match status {
+                    HistoryStatus::Unavailable(r) => Some(Attribution::Unavailable { reason: r.clone() }),
                     // Loading, delayed or off: nothing to say yet, shown as such by `cell`.
-                    _ => continue,
+                    _ => None,
                 }
             };
-            self.attributions.insert(key, a);
         }
+        seen.retain(|_, s| s.round == round);
     }
 }
 
@@ -186,7 +238,7 @@ impl App {
         let now = self.now;
         for env in &mut self.envs {
             env.history.status = HistoryStatus::Loading;
-            env.history.reattribute(&env.report.findings, now);
+            env.history.reattribute(&env.report.findings, &env.keys, now, true);
         }
         self.invalidate_rows();
     }
@@ -237,7 +289,7 @@ impl App {
             env.history.loaded = true;
         }
         env.history.status = status;
-        env.history.reattribute(&env.report.findings, now);
+        env.history.reattribute(&env.report.findings, &env.keys, now, true);
         if estate {
             for l in &mut fresh {
                 l.text = format!("[{name}] {}", l.text);
@@ -263,7 +315,7 @@ impl App {
         if let Some(env) = self.envs.get_mut(i)
             && self.hist.on
         {
-            env.history.reattribute(&env.report.findings, now);
+            env.history.reattribute(&env.report.findings, &env.keys, now, false);
         }
     }
 
@@ -290,7 +342,7 @@ impl App {
             h.status = HistoryStatus::Loading;
             h.loaded = false;
             h.data = History::default();
-            h.reattribute(&env.report.findings, now);
+            h.reattribute(&env.report.findings, &env.keys, now, true);
         }
         self.message = Some(format!("history window: {}", since.label()));
         Some(Effect::RestartHistory((0..self.envs.len()).collect()))
@@ -305,7 +357,7 @@ impl App {
         if let Some(f) = crate::view::selected_finding(self) {
             return Some(f.resource.to_string());
         }
-        crate::view::selected_ids(self).into_iter().find(|s| nameable(s))
+        crate::view::selected_ids(self).find(|s| nameable(s))
     }
 
     /// `h`: the selected resource's change events and alarm transitions, newest first.

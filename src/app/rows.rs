@@ -2,10 +2,12 @@
 //! (16,000 findings, 12,000 rules at scale 4), so they are built in `update` when an input
 //! changes (the published data, the filter, drift-only, the pane, the environment, the
 //! history toggle, the day) and `draw` only reads the visible window of them. A tick or
-//! a cursor move never rebuilds them.
+//! a cursor move never rebuilds them. When new rows replace the pane's rows (a result
+//! arrived), the finding that was selected stays selected wherever it moved.
 
 use super::App;
 use crate::action::{Action, Pane};
+use crate::drift::Finding;
 use crate::view::Item;
 use std::sync::Arc;
 
@@ -100,10 +102,36 @@ impl App {
         if self.rows.key.as_ref() == Some(&key) {
             return;
         }
+        // The finding on the selected row, when only the data behind the rows changed
+        // (a new result; not the pane, filter or toggles): it stays selected if still shown.
+        let data_only = |k: &&RowKey| RowKey { revision: key.revision, ..(*k).clone() } == key;
+        let held = self.rows.key.as_ref().filter(data_only).and_then(|_| {
+            let at = self.selected(self.pane);
+            self.rows.rows.get(at).and_then(|r| r.finding.clone()).map(|f| (at, f))
+        });
         let built = crate::view::build(self, self.pane);
-        self.rows.rows = Arc::new(built.rows);
+        let old = std::mem::replace(&mut self.rows.rows, Arc::new(built.rows));
+        // The old rows may hold the last references to the previous report's findings:
+        // freed on the freeing thread with that report (app/worker.rs).
+        self.discard_rows(old);
         self.rows.widths = Arc::new(built.widths);
         self.rows.key = Some(key);
+        if let Some((at, f)) = held {
+            self.keep_selected(at, &f);
+        }
+    }
+
+    /// Select the row of finding `f` (by its key) if it moved from row `at`.
+    fn keep_selected(&mut self, at: usize, f: &Finding) {
+        let env = self.env();
+        let key = env.keys.key(f);
+        let same = |r: &Item| r.finding.as_deref().is_some_and(|g| std::ptr::eq(g, f) || env.keys.key(g) == key);
+        if self.rows.rows.get(at).is_some_and(same) {
+            return;
+        }
+        if let Some(now) = self.rows.rows.iter().position(same) {
+            self.selected.insert(self.pane, now);
+        }
     }
 
     /// The data behind the rows may have changed (called outside `update` too).

@@ -108,6 +108,8 @@ pub struct Evaluated {
     /// can flip an assertion of another environment that names this one.
     pub reach_findings: Vec<Vec<Finding>>,
     pub reach_version: u64,
+    /// The report's finding keys, made here with the diff (the UI thread looks them up).
+    pub keys: super::FindingKeys,
 }
 
 /// The worker's side: every environment's design, newest snapshot and evaluator.
@@ -116,7 +118,7 @@ struct WorkerEnv {
     snapshot: Arc<Snapshot>,
     evaluator: Evaluator,
     /// The findings of the previous answer, by `finding_key`.
-    last: BTreeMap<String, Arc<Finding>>,
+    last: BTreeMap<Arc<str>, Arc<Finding>>,
 }
 
 fn serve(mut envs: Vec<WorkerEnv>, jobs: Receiver<Work>, emit: impl Fn(Action)) {
@@ -164,12 +166,13 @@ fn serve(mut envs: Vec<WorkerEnv>, jobs: Receiver<Work>, emit: impl Fn(Action)) 
         }
         let report = super::env::without_pending(w.evaluator.report_at(&w.design, &w.snapshot, job.now), &job.pending);
         // The large rules join their texts only when read (`drift::Text::concat`); the
-        // panes read them all (rows, filter), so join them here, not on the UI thread.
+        // panes read them (rows, filter, keys), so join them here, not on the UI thread.
         for f in report.findings.iter().chain(&report.muted) {
             let _ = (f.actual.as_str(), f.message.as_str());
         }
-        let (appeared, cleared) = diff(&w.last, &report);
-        w.last = keyed(&report);
+        let keys = super::FindingKeys::of(&report.findings);
+        let (appeared, cleared) = diff(&w.last, &report, &keys);
+        w.last = keyed(&report, &keys);
         let (reach, current, reach_version) = job.reach;
         let list: Vec<crate::reach::Env<'_>> = envs
             .iter()
@@ -191,6 +194,7 @@ fn serve(mut envs: Vec<WorkerEnv>, jobs: Receiver<Work>, emit: impl Fn(Action)) 
             reach_rows: reach.rows,
             reach_findings: reach.findings,
             reach_version,
+            keys,
         })));
     }
 }
@@ -250,7 +254,7 @@ impl App {
                 design: env.design.clone(),
                 snapshot: Arc::clone(&env.snapshot),
                 evaluator,
-                last: keyed(&env.report),
+                last: keyed(&env.report, &env.keys),
             });
         }
         std::thread::Builder::new().name("driftdeck-eval".into()).spawn(move || serve(envs, rx, emit))?;
@@ -267,6 +271,11 @@ impl App {
         self.bg.shown = vec![0; n];
         self.bg.answered = vec![0; n];
         Ok(())
+    }
+
+    /// Free replaced rows on the freeing thread (here when there is none).
+    pub(super) fn discard_rows(&self, old: Arc<Vec<crate::view::Item>>) {
+        self.bg.discard(Box::new(old));
     }
 
     /// Is the worker still to answer for a change (sent or waiting to be sent)? Tests
@@ -301,14 +310,14 @@ impl App {
         let Some(env) = self.envs.get_mut(i) else { return };
         let fetched: Vec<Kind> = changes.iter().filter_map(Change::fetched_kind).collect();
         let before = before_of(env, &fetched);
-        let last = keyed(&env.report);
+        let last = keyed(&env.report, &env.keys);
         let snap = Arc::make_mut(&mut env.snapshot);
         let mut changed = Vec::new();
         for change in changes {
             changed.extend(apply(snap, change));
         }
         env.evaluate_now(&changed, full, now);
-        let found = diff(&last, &env.report);
+        let found = diff(&last, &env.report, &env.keys);
         self.after_change(i, before, &fetched, settled, found);
         self.recompute_reach();
     }
@@ -374,7 +383,7 @@ impl App {
                 let before = before_of(env, &e.fetched);
                 let snapshot = std::mem::replace(&mut env.snapshot, e.snapshot);
                 let index = std::mem::replace(&mut env.index, e.index);
-                let reports = env.set_report(e.report);
+                let reports = env.set_report(e.report, e.keys);
                 self.bg.discard(Box::new((snapshot, index, reports)));
                 self.after_change(i, before, &e.fetched, e.settled, (e.appeared, e.cleared));
             }
@@ -461,8 +470,9 @@ impl App {
             && i == self.current
         {
             // Keep the open detail current (a finding that is gone stays shown as it was).
+            // Keys looked up, not formatted: the report holds 16,000 findings.
             let key = finding_key(d);
-            if let Some(now) = env.report.findings.iter().find(|f| finding_key(f) == key) {
+            if let Some(now) = env.report.findings.iter().find(|f| *env.keys.key(f) == *key) {
                 self.detail = Some((**now).clone());
             }
         }
@@ -481,13 +491,17 @@ fn before_of(env: &super::EnvState, fetched: &[Kind]) -> Before {
     }
 }
 
-fn keyed(report: &Report) -> BTreeMap<String, Arc<Finding>> {
-    report.findings.iter().map(|x| (finding_key(x), Arc::clone(x))).collect()
+fn keyed(report: &Report, keys: &super::FindingKeys) -> BTreeMap<Arc<str>, Arc<Finding>> {
+    report.findings.iter().map(|x| (keys.key(x), Arc::clone(x))).collect()
 }
 
 /// Findings of `after` not in `before`, and those of `before` gone from it.
-fn diff(before: &BTreeMap<String, Arc<Finding>>, after: &Report) -> (Vec<Arc<Finding>>, Vec<Arc<Finding>>) {
-    let now: BTreeMap<String, &Arc<Finding>> = after.findings.iter().map(|x| (finding_key(x), x)).collect();
+fn diff(
+    before: &BTreeMap<Arc<str>, Arc<Finding>>,
+    after: &Report,
+    keys: &super::FindingKeys,
+) -> (Vec<Arc<Finding>>, Vec<Arc<Finding>>) {
+    let now: BTreeMap<Arc<str>, &Arc<Finding>> = after.findings.iter().map(|x| (keys.key(x), x)).collect();
     let appeared = now.iter().filter(|(k, _)| !before.contains_key(*k)).map(|(_, x)| Arc::clone(x)).collect();
     let cleared = before.iter().filter(|(k, _)| !now.contains_key(*k)).map(|(_, x)| Arc::clone(x)).collect();
     (appeared, cleared)

@@ -117,7 +117,7 @@ pub fn draw_items(
 
 /// A row's cells with its clock-dependent cell (if any) written for this frame.
 fn live_cells(app: &App, it: &Item) -> Vec<Line<'static>> {
-    let mut cells = it.cells.clone();
+    let mut cells = it.cells_in(app).into_owned();
     match it.live {
         Some(crate::view::Live::Age { col, at }) => {
             if let Some(c) = cells.get_mut(col) {

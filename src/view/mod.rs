@@ -19,10 +19,12 @@ use crate::app::App;
 use crate::drift::{Finding, Severity};
 use crate::model::Kind;
 use ratatui::text::{Line, Span};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// One row of a list pane.
 pub struct Item {
+    /// The row's cells; empty while they are `deferred` (read them with `Item::cells_in`).
     pub cells: Vec<Line<'static>>,
     /// Worst severity of the findings behind this row, if any.
     pub severity: Option<Severity>,
@@ -39,6 +41,25 @@ pub struct Item {
     /// A cell whose text depends on the clock: the cached row holds its text at build
     /// time (for the filter) and the frame redraws it for the rows on screen only.
     pub live: Option<Live>,
+    /// How the cells are made when they are read, for rows built without them.
+    pub deferred: Option<Deferred>,
+}
+
+/// A row whose cells are made when they are read (drawn, filtered, named by `x` or `h`),
+/// not when the rows are built: the Findings and Security panes have 16,000 and 14,000
+/// rows at scale 4 and a screen shows a few dozen, and styling every row's cells on each
+/// result was most of the UI thread's time. What the cells show is read from the same
+/// state the rows were built from (the cache key of app/rows.rs covers it), so a row
+/// reads the same whenever its cells are made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deferred {
+    /// A Findings row about `Item::finding`.
+    Finding,
+    /// A Security group header: the group at this position of the snapshot's groups.
+    Group(u32),
+    /// A Security rule row: (group, rule) positions in the snapshot's groups and that
+    /// group's ingress rules.
+    Rule(u32, u32),
 }
 
 /// A cell recomputed at draw time (see `Item::live`).
@@ -52,7 +73,41 @@ pub enum Live {
 
 impl Item {
     pub fn new(cells: Vec<Line<'static>>) -> Item {
-        Item { cells, severity: None, finding: None, header: false, level: 0, subject: None, live: None }
+        Item {
+            cells,
+            severity: None,
+            finding: None,
+            header: false,
+            level: 0,
+            subject: None,
+            live: None,
+            deferred: None,
+        }
+    }
+
+    /// A row whose cells are made when read (see `Deferred`).
+    pub fn deferred(how: Deferred) -> Item {
+        Item { deferred: Some(how), ..Item::new(Vec::new()) }
+    }
+
+    /// The row's cells: its own, or made now from `app` for a deferred row.
+    pub fn cells_in(&self, app: &App) -> Cow<'_, [Line<'static>]> {
+        match self.deferred {
+            None => Cow::Borrowed(&self.cells),
+            Some(Deferred::Finding) => {
+                Cow::Owned(self.finding.as_deref().map(|f| findings::cells(app, f)).unwrap_or_default())
+            }
+            Some(Deferred::Group(g)) => Cow::Owned(security::group_cells(app, g, self.finding.as_deref())),
+            Some(Deferred::Rule(g, r)) => Cow::Owned(security::rule_cells(app, g, r, self.finding.as_deref())),
+        }
+    }
+
+    /// Make a deferred row's cells now and keep them (before the filter reads every row).
+    fn make_cells(&mut self, app: &App) {
+        if self.deferred.is_some() {
+            self.cells = self.cells_in(app).into_owned();
+            self.deferred = None;
+        }
     }
 
     pub fn header(self) -> Item {
@@ -83,6 +138,7 @@ impl Item {
         self
     }
 
+    /// The row's text for the filter (cells made: see `visible`).
     fn text(&self) -> String {
         self.cells.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(" ")
     }
@@ -90,11 +146,16 @@ impl Item {
 
 /// Apply the filter and drift-only toggle. A row that stays brings the headers above it
 /// (its VPC, its route table) along; a header that itself drifts or matches stays too.
-fn visible(app: &App, items: Vec<Item>) -> Vec<Item> {
+/// Only a text filter reads the rows' cells (drift-only reads their severity).
+fn visible(app: &App, mut items: Vec<Item>) -> Vec<Item> {
     if app.filter.is_empty() && !app.drift_only {
         return items;
     }
-    let keep = |i: &Item| (!app.drift_only || i.severity.is_some()) && app.matches(&i.text());
+    if !app.filter.is_empty() {
+        items.iter_mut().for_each(|i| i.make_cells(app));
+    }
+    let named = |i: &Item| app.filter.is_empty() || app.matches(&i.text());
+    let keep = |i: &Item| (!app.drift_only || i.severity.is_some()) && named(i);
     let mut out: Vec<Item> = Vec::new();
     let mut ancestors: Vec<Item> = Vec::new();
     for item in items {
@@ -102,9 +163,9 @@ fn visible(app: &App, items: Vec<Item>) -> Vec<Item> {
             while ancestors.last().is_some_and(|h| h.level >= item.level) {
                 ancestors.pop();
             }
-            let drifts = item.severity.is_some() && app.matches(&item.text());
-            let named = !app.drift_only && !app.filter.is_empty() && app.matches(&item.text());
-            if drifts || named {
+            let drifts = item.severity.is_some() && named(&item);
+            let shown = !app.drift_only && !app.filter.is_empty() && app.matches(&item.text());
+            if drifts || shown {
                 out.append(&mut ancestors);
                 out.push(item);
             } else {
@@ -119,7 +180,8 @@ fn visible(app: &App, items: Vec<Item>) -> Vec<Item> {
 }
 
 /// Build a pane's rows from state (what `App` caches, see app/rows.rs), with the widest
-/// cell of each column over the unfiltered, non-header rows.
+/// cell of each column over the unfiltered, non-header rows whose cells are made (only
+/// the Databases pane reads the widths; deferred rows add none).
 pub fn build(app: &App, pane: Pane) -> crate::app::Built {
     let raw = match pane {
         Pane::Overview => Vec::new(),
@@ -164,11 +226,16 @@ pub fn row_count(app: &App, pane: Pane) -> usize {
 }
 
 /// First cells of the selected row and the rows above it, nearest first: the ids a
-/// row names (a rule row under its group header names the group further up).
-pub fn selected_ids(app: &App) -> Vec<String> {
+/// row names (a rule row under its group header names the group further up). Made as
+/// they are read: callers stop at the first id they can use, so a deferred row far up
+/// the list is never made.
+pub fn selected_ids(app: &App) -> impl Iterator<Item = String> + '_ {
     let rows = items(app, app.pane);
     let i = app.selected(app.pane).min(rows.len().saturating_sub(1));
-    rows.iter().take(i + 1).rev().filter_map(|r| r.cells.first().map(|c| c.to_string().trim().to_string())).collect()
+    let n = if rows.is_empty() { 0 } else { i + 1 };
+    (0..n).rev().filter_map(move |k| {
+        rows.get(k).and_then(|r| r.cells_in(app).first().map(|c| c.to_string().trim().to_string()))
+    })
 }
 
 /// What the selected row is about, when the row says so (`Item::about`).

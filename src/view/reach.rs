@@ -156,7 +156,9 @@ impl ReachState {
         Ok(())
     }
 
-    /// `x` on a row naming a security group or an RDS instance: who can reach its role.
+    /// `x` on a row naming a security group or an RDS instance: who can reach its role
+    /// (`ids`: what the row and the rows above it name, nearest first; the first that
+    /// names a group or an RDS instance counts).
     pub fn who(&mut self, env: &EnvState, ids: &[String]) -> Result<String, String> {
         let snap = &env.snapshot;
         // The environment's published index: building a new one costs the UI thread
@@ -165,7 +167,7 @@ impl ReachState {
         let groups: Vec<String> = ids
             .iter()
             .find_map(|id| {
-                if snap.security_groups.iter().any(|g| g.id == *id) {
+                if names_group(env, id) {
                     Some(vec![id.clone()])
                 } else {
                     snap.db_instances.iter().find(|d| d.id == *id).map(|d| d.security_groups.clone())
@@ -282,4 +284,14 @@ pub fn items(app: &App) -> Vec<Item> {
             it
         })
         .collect()
+}
+
+/// Does `id` name a security group or an RDS instance of the environment (what `x` asks
+/// about)? The first such id of a row and the rows above it is the one `who` answers for.
+pub fn names_target(env: &EnvState, id: &str) -> bool {
+    names_group(env, id) || env.snapshot.db_instances.iter().any(|d| d.id == id)
+}
+
+fn names_group(env: &EnvState, id: &str) -> bool {
+    env.snapshot.security_groups.iter().any(|g| g.id == id)
 }

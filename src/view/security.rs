@@ -1,11 +1,13 @@
-//! Rows of the Security pane (view-model read by `ui::security` and by `App` for selection).
+//! Rows of the Security pane (view-model read by `ui::security` and by `App` for selection):
+//! groups by role, each with its ingress rules; a group's and a rule's cells are made when
+//! read (`Deferred::Group`, `Deferred::Rule`).
 //! With a plan loaded, rules and groups it adds are marked `+`,
 //! those it removes `-` (marks cached in `App::plan`).
 
-use super::{Item, drift_cell};
+use super::{Deferred, Item, drift_cell};
 use crate::app::App;
 use crate::drift::{Finding, Text};
-use crate::model::SgRule;
+use crate::model::{SecurityGroup, SgRule};
 use ratatui::text::{Line, Span};
 use std::sync::Arc;
 
@@ -59,57 +61,33 @@ pub fn items(app: &App) -> Vec<Item> {
     let th = &app.theme;
     let env = app.env();
     let cx = env.context();
-    let mut groups: Vec<_> = cx.groups().collect();
+    // Each group with its position in the snapshot (what a deferred row names).
+    let all = &env.snapshot.security_groups;
+    let mut at = 0;
+    let mut groups: Vec<(u32, &SecurityGroup)> = cx
+        .groups()
+        .filter_map(|g| {
+            at += all[at..].iter().position(|x| std::ptr::eq(x, g))?;
+            Some((u32::try_from(at).ok()?, g))
+        })
+        .collect();
     // By role (in design order), unclassified last.
     let order = |id: &str| {
         cx.role_of(id).and_then(|r| env.design.security.roles.iter().position(|x| x.name == r)).unwrap_or(usize::MAX)
     };
     // Keys computed once per group, not per comparison (2,000 groups: 40,000 role lookups).
-    groups.sort_by_cached_key(|g| (order(&g.id), g.name.as_str()));
+    groups.sort_by_cached_key(|(_, g)| (order(&g.id), g.name.as_str()));
     let marks = app.plan_marks();
     let mut out = Vec::new();
-    for g in groups {
+    for (gi, g) in groups {
         let findings: Vec<&std::sync::Arc<Finding>> = env.findings_for(&g.id).collect();
-        let role = cx.role_of(&g.id).map_or("(no role)".to_string(), |r| format!("role {r}"));
         let group_level = findings.iter().copied().find(|f| f.rule == "sg.unclassified");
-        let gone = marks.is_some_and(|m| m.groups_removed.contains(&g.id));
-        out.push(
-            Item::new(vec![
-                if gone { super::plan::mark(app, false, g.id.clone()) } else { Line::from(g.id.clone()) },
-                Line::from(Span::styled(role, th.key)),
-                Line::from(g.name.clone()),
-                Line::from(if let Some(f) = group_level { format!("✗ {}", f.rule) } else { String::new() }),
-            ])
-            .header()
-            .with_finding(group_level),
-        );
+        out.push(Item::deferred(Deferred::Group(gi)).header().with_finding(group_level));
         let keyed = keyed(&findings);
-        for r in &g.ingress {
+        for (ri, r) in g.ingress.iter().enumerate() {
             let f = rule_finding(&keyed, r);
-            let peer = match &r.peer {
-                crate::model::RulePeer::Group(id) => match cx.role_of(id) {
-                    Some(role) => format!("{id} ({role})"),
-                    None => id.clone(),
-                },
-                p => p.describe(),
-            };
-            let desc = r.description.clone().map(|d| format!("  {d}")).unwrap_or_default();
-            let removed = marks
-                .and_then(|m| m.rules_removed.get(&g.id))
-                .is_some_and(|rs| rs.iter().any(|x| crate::app::plan_same_rule(x, r)));
-            let what = format!("  in {} {}", r.protocol_name(), r.ports_label());
-            out.push(
-                Item::new(vec![
-                    if removed { super::plan::mark(app, false, what) } else { Line::from(what) },
-                    Line::from(format!("from {peer}")),
-                    Line::from(Span::styled(format!("{}{desc}", r.rule_id.clone().unwrap_or_default()), th.dim)),
-                    match f {
-                        Some(f) => Line::from(Span::styled(format!("✗ {}", label(f)), th.severity(f.severity))),
-                        None => drift_cell(app, None),
-                    },
-                ])
-                .with_finding(f),
-            );
+            let ri = u32::try_from(ri).unwrap_or(u32::MAX);
+            out.push(Item::deferred(Deferred::Rule(gi, ri)).with_finding(f));
         }
         for r in marks.and_then(|m| m.rules_added.get(&g.id)).into_iter().flatten() {
             out.push(planned_rule(app, r));
@@ -128,6 +106,50 @@ pub fn items(app: &App) -> Vec<Item> {
         out.extend(g.ingress.iter().map(|r| planned_rule(app, r)));
     }
     out
+}
+
+/// The cells of a group's header row (`group_level`: its `sg.unclassified` finding).
+pub fn group_cells(app: &App, group: u32, group_level: Option<&Finding>) -> Vec<Line<'static>> {
+    let env = app.env();
+    let Some(g) = env.snapshot.security_groups.get(group as usize) else { return Vec::new() };
+    let role = env.context().role_of(&g.id).map_or("(no role)".to_string(), |r| format!("role {r}"));
+    let gone = app.plan_marks().is_some_and(|m| m.groups_removed.contains(&g.id));
+    vec![
+        if gone { super::plan::mark(app, false, g.id.clone()) } else { Line::from(g.id.clone()) },
+        Line::from(Span::styled(role, app.theme.key)),
+        Line::from(g.name.clone()),
+        Line::from(if let Some(f) = group_level { format!("✗ {}", f.rule) } else { String::new() }),
+    ]
+}
+
+/// The cells of an ingress rule's row (`f`: the finding about the rule).
+pub fn rule_cells(app: &App, group: u32, rule: u32, f: Option<&Finding>) -> Vec<Line<'static>> {
+    let th = &app.theme;
+    let env = app.env();
+    let Some(g) = env.snapshot.security_groups.get(group as usize) else { return Vec::new() };
+    let Some(r) = g.ingress.get(rule as usize) else { return Vec::new() };
+    let peer = match &r.peer {
+        crate::model::RulePeer::Group(id) => match env.context().role_of(id) {
+            Some(role) => format!("{id} ({role})"),
+            None => id.clone(),
+        },
+        p => p.describe(),
+    };
+    let desc = r.description.clone().map(|d| format!("  {d}")).unwrap_or_default();
+    let removed = app
+        .plan_marks()
+        .and_then(|m| m.rules_removed.get(&g.id))
+        .is_some_and(|rs| rs.iter().any(|x| crate::app::plan_same_rule(x, r)));
+    let what = format!("  in {} {}", r.protocol_name(), r.ports_label());
+    vec![
+        if removed { super::plan::mark(app, false, what) } else { Line::from(what) },
+        Line::from(format!("from {peer}")),
+        Line::from(Span::styled(format!("{}{desc}", r.rule_id.clone().unwrap_or_default()), th.dim)),
+        match f {
+            Some(f) => Line::from(Span::styled(format!("✗ {}", label(f)), th.severity(f.severity))),
+            None => drift_cell(app, None),
+        },
+    ]
 }
 
 /// A rule the plan adds: judged on the Plan pane, marked `+` here.
