@@ -212,3 +212,28 @@ fn a_reach_answer_for_an_old_question_is_dropped() {
     assert_eq!(rows.len(), 1);
     assert_eq!((rows[0].0.as_str(), rows[0].1.as_str(), rows[0].2), ("db", "denied", false), "{rows:?}");
 }
+
+/// A result that puts a new, more severe finding above the selected one: the selection
+/// follows its finding to its new row instead of staying on the row number.
+#[test]
+fn the_selected_finding_stays_selected_when_a_result_moves_it() {
+    let (mut app, rx) = worker_app();
+    load(&mut app, &drifted(), 0);
+    drain(&mut app, &rx);
+    app.update(Action::Pane(Pane::Findings));
+    app.update(Action::Bottom);
+    let picked = driftdeck::view::selected_finding(&app).expect("a finding is selected");
+    let row = app.selected(Pane::Findings);
+    assert!(row > 0, "the last of several findings");
+    // A port opens to the world: a new finding, more severe than the last one.
+    let before = keys(&app);
+    let mut open = drifted();
+    fixtures::sg_mut(&mut open, "sg-app").ingress.push(fixtures::rule("tcp", 9999, 9999, fixtures::cidr("0.0.0.0/0")));
+    let a = fetched(&app, Kind::SecurityGroups, &open, 20);
+    app.update(a);
+    drain(&mut app, &rx);
+    let after = keys(&app);
+    assert!(after.iter().any(|k| !before.contains(k) && k.contains("9999")), "a new finding: {after:?}");
+    assert_eq!(driftdeck::view::selected_finding(&app), Some(picked), "the same finding is selected");
+    assert!(app.selected(Pane::Findings) > row, "further down: the new finding sorts above it");
+}
