@@ -47,6 +47,12 @@ pub fn utf8_text(bytes: Vec<u8>, what: &str) -> Result<String, String> {
         .map_err(|e| format!("the {what} is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
 }
 
+/// An error message made one line: it can quote what a file says (a TOML or JSON string
+/// may hold a newline or a carriage return), so those are shown escaped.
+pub fn one_line(message: String) -> String {
+    if message.contains(['\n', '\r']) { message.replace('\n', "\\n").replace('\r', "\\r") } else { message }
+}
+
 /// Byte offset of the first `[` or `{` nested deeper than `max` in TOML text, outside
 /// strings and comments; dotted keys count one level per dot. None when within.
 pub fn toml_too_deep(text: &str, max: usize) -> Option<usize> {

@@ -256,3 +256,22 @@ fn config_errors_quoting_a_newline_stay_one_line() {
         assert!(!e.contains('\n') && !e.contains('\r'), "{text:?} gave {e:?}");
     }
 }
+
+/// Found by the first cargo-fuzz runs (inputs in fuzz/regressions/): a design value or a
+/// snapshot variant holding an escaped newline or carriage return was quoted into the
+/// error, which then spanned lines.
+#[test]
+fn design_and_snapshot_errors_quoting_a_newline_stay_one_line() {
+    let design_found = include_str!("../fuzz/regressions/design/newline-in-quoted-value.toml");
+    for text in [design_found, "[environment]\nname = \"\"\nregion = \"\"\ncriticality = \"pr\\r\\nod\""] {
+        let errs = Design::parse("d.toml", text).expect_err(text);
+        for e in errs.0 {
+            let shown = e.to_string();
+            assert!(!shown.contains('\n') && !shown.contains('\r'), "{text:?} gave {shown:?}");
+        }
+    }
+    for text in [include_str!("../fuzz/regressions/snapshot/carriage-return-in-unknown-variant.json")] {
+        let e = Snapshot::from_json(text).expect_err(text);
+        assert!(!e.contains('\n') && !e.contains('\r'), "{text:?} gave {e:?}");
+    }
+}
