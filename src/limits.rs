@@ -37,8 +37,20 @@ pub fn read_capped(path: &Path, what: &str, max: u64) -> Result<String, String> 
     if bytes.len() as u64 > max {
         return Err(too_big(bytes.len() as u64));
     }
+    utf8_text(bytes, what)
+}
+
+/// The bytes of a file read whole as text: the one-line error when they are not UTF-8.
+/// Public so the fuzz targets (fuzz/) turn raw bytes into text exactly as the loaders do.
+pub fn utf8_text(bytes: Vec<u8>, what: &str) -> Result<String, String> {
     String::from_utf8(bytes)
         .map_err(|e| format!("the {what} is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+}
+
+/// An error message made one line: it can quote what a file says (a TOML or JSON string
+/// may hold a newline or a carriage return), so those are shown escaped.
+pub fn one_line(message: String) -> String {
+    if message.contains(['\n', '\r']) { message.replace('\n', "\\n").replace('\r', "\\r") } else { message }
 }
 
 /// Byte offset of the first `[` or `{` nested deeper than `max` in TOML text, outside

@@ -1,20 +1,25 @@
-//! Fuzzing the three loaders with mutated valid files (cargo-fuzz needs nightly, which
-//! this toolchain lacks, so proptest drives the mutations): byte flips, truncation,
-//! insertion and deletion, duplicated and swapped lines, and key/value tokens swapped
-//! for others from the format's own vocabulary. Seeds are `tests/fuzz_corpus/*/`.
+//! Fuzzing the three loaders with mutated valid files, driven by proptest so it runs in
+//! the ordinary test suite (the coverage-guided run is cargo-fuzz, in fuzz/, started by
+//! `scripts/fuzz.sh`): byte flips, truncation, insertion and deletion, duplicated and
+//! swapped lines, and key/value tokens swapped for others from the format's own
+//! vocabulary. Seeds are `tests/fuzz_corpus/*/`.
 //!
 //! Every input must give a value or errors that are each one line (`file:line:column:`
-//! for designs), never a panic; a snapshot that loads is also evaluated. The suite runs
-//! a short pass; `scripts/fuzz.sh` sets `DRIFTDECK_FUZZ_SECS` for a long run per target
-//! (`DRIFTDECK_FUZZ_TARGET=design|snapshot|config` picks one).
+//! for designs), never a panic; a snapshot that loads is also evaluated (the checks are
+//! tests/fuzz_checks/, shared with the cargo-fuzz targets). The suite runs a short pass
+//! and replays every committed seed and cargo-fuzz regression input (`fuzz/regressions/`);
+//! `DRIFTDECK_FUZZ_SECS` makes the pass a long run per target
+//! (`DRIFTDECK_FUZZ_TARGET=design|snapshot|config` picks one), which `scripts/fuzz.sh`
+//! falls back to when cargo-fuzz cannot be built.
 
-mod fixtures;
+mod fuzz_checks;
 
 use driftdeck::config::Config;
 use driftdeck::design::Design;
 use driftdeck::model::Snapshot;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as RunConfig, RngAlgorithm, TestCaseError, TestRng, TestRunner};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 const TOKENS: &[&str] = &[
@@ -132,51 +137,26 @@ fn apply(mut b: Vec<u8>, m: &Mutation) -> Vec<u8> {
 }
 
 fn corpus(kind: &str) -> Vec<(String, Vec<u8>)> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_corpus").join(kind);
-    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
-        .expect("corpus dir")
-        .flatten()
-        .map(|e| (e.file_name().to_string_lossy().to_string(), std::fs::read(e.path()).expect("seed")))
-        .collect();
-    v.sort();
-    assert!(!v.is_empty(), "no seeds in {}", dir.display());
+    let v = files_in(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_corpus").join(kind));
+    assert!(!v.is_empty(), "no seeds for {kind}");
     v
 }
 
-fn one_line(e: &str) -> Result<(), TestCaseError> {
-    prop_assert!(!e.contains('\n') && !e.contains('\r'), "error spans lines: {e:?}");
-    Ok(())
+/// (name, bytes) of every file in `dir`, sorted; none when it does not exist.
+fn files_in(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut v: Vec<(String, Vec<u8>)> = entries
+        .flatten()
+        .filter(|e| e.path().is_file())
+        .map(|e| (e.file_name().to_string_lossy().to_string(), std::fs::read(e.path()).expect("input")))
+        .collect();
+    v.sort();
+    v
 }
 
-fn check_design(text: &str) -> Result<(), TestCaseError> {
-    if let Err(errs) = Design::parse("fuzz.toml", text) {
-        prop_assert!(!errs.0.is_empty());
-        for e in &errs.0 {
-            let shown = e.to_string();
-            one_line(&shown)?;
-            prop_assert!(e.line >= 1 && e.column >= 1, "not file:line:column: {shown}");
-            prop_assert!(shown.starts_with(&format!("fuzz.toml:{}:{}: ", e.line, e.column)), "{shown}");
-        }
-    }
-    Ok(())
-}
-
-fn check_snapshot(text: &str, design: &Design) -> Result<(), TestCaseError> {
-    match Snapshot::from_json(text) {
-        Ok(s) => {
-            // Whatever loads must also evaluate without panicking.
-            let _ = driftdeck::drift::evaluate(design, &s);
-        }
-        Err(e) => one_line(&e)?,
-    }
-    Ok(())
-}
-
-fn check_config(text: &str) -> Result<(), TestCaseError> {
-    if let Err(e) = Config::parse(text) {
-        one_line(&e)?;
-    }
-    Ok(())
+/// A shared check's failure as a proptest failure, so proptest shrinks the input.
+fn prop(r: Result<(), String>) -> Result<(), TestCaseError> {
+    r.map_err(TestCaseError::fail)
 }
 
 /// Run one target: `cases` mutated inputs, or for `DRIFTDECK_FUZZ_SECS` seconds.
@@ -221,18 +201,18 @@ fn fuzz(kind: &str, cases: u32, check: impl Fn(&str) -> Result<(), TestCaseError
 
 #[test]
 fn fuzz_design_loader() {
-    fuzz("design", 400, check_design);
+    fuzz("design", 400, |t| prop(fuzz_checks::check_design(t)));
 }
 
 #[test]
 fn fuzz_snapshot_loader() {
-    let design = fixtures::design("client-a-prod");
-    fuzz("snapshot", 150, |t| check_snapshot(t, &design));
+    let design = fuzz_checks::snapshot_design();
+    fuzz("snapshot", 150, |t| prop(fuzz_checks::check_snapshot(t, &design)));
 }
 
 #[test]
 fn fuzz_config_loader() {
-    fuzz("config", 400, check_config);
+    fuzz("config", 400, |t| prop(fuzz_checks::check_config(t)));
 }
 
 #[test]
@@ -249,12 +229,50 @@ fn seeds_are_valid_or_deliberately_invalid() {
     }
 }
 
+/// CI has no cargo-fuzz: every seed and every input cargo-fuzz found a bug with (kept,
+/// minimised, in `fuzz/regressions/<target>/`) goes through the same checks here, as raw
+/// bytes the way the fuzz targets see them.
+#[test]
+fn committed_fuzz_inputs_pass_the_checks() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let design = fuzz_checks::snapshot_design();
+    for kind in ["design", "snapshot", "config"] {
+        let mut inputs = corpus(kind);
+        inputs.extend(files_in(&root.join("fuzz/regressions").join(kind)));
+        for (name, bytes) in &inputs {
+            if let Err(e) = fuzz_checks::check_bytes(kind, bytes, &design) {
+                panic!("{kind}/{name}: {e}");
+            }
+        }
+    }
+}
+
 /// Found by the 10-minute config run: a quoted value holding a newline was echoed into
 /// the error, which then spanned two lines.
 #[test]
 fn config_errors_quoting_a_newline_stay_one_line() {
     for text in ["theme = \"da\\nrk\"", "[keys]\n\"qu\\rit\" = \"x\"", "[keys]\nquit = \"x\\ny\""] {
         let e = Config::parse(text).expect_err(text);
+        assert!(!e.contains('\n') && !e.contains('\r'), "{text:?} gave {e:?}");
+    }
+}
+
+/// Found by the first cargo-fuzz runs (inputs in fuzz/regressions/): a design value or a
+/// snapshot variant holding an escaped newline or carriage return was quoted into the
+/// error, which then spanned lines.
+#[test]
+fn design_and_snapshot_errors_quoting_a_newline_stay_one_line() {
+    let design_found = include_str!("../fuzz/regressions/design/newline-in-quoted-value.toml");
+    for text in [design_found, "[environment]\nname = \"\"\nregion = \"\"\ncriticality = \"pr\\r\\nod\""] {
+        let errs = Design::parse("d.toml", text).expect_err(text);
+        for e in errs.0 {
+            let shown = e.to_string();
+            assert!(!shown.contains('\n') && !shown.contains('\r'), "{text:?} gave {shown:?}");
+        }
+    }
+    let snapshot_found = include_str!("../fuzz/regressions/snapshot/carriage-return-in-unknown-variant.json");
+    for text in [snapshot_found.to_string(), snapshot_found.replace("ci\\r4", "cidr\\n4")] {
+        let e = Snapshot::from_json(&text).expect_err(&text);
         assert!(!e.contains('\n') && !e.contains('\r'), "{text:?} gave {e:?}");
     }
 }

@@ -376,7 +376,13 @@ impl Design {
 
     /// Validate design text; `name` is used in error locations.
     pub fn parse(name: &str, text: &str) -> Result<Design, DesignErrors> {
-        file::parse(name, text)
+        // Messages quote the file's values, which may hold a newline: kept one line each.
+        file::parse(name, text).map_err(|mut errs| {
+            for e in &mut errs.0 {
+                e.message = crate::limits::one_line(std::mem::take(&mut e.message));
+            }
+            errs
+        })
     }
 
     pub fn role(&self, name: &str) -> Option<&Role> {

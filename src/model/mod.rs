@@ -299,7 +299,8 @@ impl Snapshot {
         struct Probe {
             schema: Option<u32>,
         }
-        let probe: Probe = serde_json::from_str(text).map_err(|e| format!("not a snapshot: {e}"))?;
+        let probe: Probe =
+            serde_json::from_str(text).map_err(|e| crate::limits::one_line(format!("not a snapshot: {e}")))?;
         match probe.schema {
             Some(SNAPSHOT_SCHEMA) => {}
             Some(other) => {
@@ -309,6 +310,7 @@ impl Snapshot {
             }
             None => return Err("not a snapshot: no \"schema\" field".into()),
         }
-        serde_json::from_str(text).map_err(|e| format!("invalid snapshot: {e}"))
+        // serde quotes an unknown variant or field as the file spells it, newlines included.
+        serde_json::from_str(text).map_err(|e| crate::limits::one_line(format!("invalid snapshot: {e}")))
     }
 }

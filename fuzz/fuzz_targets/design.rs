@@ -1,0 +1,24 @@
+//! cargo-fuzz target: raw bytes as a design file (`Design::parse`), with the checks
+//! tests/fuzz_loaders.rs applies: no panic, every error one `file:line:column:` line.
+#![no_main]
+
+#[allow(dead_code)]
+#[path = "../../tests/fuzz_checks/mod.rs"]
+mod fuzz_checks;
+
+use libfuzzer_sys::{Corpus, fuzz_target};
+
+fuzz_target!(|data: &[u8]| -> Corpus {
+    // Bytes that are not UTF-8 stop at the reader's one-line error, as in a real load,
+    // and are kept out of the corpus: mutating them further cannot reach the parser.
+    match fuzz_checks::text_of(data, "design file") {
+        Ok(Some(text)) => {
+            if let Err(e) = fuzz_checks::check_design(&text) {
+                panic!("{e}");
+            }
+            Corpus::Keep
+        }
+        Ok(None) => Corpus::Reject,
+        Err(e) => panic!("{e}"),
+    }
+});
