@@ -25,8 +25,12 @@ fn bench(c: &mut Criterion) {
     let design = Design::load(std::path::Path::new(path)).expect("design");
     let snap = big_snapshot();
     c.bench_function("evaluate_large_environment", |b| b.iter(|| evaluate(black_box(&design), black_box(&snap))));
+    // The rules on one thread and on two (`evaluate` picks by the machine's cores).
     c.bench_function("evaluate_large_environment_one_thread", |b| {
         b.iter(|| Evaluator::with_threads(black_box(&design), black_box(&snap), 1).report(&design, &snap))
+    });
+    c.bench_function("evaluate_large_environment_two_threads", |b| {
+        b.iter(|| Evaluator::with_threads(black_box(&design), black_box(&snap), 2).report(&design, &snap))
     });
     c.bench_function("index_large_environment", |b| b.iter(|| Index::new(black_box(&design), black_box(&snap))));
     let mut ev = Evaluator::new(&design, &snap);
