@@ -43,20 +43,6 @@ impl Text {
         Text(Repr::Shared(s.into()))
     }
 
-    /// `format!` that stays inline when the result is short (ports, labels), so a
-    /// short formatted value allocates nothing.
-    pub fn from_fmt(args: fmt::Arguments<'_>) -> Text {
-        match args.as_str() {
-            Some(s) => Text::from(s),
-            None => {
-                let mut c = CompactString::default();
-                // Writing into a CompactString cannot fail (it grows like a String).
-                let _ = fmt::Write::write_fmt(&mut c, args);
-                Text(Repr::Compact(c))
-            }
-        }
-    }
-
     /// The concatenation of `parts`, made when first read (one allocation now, the
     /// joined string on first use; clones share both).
     pub fn concat<const N: usize>(parts: [Text; N]) -> Text {
@@ -271,12 +257,10 @@ mod tests {
         assert!(Text::lit("a") < Text::shared("b"));
         assert_eq!(Text::lit("sg.flow-undeclared"), "sg.flow-undeclared");
         assert_eq!(Text::default(), "");
-        assert_eq!(Text::from_fmt(format_args!("{}-{}", 0, 65535)), "0-65535");
         use crate::model::PortsLabel;
         for p in [PortsLabel::All, PortsLabel::One(443), PortsLabel::Range(1024, 65535), PortsLabel::One(-1)] {
             assert_eq!(Text::from(p), p.to_string());
         }
-        assert_eq!(Text::from_fmt(format_args!("{}", "y".repeat(30))), "y".repeat(30));
         let inner = Text::concat([Text::lit("tcp "), Text::from("8080")]);
         let lazy = Text::concat([Text::shared("sg-1"), Text::lit(" accepts "), inner.clone()]);
         let copy = lazy.clone();
