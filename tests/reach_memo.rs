@@ -10,21 +10,9 @@ use driftdeck::model::*;
 use driftdeck::reach::{self, Answer, Env, Estate, PathAnswer, Protocol, Verdict};
 use reach_support::*;
 
-fn eni(id: &str, subnet: &str, ip: &str, groups: &[&str]) -> NetworkInterface {
-    NetworkInterface {
-        id: id.into(),
-        subnet_id: subnet.into(),
-        vpc_id: "vpc-prod".into(),
-        private_ips: vec![ip.into()],
-        ipv6_ips: vec![],
-        security_groups: groups.iter().map(|g| g.to_string()).collect(),
-        interface_type: Some("interface".into()),
-        description: None,
-        requester_id: None,
-        instance_id: None,
-        status: Some("in-use".into()),
-        tags: Tags::new(),
-    }
+/// An ENI of production (every member of this fixture lives there).
+fn member(id: &str, subnet: &str, ip: &str, groups: &[&str]) -> NetworkInterface {
+    eni(id, "vpc-prod", subnet, ip, groups)
 }
 
 /// production with live members: app in app-a (two ENIs, different groups, one also
@@ -46,14 +34,14 @@ fn tricky() -> Snapshot {
     );
     s.security_groups.push(extra);
     s.network_interfaces = vec![
-        eni("eni-app-1", "subnet-prod-app-a", "10.20.11.10", &["sg-prod-app"]),
-        eni("eni-app-2", "subnet-prod-app-a", "10.20.11.11", &["sg-prod-app", "sg-prod-app-extra"]),
-        eni("eni-app-3", "subnet-prod-app-b", "10.20.12.10", &["sg-prod-app"]),
-        eni("eni-app-4", "subnet-prod-app-b", "10.20.12.11", &["sg-prod-app-extra", "sg-prod-app"]),
-        eni("eni-alb-1", "subnet-prod-app-a", "10.20.11.20", &["sg-prod-alb"]),
-        eni("eni-alb-2", "subnet-prod-public-b", "10.20.2.20", &["sg-prod-alb"]),
-        eni("eni-bastion-1", "subnet-prod-public-a", "10.20.1.30", &["sg-prod-bastion"]),
-        eni("eni-bastion-2", "subnet-prod-public-c", "10.20.3.30", &["sg-prod-bastion"]),
+        member("eni-app-1", "subnet-prod-app-a", "10.20.11.10", &["sg-prod-app"]),
+        member("eni-app-2", "subnet-prod-app-a", "10.20.11.11", &["sg-prod-app", "sg-prod-app-extra"]),
+        member("eni-app-3", "subnet-prod-app-b", "10.20.12.10", &["sg-prod-app"]),
+        member("eni-app-4", "subnet-prod-app-b", "10.20.12.11", &["sg-prod-app-extra", "sg-prod-app"]),
+        member("eni-alb-1", "subnet-prod-app-a", "10.20.11.20", &["sg-prod-alb"]),
+        member("eni-alb-2", "subnet-prod-public-b", "10.20.2.20", &["sg-prod-alb"]),
+        member("eni-bastion-1", "subnet-prod-public-a", "10.20.1.30", &["sg-prod-bastion"]),
+        member("eni-bastion-2", "subnet-prod-public-c", "10.20.3.30", &["sg-prod-bastion"]),
     ];
     // Two more data subnets on data-a's CIDR (as the large benchmark has): data-a2 alike
     // data-a (same table and ACL contents), data-a3 behind an ACL denying 5432. The db role

@@ -121,7 +121,7 @@ fn a_group_reference_across_unreadable_peerings_is_unknown_not_denied() {
         vec![rule("sgr-pci-alb-ref", "tcp", 443, 443, RulePeer::Group("111111111111/sg-prod-app".into()))];
     // Placed members with known groups, so the reference itself is what is judged.
     for (s, p, sg) in [(&mut pair.prod, "prod", "sg-prod-app"), (&mut pair.pci, "pci", "sg-pci-alb")] {
-        s.network_interfaces.push(eni(&format!("eni-{p}"), &format!("subnet-{p}-app-a"), &format!("vpc-{p}"), sg));
+        s.network_interfaces.push(app_eni(&format!("eni-{p}"), &format!("subnet-{p}-app-a"), &format!("vpc-{p}"), sg));
         mark_all_ok(s);
     }
     let a = pair.ask("app", "production-pci:alb", 443);
@@ -140,8 +140,8 @@ fn one_member_pair_unknown_and_another_denied_is_unknown_overall() {
     let mut pair = Pair::new();
     // Two members of production's app role: one in an app subnet (peered), one in a
     // public subnet (no route to the peer).
-    pair.prod.network_interfaces.push(eni("eni-app", "subnet-prod-app-a", "vpc-prod", "sg-prod-app"));
-    pair.prod.network_interfaces.push(eni("eni-pub", "subnet-prod-public-a", "vpc-prod", "sg-prod-app"));
+    pair.prod.network_interfaces.push(app_eni("eni-app", "subnet-prod-app-a", "vpc-prod", "sg-prod-app"));
+    pair.prod.network_interfaces.push(app_eni("eni-pub", "subnet-prod-public-a", "vpc-prod", "sg-prod-app"));
     mark_all_ok(&mut pair.prod);
     pair.pci.inventory.insert(Kind::NetworkAcls, KindStatus::failed("AccessDenied: ec2:DescribeNetworkAcls"));
     let a = pair.ask("app", "production-pci:alb", 443);
@@ -152,21 +152,9 @@ fn one_member_pair_unknown_and_another_denied_is_unknown_overall() {
     assert_eq!(denied.code, Some(Code::NoRoute));
 }
 
-fn eni(id: &str, subnet: &str, vpc: &str, sg: &str) -> NetworkInterface {
+/// An app-tier ENI of `vpc`: addressed in its side's public or app subnet range.
+fn app_eni(id: &str, subnet: &str, vpc: &str, sg: &str) -> NetworkInterface {
     let third = if subnet.ends_with("public-a") { 1 } else { 11 };
     let second = if vpc == "vpc-prod" { 20 } else { 21 };
-    NetworkInterface {
-        id: id.into(),
-        subnet_id: subnet.into(),
-        vpc_id: vpc.into(),
-        private_ips: vec![format!("10.{second}.{third}.10")],
-        ipv6_ips: vec![],
-        security_groups: vec![sg.into()],
-        interface_type: Some("interface".into()),
-        description: None,
-        requester_id: None,
-        instance_id: None,
-        status: Some("in-use".into()),
-        tags: Tags::new(),
-    }
+    eni(id, vpc, subnet, &format!("10.{second}.{third}.10"), &[sg])
 }

@@ -223,3 +223,21 @@ pub fn rt_mut<'a>(s: &'a mut Snapshot, id: &str) -> &'a mut RouteTable {
 pub fn sg_mut<'a>(s: &'a mut Snapshot, id: &str) -> &'a mut SecurityGroup {
     s.security_groups.iter_mut().find(|g| g.id == id).expect("group")
 }
+
+/// An in-use network interface of `vpc` in `subnet` with one address and its groups.
+pub fn eni(id: &str, vpc: &str, subnet: &str, ip: &str, groups: &[&str]) -> NetworkInterface {
+    NetworkInterface {
+        id: id.into(),
+        subnet_id: subnet.into(),
+        vpc_id: vpc.into(),
+        private_ips: vec![ip.into()],
+        ipv6_ips: vec![],
+        security_groups: groups.iter().map(|g| g.to_string()).collect(),
+        interface_type: Some("interface".into()),
+        description: None,
+        requester_id: None,
+        instance_id: None,
+        status: Some("in-use".into()),
+        tags: Tags::new(),
+    }
+}
