@@ -22,8 +22,9 @@ pub struct Index {
     /// Route table id -> positions in `snapshot.subnets` of the subnets it serves
     /// (explicit associations, or implicitly as main).
     pub served: BTreeMap<String, Vec<usize>>,
-    /// Security group id -> role name, for in-scope groups that match a role.
-    pub sg_role: BTreeMap<String, String>,
+    /// Security group id -> role name, for in-scope groups that match a role. Hashed:
+    /// rules look up the role of every rule's source group.
+    pub sg_role: HashMap<String, String>,
     subnets: HashMap<String, usize>,
     nat_subnet: HashMap<String, usize>,
     /// Rule peer CIDR text -> its parsed network (None when unparsable).
@@ -31,6 +32,11 @@ pub struct Index {
     /// Rule peer CIDR text -> the design's CIDR sets (by name) that hold all of it, so
     /// "is this peer in set S" is a lookup, not a parse and a cover test per rule × flow.
     peer_sets: HashMap<String, BTreeSet<String>>,
+    /// Positions of the in-scope security groups and route tables in the snapshot, in
+    /// id order: rules that walk them in this order emit findings already sorted, and
+    /// the engine then skips sorting them (see `incremental::run`).
+    groups_by_id: Vec<usize>,
+    tables_by_id: Vec<usize>,
 }
 
 impl Index {
@@ -110,7 +116,26 @@ impl Index {
             })
             .collect();
 
-        Index { vpcs, subnet_tier, served, sg_role, subnets, nat_subnet, peer_nets, peer_sets }
+        let in_vpc = |v: Option<&String>| v.is_some_and(|v| vpcs.contains(v));
+        let mut groups_by_id: Vec<usize> =
+            (0..snap.security_groups.len()).filter(|i| in_vpc(snap.security_groups[*i].vpc_id.as_ref())).collect();
+        groups_by_id.sort_by(|a, b| snap.security_groups[*a].id.cmp(&snap.security_groups[*b].id));
+        let mut tables_by_id: Vec<usize> =
+            (0..snap.route_tables.len()).filter(|i| in_vpc(Some(&snap.route_tables[*i].vpc_id))).collect();
+        tables_by_id.sort_by(|a, b| snap.route_tables[*a].id.cmp(&snap.route_tables[*b].id));
+
+        Index {
+            vpcs,
+            subnet_tier,
+            served,
+            sg_role,
+            subnets,
+            nat_subnet,
+            peer_nets,
+            peer_sets,
+            groups_by_id,
+            tables_by_id,
+        }
     }
 
     pub fn role_of(&self, group_id: &str) -> Option<&str> {
@@ -180,11 +205,24 @@ impl<'a> Context<'a> {
         self.index.served.get(rt_id).into_iter().flatten().filter_map(move |i| snap.subnets.get(*i))
     }
 
-    /// In-scope route tables with the tiers of the subnets they serve.
+    /// In-scope route tables (in snapshot order) with the tiers of the subnets they serve.
     pub fn route_tables_by_tier(&self) -> Vec<(&'a RouteTable, BTreeMap<&'a Tier, Vec<&'a Subnet>>)> {
+        self.tables_with_tiers(self.snap.route_tables.iter().filter(|r| self.vpcs.contains(&r.vpc_id)))
+    }
+
+    /// As `route_tables_by_tier`, in route table id order (what rules walk).
+    pub fn route_tables_by_tier_sorted(&self) -> Vec<(&'a RouteTable, BTreeMap<&'a Tier, Vec<&'a Subnet>>)> {
+        let snap = self.snap;
+        self.tables_with_tiers(self.index.tables_by_id.iter().filter_map(|i| snap.route_tables.get(*i)))
+    }
+
+    fn tables_with_tiers(
+        &self,
+        tables: impl Iterator<Item = &'a RouteTable>,
+    ) -> Vec<(&'a RouteTable, BTreeMap<&'a Tier, Vec<&'a Subnet>>)> {
         let design = self.design;
         let mut out = Vec::new();
-        for rt in self.snap.route_tables.iter().filter(|r| self.vpcs.contains(&r.vpc_id)) {
+        for rt in tables {
             let mut by_tier: BTreeMap<&Tier, Vec<&Subnet>> = BTreeMap::new();
             for s in self.served_by(&rt.id) {
                 if let Some(t) = self.subnet_tier.get(&s.id).and_then(|n| design.tier(n)) {
@@ -199,6 +237,12 @@ impl<'a> Context<'a> {
     /// In-scope security groups.
     pub fn groups(&self) -> impl Iterator<Item = &'a SecurityGroup> + '_ {
         self.snap.security_groups.iter().filter(|g| g.vpc_id.as_ref().is_some_and(|v| self.vpcs.contains(v)))
+    }
+
+    /// The same groups in id order (what rules walk, so their findings come out sorted).
+    pub fn groups_sorted(&self) -> impl Iterator<Item = &'a SecurityGroup> + '_ {
+        let snap = self.snap;
+        self.index.groups_by_id.iter().filter_map(move |i| snap.security_groups.get(*i))
     }
 
     /// Is every address of `peer` inside the named CIDR set?

@@ -18,6 +18,11 @@ impl Evidence {
         Evidence(Vec::new())
     }
 
+    /// Room for `n` facts in one allocation (a rule that knows how many it names).
+    pub fn with_capacity(n: usize) -> Self {
+        Evidence(Vec::with_capacity(n))
+    }
+
     /// Sets `key` (replacing its value if present); returns the value it replaced.
     #[inline]
     pub fn insert(&mut self, key: impl Into<Text>, value: impl Into<Text>) -> Option<Text> {

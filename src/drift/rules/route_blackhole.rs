@@ -21,7 +21,7 @@ impl Rule for Blackhole {
         true
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for (rt, tiers) in cx.route_tables_by_tier() {
+        for (rt, tiers) in cx.route_tables_by_tier_sorted() {
             let tier = tiers.keys().next().map(|t| t.name.as_str());
             for route in rt.routes.iter().filter(|r| r.state == RouteState::Blackhole) {
                 let target = route.target_id.as_deref().unwrap_or(route.target_kind.label());

@@ -21,7 +21,7 @@ impl Rule for InternetForbidden {
         d.tiers.iter().any(|t| t.internet == Requirement::Forbidden)
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for (rt, tiers) in cx.route_tables_by_tier() {
+        for (rt, tiers) in cx.route_tables_by_tier_sorted() {
             for (tier, subnets) in tiers.iter().filter(|(t, _)| t.internet == Requirement::Forbidden) {
                 let internet = rt.routes.iter().filter(|r| {
                     matches!(r.target_kind, TargetKind::InternetGateway | TargetKind::EgressOnlyInternetGateway)

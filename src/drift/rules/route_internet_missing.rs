@@ -21,7 +21,7 @@ impl Rule for InternetMissing {
         d.tiers.iter().any(|t| t.internet == Requirement::Required)
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for (rt, tiers) in cx.route_tables_by_tier() {
+        for (rt, tiers) in cx.route_tables_by_tier_sorted() {
             for (tier, subnets) in tiers.iter().filter(|(t, _)| t.internet == Requirement::Required) {
                 let ok = rt.routes.iter().any(|r| {
                     r.destination == "0.0.0.0/0"

@@ -22,7 +22,7 @@ impl Rule for NatMissing {
         d.tiers.iter().any(|t| t.nat != NatRequirement::Any)
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for (rt, tiers) in cx.route_tables_by_tier() {
+        for (rt, tiers) in cx.route_tables_by_tier_sorted() {
             for (tier, subnets) in tiers.iter().filter(|(t, _)| t.nat != NatRequirement::Any) {
                 let nat_route = rt.routes.iter().find(|r| {
                     r.destination == "0.0.0.0/0"

@@ -3,9 +3,10 @@
 
 use super::{NETWORK, Rule, default_severity};
 use crate::design::{Design, Peering, Tier};
-use crate::drift::{Context, Finding, FindingBuilder, Text};
+use crate::drift::{Context, Evidence, Finding, Text};
 use crate::model::{Kind, TargetKind};
 use ipnet::IpNet;
+use std::collections::HashMap;
 
 pub struct PeeringForbidden;
 pub static RULE: PeeringForbidden = PeeringForbidden;
@@ -22,11 +23,24 @@ impl Rule for PeeringForbidden {
         d.tiers.iter().any(|t| t.peering == Peering::Forbidden || !t.peer_cidrs.is_empty())
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        // What a tier's findings say is the same for all of its routes: built once per
-        // tier (by position in the design), not once per offending route.
-        let mut texts: Vec<Option<TierText>> = Vec::new();
-        for (rt, tiers) in cx.route_tables_by_tier() {
+        // What a tier's findings say is the same for all of its routes: made once per
+        // tier of the design (a few), not once per offending route.
+        let texts: HashMap<&str, TierText> =
+            cx.design.tiers.iter().map(|t| (t.name.as_str(), TierText::new(t))).collect();
+        for (rt, tiers) in cx.route_tables_by_tier_sorted() {
+            let rt_id = Text::from(rt.id.as_str());
+            let vpc = Text::from(rt.vpc_id.as_str());
+            let how = Text::lit(if rt.main && rt.associations.iter().all(|a| a.subnet_id.is_none()) {
+                "main route table (implicit)"
+            } else if rt.main {
+                "main route table"
+            } else {
+                "explicit association"
+            });
             for (tier, subnets) in &tiers {
+                // Made when the table has a route to report for this tier, then shared by
+                // all of them (a table has many peering routes).
+                let mut shared: Option<Text> = None;
                 for route in rt.routes.iter().filter(|r| r.target_kind == TargetKind::VpcPeering) {
                     match tier.peering {
                         Peering::Forbidden => {}
@@ -38,56 +52,57 @@ impl Rule for PeeringForbidden {
                             }
                         }
                     }
-                    let at = cx.design.tiers.iter().position(|t| std::ptr::eq(t, *tier)).unwrap_or(usize::MAX);
-                    if texts.len() <= at && at != usize::MAX {
-                        texts.resize_with(at + 1, || None);
-                    }
                     let fresh;
-                    let text = match texts.get_mut(at) {
-                        Some(slot) => slot.get_or_insert_with(|| TierText::new(tier)),
+                    let text = match texts.get(tier.name.as_str()) {
+                        Some(t) => t,
+                        // Every tier here is one of the design's; made afresh all the same.
                         None => {
                             fresh = TierText::new(tier);
                             &fresh
                         }
                     };
-                    let subnet_ids: Vec<&str> = subnets.iter().map(|s| s.id.as_str()).collect();
-                    let how = if rt.main && rt.associations.iter().all(|a| a.subnet_id.is_none()) {
-                        "main route table (implicit)"
-                    } else if rt.main {
-                        "main route table"
-                    } else {
-                        "explicit association"
-                    };
+                    let subnet_ids = shared
+                        .get_or_insert_with(|| {
+                            let ids: Vec<&str> = subnets.iter().map(|s| s.id.as_str()).collect();
+                            Text::shared(ids.join(","))
+                        })
+                        .clone();
                     let pcx = Text::from(route.target_id.as_deref().unwrap_or("?"));
-                    let rt_id = Text::from(rt.id.as_str());
                     let destination = Text::from(route.destination.as_str());
-                    out.push(
-                        FindingBuilder::new(ID, default_severity(ID), "route_table", rt_id.clone())
-                            .tier(Some(text.tier.clone()))
-                            .expected(text.expected.clone())
-                            .actual(Text::concat([destination.clone(), Text::lit(" -> "), pcx.clone()]))
-                            // In name order (each then appends; see `Evidence::insert`).
-                            .evidence("association", Text::lit(how))
-                            .evidence("destination", destination.clone())
-                            .evidence("subnets", subnet_ids.join(","))
-                            .evidence("target", pcx.clone())
-                            .evidence("vpc", rt.vpc_id.as_str())
-                            .clause(text.clause.clone())
-                            // Joined only if shown.
-                            .message(Text::concat([
-                                rt_id,
-                                Text::lit(" ("),
-                                text.tier.clone(),
-                                Text::lit(" tier) routes "),
-                                destination,
-                                Text::lit(" through peering "),
-                                pcx,
-                                Text::lit("; the "),
-                                text.tier.clone(),
-                                Text::lit(" tier "),
-                                text.why.clone(),
-                            ])),
-                    );
+                    // In name order, so each insert appends (see `Evidence::insert`).
+                    let mut evidence = Evidence::with_capacity(5);
+                    evidence.insert(Text::lit("association"), how.clone());
+                    evidence.insert(Text::lit("destination"), destination.clone());
+                    evidence.insert(Text::lit("subnets"), subnet_ids);
+                    evidence.insert(Text::lit("target"), pcx.clone());
+                    evidence.insert(Text::lit("vpc"), vpc.clone());
+                    out.push(Finding {
+                        rule: Text::lit(ID),
+                        severity: default_severity(ID),
+                        resource: rt_id.clone(),
+                        resource_kind: Text::lit("route_table"),
+                        tier: Some(text.tier.clone()),
+                        role: None,
+                        expected: text.expected.clone(),
+                        actual: Text::concat([destination.clone(), Text::lit(" -> "), pcx.clone()]),
+                        evidence,
+                        // Joined only if shown.
+                        message: Text::concat([
+                            rt_id.clone(),
+                            Text::lit(" ("),
+                            text.tier.clone(),
+                            Text::lit(" tier) routes "),
+                            destination,
+                            Text::lit(" through peering "),
+                            pcx,
+                            Text::lit("; the "),
+                            text.tier.clone(),
+                            Text::lit(" tier "),
+                            text.why.clone(),
+                        ]),
+                        clause: Some(text.clause.clone()),
+                        note: None,
+                    });
                 }
             }
         }

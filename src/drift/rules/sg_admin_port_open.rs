@@ -31,7 +31,7 @@ impl Rule for AdminPortOpen {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let sec = &cx.design.security;
         let allowed = if sec.admin_from.is_empty() { "nowhere".to_string() } else { sec.admin_from.join(", ") };
-        for g in cx.groups() {
+        for g in cx.groups_sorted() {
             let role = cx.role_of(&g.id);
             for r in &g.ingress {
                 if matches!(r.peer, RulePeer::Group(_)) {

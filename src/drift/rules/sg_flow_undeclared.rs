@@ -7,9 +7,9 @@
 
 use super::sg_public_ingress::{rule_range, rule_within};
 use super::{Rule, SECURITY, default_severity};
-use crate::design::{Design, PortRange};
-use crate::drift::{Context, Finding, FindingBuilder, Text};
-use crate::model::{Kind, RulePeer};
+use crate::design::{Design, Flow, FlowSource, PortRange, PublicPort};
+use crate::drift::{Context, Evidence, Finding, Severity, Text};
+use crate::model::{Kind, RulePeer, SgRule};
 use std::collections::HashMap;
 
 pub struct FlowUndeclared;
@@ -32,11 +32,14 @@ impl Rule for FlowUndeclared {
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let sec = &cx.design.security;
-        // What each role's findings say is the same for all of its rules: build it once
-        // per role, not once per offending rule.
-        let mut per_role: HashMap<&str, RoleText> = HashMap::new();
-        for g in cx.groups() {
+        // What each role allows and what its findings say is the same for all of its
+        // rules: worked out once per role, not once per rule.
+        let mut per_role: HashMap<&str, RolePlan<'_>> = HashMap::new();
+        for g in cx.groups_sorted() {
             let Some(role) = cx.role_of(&g.id) else { continue };
+            let plan = per_role.entry(role).or_insert_with(|| RolePlan::new(cx.design, role));
+            let group = Text::from(g.id.as_str());
+            let group_name = Text::from(g.name.as_str());
             for r in &g.ingress {
                 if r.peer.is_world() || !(r.all_traffic() || matches!(r.protocol_name(), "tcp" | "udp")) {
                     continue;
@@ -48,77 +51,149 @@ impl Rule for FlowUndeclared {
                     // Admin port from a CIDR: allowed sets are declared, others are admin-port-open's.
                     continue;
                 }
-                let flows_ok = sec
+                // The source group's role, looked up once for every flow it is held to.
+                let peer_role = match &r.peer {
+                    RulePeer::Group(id) => cx.role_of(id),
+                    _ => None,
+                };
+                let flows_ok = plan
                     .flows
                     .iter()
-                    .filter(|f| f.to == role && cx.source_matches(&f.from, &r.peer))
+                    .filter(|f| match (&f.from, &r.peer) {
+                        (FlowSource::Role(src), RulePeer::Group(_)) => peer_role == Some(src.as_str()),
+                        (src, peer) => cx.source_matches(src, peer),
+                    })
                     .any(|f| rule_within(r, &f.protocol, &f.ports));
-                let public_ok =
-                    sec.public.iter().filter(|p| p.role == role).any(|p| rule_within(r, &p.protocol, &p.ports));
+                let public_ok = plan.public.iter().any(|p| rule_within(r, &p.protocol, &p.ports));
                 if flows_ok || public_ok {
                     continue;
                 }
-                let text = per_role.entry(role).or_insert_with(|| RoleText::new(cx.design, role));
-                let source = match &r.peer {
-                    RulePeer::Group(id) => match cx.role_of(id) {
-                        Some(src_role) => Text::concat([
-                            Text::from(id.as_str()),
-                            Text::lit(" (role "),
-                            Text::from(src_role),
-                            Text::lit(")"),
-                        ]),
-                        None => Text::concat([Text::from(id.as_str()), Text::lit(" (no role)")]),
-                    },
-                    p => Text::from(cx.peer_label(p)),
-                };
                 // A prefix list that cannot be read may well be a declared source: say unknown.
                 let unknown = match &r.peer {
                     RulePeer::PrefixList(id) => cx.prefix_entries(id).err(),
                     _ => None,
                 };
-                let proto = proto_label(r);
-                let ports = Text::from(r.ports());
-                // Joined only if shown: most of a large account's findings never are.
-                let actual = Text::concat([
-                    Text::from(proto),
-                    Text::lit(" "),
-                    ports.clone(),
-                    Text::lit(" from "),
-                    source.clone(),
-                ]);
-                out.push(
-                    FindingBuilder::new(ID, default_severity(ID), "security_group", g.id.as_str())
-                        .role(Some(text.role.clone()))
-                        .expected(text.expected.clone())
-                        .actual(match &unknown {
-                            Some(why) => Text::from(format!("unknown: {proto} {ports} from {source} ({why})")),
-                            None => actual.clone(),
-                        })
-                        // In name order (each then appends; see `Evidence::insert`).
-                        .evidence_opt("description", r.description.as_deref())
-                        .evidence("group_name", g.name.as_str())
-                        .evidence("ports", ports.clone())
-                        .evidence("protocol", proto)
-                        .evidence_opt("rule_id", r.rule_id.as_deref())
-                        .evidence("source", r.peer.as_str())
-                        .evidence_opt("verdict", unknown.as_ref().map(|_| "unknown"))
-                        .clause(text.clause.clone())
-                        .message(match &unknown {
-                            Some(why) => Text::from(format!(
-                                "unknown: {} ({role}) accepts {proto} {ports} from {source}, and {why}, so it cannot be matched to a declared flow",
-                                g.id
-                            )),
-                            None => Text::concat([
-                                Text::from(g.id.as_str()),
-                                Text::lit(" ("),
-                                text.role.clone(),
-                                Text::lit(") accepts "),
-                                actual,
-                                Text::lit(", which no declared flow allows"),
-                            ]),
-                        }),
-                );
+                out.push(finding(cx, plan, &group, &group_name, r, peer_role, unknown));
             }
+        }
+    }
+}
+
+/// The finding for one undeclared rule. Built as one value (no builder chain to move it
+/// through): this rule makes most of a large account's findings.
+fn finding(
+    cx: &Context<'_>,
+    plan: &RolePlan<'_>,
+    group: &Text,
+    group_name: &Text,
+    r: &SgRule,
+    peer_role: Option<&str>,
+    unknown: Option<String>,
+) -> Finding {
+    let proto = Text::from(r.protocol_name());
+    let ports = Text::from(r.ports());
+    // Joined only if shown: most of a large account's findings never are. The source
+    // is spelled out inside `actual`, so a finding makes two lazy texts, not three.
+    let actual = match (&r.peer, peer_role) {
+        (RulePeer::Group(id), Some(src)) => Text::concat([
+            proto.clone(),
+            Text::lit(" "),
+            ports.clone(),
+            Text::lit(" from "),
+            Text::from(id.as_str()),
+            Text::lit(" (role "),
+            Text::from(src),
+            Text::lit(")"),
+        ]),
+        (RulePeer::Group(id), None) => Text::concat([
+            proto.clone(),
+            Text::lit(" "),
+            ports.clone(),
+            Text::lit(" from "),
+            Text::from(id.as_str()),
+            Text::lit(" (no role)"),
+        ]),
+        (RulePeer::PrefixList(id), _) => Text::concat([
+            proto.clone(),
+            Text::lit(" "),
+            ports.clone(),
+            Text::lit(" from "),
+            Text::from(cx.prefix_list_label(id)),
+        ]),
+        (p, _) => {
+            Text::concat([proto.clone(), Text::lit(" "), ports.clone(), Text::lit(" from "), Text::from(p.as_str())])
+        }
+    };
+    let (actual, message) = match &unknown {
+        Some(why) => {
+            // Only a prefix-list peer is ever unknown (see `check`).
+            let source = cx.peer_label(&r.peer);
+            let message = format!(
+                "unknown: {group} ({}) accepts {proto} {ports} from {source}, and {why}, so it cannot be matched to a declared flow",
+                plan.text.role
+            );
+            (Text::from(format!("unknown: {proto} {ports} from {source} ({why})")), Text::from(message))
+        }
+        None => {
+            let message = Text::concat([
+                group.clone(),
+                Text::lit(" ("),
+                plan.text.role.clone(),
+                Text::lit(") accepts "),
+                actual.clone(),
+                Text::lit(", which no declared flow allows"),
+            ]);
+            (actual, message)
+        }
+    };
+    // In name order, so each insert appends (see `Evidence::insert`).
+    let mut evidence = Evidence::with_capacity(7);
+    if let Some(d) = &r.description {
+        evidence.insert(Text::lit("description"), d.as_str());
+    }
+    evidence.insert(Text::lit("group_name"), group_name.clone());
+    evidence.insert(Text::lit("ports"), ports);
+    evidence.insert(Text::lit("protocol"), proto);
+    if let Some(id) = &r.rule_id {
+        evidence.insert(Text::lit("rule_id"), id.as_str());
+    }
+    evidence.insert(Text::lit("source"), r.peer.as_str());
+    if unknown.is_some() {
+        evidence.insert(Text::lit("verdict"), Text::lit("unknown"));
+    }
+    Finding {
+        rule: Text::lit(ID),
+        severity: plan.severity,
+        resource: group.clone(),
+        resource_kind: Text::lit("security_group"),
+        tier: None,
+        role: Some(plan.text.role.clone()),
+        expected: plan.text.expected.clone(),
+        actual,
+        evidence,
+        message,
+        clause: Some(plan.text.clause.clone()),
+        note: None,
+    }
+}
+
+/// What one role allows (its declared flows and public ports) and the texts its findings share.
+struct RolePlan<'d> {
+    flows: Vec<&'d Flow>,
+    public: Vec<&'d PublicPort>,
+    text: RoleText,
+    /// The rule's default severity (the design's override applies later, per report).
+    severity: Severity,
+}
+
+impl<'d> RolePlan<'d> {
+    fn new(design: &'d Design, role: &str) -> Self {
+        let sec = &design.security;
+        RolePlan {
+            flows: sec.flows.iter().filter(|f| f.to == role).collect(),
+            public: sec.public.iter().filter(|p| p.role == role).collect(),
+            text: RoleText::new(design, role),
+            severity: default_severity(ID),
         }
     }
 }
@@ -150,10 +225,6 @@ impl RoleText {
             clause: Text::shared(format!("security.flows (to = \"{role}\")")),
         }
     }
-}
-
-fn proto_label(r: &crate::model::SgRule) -> &str {
-    r.protocol_name()
 }
 
 fn join_ports(p: &[PortRange]) -> String {

@@ -21,7 +21,7 @@ impl Rule for PublicIngress {
         true
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for g in cx.groups() {
+        for g in cx.groups_sorted() {
             let role = cx.role_of(&g.id);
             for r in g.ingress.iter().filter(|r| r.peer.is_world()) {
                 let declared: Vec<&crate::design::PublicPort> =
@@ -87,19 +87,50 @@ pub(crate) fn rule_within(r: &SgRule, protocol: &str, ranges: &[PortRange]) -> b
         return false;
     }
     let (from, to) = rule_range(r);
-    let mut sorted: Vec<(i32, i32)> = ranges.iter().map(|p| (i32::from(p.from), i32::from(p.to))).collect();
-    sorted.sort_unstable();
+    // Walk up from the rule's first port, jumping to the end of any range that holds the
+    // next uncovered port (ranges are few; no sorted copy to allocate per rule).
     let mut next = from;
-    for (a, b) in sorted {
-        if a > next {
-            break;
-        }
-        if b >= next {
-            next = b + 1;
-        }
-        if next > to {
-            return true;
+    while next <= to {
+        let reach = ranges.iter().filter(|p| i32::from(p.from) <= next && next <= i32::from(p.to)).map(|p| p.to).max();
+        match reach {
+            Some(end) => next = i32::from(end) + 1,
+            None => return false,
         }
     }
-    next > to
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::RulePeer;
+    use proptest::prelude::*;
+
+    fn tcp(from: i32, to: i32) -> SgRule {
+        SgRule {
+            rule_id: None,
+            protocol: "tcp".into(),
+            from_port: Some(from),
+            to_port: Some(to),
+            peer: RulePeer::Cidr4("10.0.0.0/8".into()),
+            description: None,
+        }
+    }
+
+    proptest! {
+        /// The walk up the ports agrees with asking port by port (on a small port space,
+        /// so overlapping, touching and nested ranges are common).
+        #[test]
+        fn within_is_the_union_cover_port_by_port(
+            ranges in proptest::collection::vec((0u16..40, 0u16..8), 0..5),
+            from in 0i32..45,
+            len in 0i32..12,
+        ) {
+            let ranges: Vec<PortRange> = ranges.iter().map(|(a, w)| PortRange { from: *a, to: a + w }).collect();
+            let to = from + len;
+            let port_by_port = (from..=to).all(|p| ranges.iter().any(|r| i32::from(r.from) <= p && p <= i32::from(r.to)));
+            prop_assert_eq!(rule_within(&tcp(from, to), "tcp", &ranges), port_by_port);
+            prop_assert!(!rule_within(&tcp(from, to), "udp", &ranges));
+        }
+    }
 }

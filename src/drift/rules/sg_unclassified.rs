@@ -25,7 +25,7 @@ impl Rule for Unclassified {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let sec = &cx.design.security;
         let roles: Vec<&str> = sec.roles.iter().map(|r| r.name.as_str()).collect();
-        for g in cx.groups().filter(|g| cx.role_of(&g.id).is_none() && g.name != "default") {
+        for g in cx.groups_sorted().filter(|g| cx.role_of(&g.id).is_none() && g.name != "default") {
             let tag = g.tags.get(&sec.role_tag).map_or("none".to_string(), |v| format!("`{v}`"));
             out.push(
                 FindingBuilder::new(ID, default_severity(ID), "security_group", &g.id)
