@@ -237,3 +237,70 @@ fn the_selected_finding_stays_selected_when_a_result_moves_it() {
     assert_eq!(driftdeck::view::selected_finding(&app), Some(picked), "the same finding is selected");
     assert!(app.selected(Pane::Findings) > row, "further down: the new finding sorts above it");
 }
+
+/// Every row as the screen shows it: kind, header, severity and cells.
+fn security_rows(app: &App) -> Vec<String> {
+    let rows = app.pane_rows(Pane::Security).0;
+    rows.iter()
+        .map(|r| {
+            let cells: Vec<String> = r.cells_in(app).iter().map(|l| l.to_string()).collect();
+            format!("{:?} {} {:?} {}", r.deferred, r.header, r.severity, cells.join(" | "))
+        })
+        .collect()
+}
+
+fn type_filter(app: &mut App, text: &str) {
+    app.update(Action::StartFilter);
+    for c in text.chars() {
+        let key = ratatui::crossterm::event::KeyEvent::new(
+            ratatui::crossterm::event::KeyCode::Char(c),
+            ratatui::crossterm::event::KeyModifiers::NONE,
+        );
+        app.update(Action::Input(key));
+    }
+}
+
+/// With the Security pane on screen the worker builds its rows with the report, and the
+/// UI thread takes them as they are: the same rows the synchronous App builds itself,
+/// unfiltered, filtered and drift-only.
+#[test]
+fn the_security_rows_come_built_from_the_worker() {
+    let mut drift = drifted();
+    let mut stray = drift.security_groups[0].clone();
+    stray.id = "sg-stray".into();
+    stray.name = "stray".into();
+    stray.tags.clear();
+    drift.security_groups.push(stray);
+    fixtures::sg_mut(&mut drift, "sg-app").ingress.push(fixtures::rule("tcp", 8443, 8443, fixtures::group("sg-stray")));
+    let mut sync = app_with(&drift);
+    sync.update(Action::Pane(Pane::Security));
+    let (mut app, rx) = worker_app();
+    app.update(Action::Pane(Pane::Security));
+    load(&mut app, &drift, 0);
+    drain(&mut app, &rx);
+    app.update(Action::Tick(at(10)));
+    let shared = app.env().security_rows.clone().expect("the worker built the Security rows");
+    assert!(std::sync::Arc::ptr_eq(&app.pane_rows(Pane::Security).0, &shared), "taken as they are, not rebuilt");
+    let want = security_rows(&sync);
+    assert!(want.iter().any(|r| r.contains("flow not declared")), "the fixture drifts: {want:#?}");
+    assert!(want.iter().any(|r| r.contains("sg.unclassified")), "a group without a role: {want:#?}");
+    assert_eq!(security_rows(&app), want);
+
+    type_filter(&mut sync, "8443");
+    type_filter(&mut app, "8443");
+    assert_eq!(security_rows(&app), security_rows(&sync));
+    assert!(security_rows(&app).len() < want.len(), "the filter keeps a few rows");
+
+    sync.update(Action::Back);
+    app.update(Action::Back);
+    sync.update(Action::ToggleDriftOnly);
+    app.update(Action::ToggleDriftOnly);
+    assert_eq!(security_rows(&app), security_rows(&sync));
+
+    // Another pane on screen: the worker builds no Security rows.
+    app.update(Action::Pane(Pane::Findings));
+    let a = fetched(&app, Kind::SecurityGroups, &drifted(), 20);
+    app.update(a);
+    drain(&mut app, &rx);
+    assert!(app.env().security_rows.is_none(), "built only for the pane on screen");
+}

@@ -45,6 +45,9 @@ pub struct EnvState {
     /// The keys of `base_report`'s findings (what history attribution and the open
     /// detail find a finding by), made with the report.
     pub(super) keys: super::FindingKeys,
+    /// The Security pane's rows for `report`, when the worker built them with it
+    /// (`view::security::worker_rows`); cleared whenever the report changes otherwise.
+    pub security_rows: Option<Arc<Vec<crate::view::Item>>>,
 }
 
 /// Positions of each resource's findings in a report.
@@ -83,6 +86,7 @@ impl EnvState {
             reach_findings: Vec::new(),
             by_resource: HashMap::new(),
             keys: Default::default(),
+            security_rows: None,
         };
         env.reevaluate(Timestamp::UNIX_EPOCH);
         env
@@ -121,6 +125,7 @@ impl EnvState {
     /// report's findings are here, and freeing 16,000 of them costs milliseconds).
     /// `keys`: the base report's finding keys (app/keys.rs).
     pub(super) fn set_report(&mut self, base: Report, keys: super::FindingKeys) -> ([Report; 2], super::FindingKeys) {
+        self.security_rows = None;
         let old_base = std::mem::replace(&mut self.base_report, base);
         let old_keys = std::mem::replace(&mut self.keys, keys);
         ([old_base, self.merge_reach()], old_keys)

@@ -36,8 +36,9 @@ pub struct RowCache {
 }
 
 /// Rows built afresh: the filtered rows and the column widths of the unfiltered ones.
+/// Shared: rows the worker built are taken as they are (see `view::security::worker_rows`).
 pub struct Built {
-    pub rows: Vec<Item>,
+    pub rows: Arc<Vec<Item>>,
     pub widths: Vec<usize>,
 }
 
@@ -110,7 +111,7 @@ impl App {
             self.rows.rows.get(at).and_then(|r| r.finding.clone()).map(|f| (at, f))
         });
         let built = crate::view::build(self, self.pane);
-        let old = std::mem::replace(&mut self.rows.rows, Arc::new(built.rows));
+        let old = std::mem::replace(&mut self.rows.rows, built.rows);
         // The old rows may hold the last references to the previous report's findings:
         // freed on the freeing thread with that report (app/worker.rs).
         self.discard_rows(old);
@@ -151,6 +152,6 @@ impl App {
             return (Arc::clone(&self.rows.rows), Arc::clone(&self.rows.widths));
         }
         let built = crate::view::build(self, pane);
-        (Arc::new(built.rows), Arc::new(built.widths))
+        (built.rows, Arc::new(built.widths))
     }
 }

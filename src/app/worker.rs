@@ -85,6 +85,9 @@ pub(super) struct Job {
     now: Timestamp,
     /// Reach questions and the environment on screen, with the version they belong to.
     reach: (ReachState, usize, u64),
+    /// Build the Security pane's rows with the report (the pane is on screen for this
+    /// environment): 14,000 rows at scale 4 are then no work for the UI thread.
+    security_rows: bool,
 }
 
 /// A worker's answer: the new state of one environment, ready to show.
@@ -110,6 +113,18 @@ pub struct Evaluated {
     pub reach_version: u64,
     /// The report's finding keys, made here with the diff (the UI thread looks them up).
     pub keys: super::FindingKeys,
+    /// The Security pane's rows for this report, when the job asked for them.
+    pub security_rows: Option<SharedRows>,
+}
+
+/// Rows built on the worker, shared with the App as they are.
+#[derive(Clone)]
+pub struct SharedRows(pub Arc<Vec<crate::view::Item>>);
+
+impl std::fmt::Debug for SharedRows {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SharedRows({} rows)", self.0.len())
+    }
 }
 
 /// The worker's side: every environment's design, newest snapshot and evaluator.
@@ -180,6 +195,10 @@ fn serve(mut envs: Vec<WorkerEnv>, jobs: Receiver<Work>, emit: impl Fn(Action)) 
             .collect();
         let reach = ReachState::compute(&reach.asks, &list, current);
         let Some(w) = envs.get(job.env) else { continue };
+        let security_rows = job.security_rows.then(|| {
+            let cx = crate::drift::Context::with_index(&w.design, &w.snapshot, w.evaluator.index());
+            SharedRows(Arc::new(crate::view::security::worker_rows(&w.design, &w.snapshot, &cx, &report)))
+        });
         emit(Action::Evaluated(Box::new(Evaluated {
             env: job.env,
             generation: job.generation,
@@ -195,6 +214,7 @@ fn serve(mut envs: Vec<WorkerEnv>, jobs: Receiver<Work>, emit: impl Fn(Action)) 
             reach_findings: reach.findings,
             reach_version,
             keys,
+            security_rows,
         })));
     }
 }
@@ -351,6 +371,7 @@ impl App {
                     self.current,
                     self.bg.reach_version,
                 ),
+                security_rows: i == self.current && self.pane == crate::action::Pane::Security,
             };
             match tx.try_send(Work::Eval(job)) {
                 Ok(()) => {
@@ -383,8 +404,10 @@ impl App {
                 let before = before_of(env, &e.fetched);
                 let snapshot = std::mem::replace(&mut env.snapshot, e.snapshot);
                 let index = std::mem::replace(&mut env.index, e.index);
+                let old_rows = env.security_rows.take();
                 let reports = env.set_report(e.report, e.keys);
-                self.bg.discard(Box::new((snapshot, index, reports)));
+                env.security_rows = e.security_rows.map(|r| r.0);
+                self.bg.discard(Box::new((snapshot, index, reports, old_rows)));
                 self.after_change(i, before, &e.fetched, e.settled, (e.appeared, e.cleared));
             }
             if e.reach_version == self.bg.reach_version {

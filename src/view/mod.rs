@@ -23,6 +23,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 /// One row of a list pane.
+#[derive(Clone)]
 pub struct Item {
     /// The row's cells; empty while they are `deferred` (read them with `Item::cells_in`).
     pub cells: Vec<Line<'static>>,
@@ -183,6 +184,21 @@ fn visible(app: &App, mut items: Vec<Item>) -> Vec<Item> {
 /// cell of each column over the unfiltered, non-header rows whose cells are made (only
 /// the Databases pane reads the widths; deferred rows add none).
 pub fn build(app: &App, pane: Pane) -> crate::app::Built {
+    // The worker's Security rows, when it built them for the report on screen: taken as
+    // they are (shared), or filtered from a copy.
+    let env = app.env();
+    if pane == Pane::Security
+        && app.plan_marks().is_none()
+        && let Some(shared) = &env.security_rows
+    {
+        let widths = widths_of(shared);
+        let rows = if app.filter.is_empty() && !app.drift_only {
+            Arc::clone(shared)
+        } else {
+            Arc::new(visible(app, shared.iter().cloned().collect()))
+        };
+        return crate::app::Built { rows, widths };
+    }
     let raw = match pane {
         Pane::Overview => Vec::new(),
         // One row per environment, unfiltered: a row's index is its environment.
@@ -196,8 +212,18 @@ pub fn build(app: &App, pane: Pane) -> crate::app::Built {
         Pane::Reach => reach::items(app),
         Pane::Plan => plan::items(app),
     };
+    let widths = widths_of(&raw);
+    let rows = match pane {
+        Pane::Overview | Pane::Estate => raw,
+        _ => visible(app, raw),
+    };
+    crate::app::Built { rows: Arc::new(rows), widths }
+}
+
+/// The widest cell of each column over the non-header rows whose cells are made.
+fn widths_of(rows: &[Item]) -> Vec<usize> {
     let mut widths: Vec<usize> = Vec::new();
-    for r in raw.iter().filter(|r| !r.header) {
+    for r in rows.iter().filter(|r| !r.header) {
         for (i, c) in r.cells.iter().enumerate() {
             match widths.get_mut(i) {
                 Some(w) => *w = (*w).max(c.width()),
@@ -205,11 +231,7 @@ pub fn build(app: &App, pane: Pane) -> crate::app::Built {
             }
         }
     }
-    let rows = match pane {
-        Pane::Overview | Pane::Estate => raw,
-        _ => visible(app, raw),
-    };
-    crate::app::Built { rows, widths }
+    widths
 }
 
 /// The rows a pane shows now (cached by `App` for the pane on screen).

@@ -6,9 +6,11 @@
 
 use super::{Deferred, Item, drift_cell};
 use crate::app::App;
-use crate::drift::{Finding, Text};
-use crate::model::{SecurityGroup, SgRule};
+use crate::design::Design;
+use crate::drift::{Context, Finding, Report, Text};
+use crate::model::{SecurityGroup, SgRule, Snapshot};
 use ratatui::text::{Line, Span};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 fn label(f: &Finding) -> &'static str {
@@ -57,12 +59,55 @@ fn rule_finding<'a>(findings: &[Keyed<'a>], r: &SgRule) -> Option<&'a Arc<Findin
         .max_by_key(|f| f.severity)
 }
 
+/// The rows on screen: the worker's when it built them for this report (see
+/// `base_rows`), else built here; with a plan loaded, its `+` rows go under their groups.
 pub fn items(app: &App) -> Vec<Item> {
-    let th = &app.theme;
     let env = app.env();
     let cx = env.context();
+    let marks = app.plan_marks();
+    let planned = |g: &SecurityGroup| -> Vec<Item> {
+        marks.and_then(|m| m.rules_added.get(&g.id)).into_iter().flatten().map(|r| planned_rule(app, r)).collect()
+    };
+    let mut out = base_rows(&env.design, &env.snapshot, &cx, |id| env.findings_for(id).collect(), planned);
+    for g in marks.map(|m| m.groups_added.as_slice()).unwrap_or_default() {
+        out.push(
+            Item::new(vec![
+                super::plan::mark(app, true, g.id.clone()),
+                Line::from(Span::styled("planned group", app.theme.key)),
+                Line::from(g.name.clone()),
+                Line::from(""),
+            ])
+            .header(),
+        );
+        out.extend(g.ingress.iter().map(|r| planned_rule(app, r)));
+    }
+    out
+}
+
+/// The rows built on the evaluation worker with each result while the Security pane is
+/// on screen (`app/worker.rs`), so the UI thread only swaps them in: the same rows
+/// `items` makes without a plan. Reach findings, merged into the report on the UI
+/// thread, never match a rule row (they name no rule id, ports or source) nor are
+/// `sg.unclassified`, so rows built from the drift report alone are the same.
+pub fn worker_rows(design: &Design, snapshot: &Snapshot, cx: &Context<'_>, report: &Report) -> Vec<Item> {
+    let mut by_group: HashMap<&str, Vec<&Arc<Finding>>> = HashMap::new();
+    for f in &report.findings {
+        by_group.entry(f.resource.as_str()).or_default().push(f);
+    }
+    base_rows(design, snapshot, cx, |id| by_group.get(id).cloned().unwrap_or_default(), |_| Vec::new())
+}
+
+/// Groups by role (in design order, unclassified last), each with its ingress rules and
+/// then the rows `after` gives it; `findings_for` gives a group's findings in report order.
+fn base_rows<'r>(
+    design: &Design,
+    snapshot: &Snapshot,
+    cx: &Context<'_>,
+    findings_for: impl Fn(&str) -> Vec<&'r Arc<Finding>>,
+    after: impl Fn(&SecurityGroup) -> Vec<Item>,
+) -> Vec<Item> {
     // Each group with its position in the snapshot (what a deferred row names).
-    let all = &env.snapshot.security_groups;
+    let all = &snapshot.security_groups;
     let mut at = 0;
     let mut groups: Vec<(u32, &SecurityGroup)> = cx
         .groups()
@@ -71,16 +116,14 @@ pub fn items(app: &App) -> Vec<Item> {
             Some((u32::try_from(at).ok()?, g))
         })
         .collect();
-    // By role (in design order), unclassified last.
     let order = |id: &str| {
-        cx.role_of(id).and_then(|r| env.design.security.roles.iter().position(|x| x.name == r)).unwrap_or(usize::MAX)
+        cx.role_of(id).and_then(|r| design.security.roles.iter().position(|x| x.name == r)).unwrap_or(usize::MAX)
     };
     // Keys computed once per group, not per comparison (2,000 groups: 40,000 role lookups).
     groups.sort_by_cached_key(|(_, g)| (order(&g.id), g.name.as_str()));
-    let marks = app.plan_marks();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(groups.iter().map(|(_, g)| 1 + g.ingress.len()).sum());
     for (gi, g) in groups {
-        let findings: Vec<&std::sync::Arc<Finding>> = env.findings_for(&g.id).collect();
+        let findings = findings_for(&g.id);
         let group_level = findings.iter().copied().find(|f| f.rule == "sg.unclassified");
         out.push(Item::deferred(Deferred::Group(gi)).header().with_finding(group_level));
         let keyed = keyed(&findings);
@@ -89,21 +132,7 @@ pub fn items(app: &App) -> Vec<Item> {
             let ri = u32::try_from(ri).unwrap_or(u32::MAX);
             out.push(Item::deferred(Deferred::Rule(gi, ri)).with_finding(f));
         }
-        for r in marks.and_then(|m| m.rules_added.get(&g.id)).into_iter().flatten() {
-            out.push(planned_rule(app, r));
-        }
-    }
-    for g in marks.map(|m| m.groups_added.as_slice()).unwrap_or_default() {
-        out.push(
-            Item::new(vec![
-                super::plan::mark(app, true, g.id.clone()),
-                Line::from(Span::styled("planned group", th.key)),
-                Line::from(g.name.clone()),
-                Line::from(""),
-            ])
-            .header(),
-        );
-        out.extend(g.ingress.iter().map(|r| planned_rule(app, r)));
+        out.extend(after(g));
     }
     out
 }
