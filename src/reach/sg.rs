@@ -58,6 +58,7 @@ pub fn check(
             Some(Code::GroupsUnknown),
         );
     };
+    let ask = Ask { estate, env, groups, ingress, proto, port };
     let decision = match &estate.memo {
         Some(memo) => {
             let key = SgKey {
@@ -76,7 +77,7 @@ pub fn check(
             match hit {
                 Some(d) => d,
                 None => {
-                    let d = decide(estate, env, groups, ingress, proto, port, member, other, other_addr);
+                    let d = decide(&ask, member, other, other_addr);
                     if let Ok(mut m) = memo.sg.lock() {
                         m.insert(key, d.clone());
                     }
@@ -84,7 +85,7 @@ pub fn check(
                 }
             }
         }
-        None => decide(estate, env, groups, ingress, proto, port, member, other, other_addr),
+        None => decide(&ask, member, other, other_addr),
     };
     let ids = &groups.joined;
     match decision {
@@ -104,16 +105,20 @@ pub fn check(
     }
 }
 
-/// The groups' rules covering the port (and the groups missing from the inventory), in
-/// the order the hop reads them: the same for every peer, so computed once per estate.
-fn candidates<'a>(
-    estate: &Estate<'a>,
+/// What one hop asks of a member's groups: their rules in one direction for one port.
+struct Ask<'s, 'a> {
+    estate: &'s Estate<'a>,
     env: usize,
-    groups: &Arc<Groups>,
+    groups: &'s Arc<Groups>,
     ingress: bool,
     proto: Protocol,
     port: u16,
-) -> Arc<Vec<Cand<'a>>> {
+}
+
+/// The groups' rules covering the port (and the groups missing from the inventory), in
+/// the order the hop reads them: the same for every peer, so computed once per estate.
+fn candidates<'a>(ask: &Ask<'_, 'a>) -> Arc<Vec<Cand<'a>>> {
+    let Ask { estate, env, groups, ingress, proto, port } = *ask;
     let compute = || {
         let ix = &estate.index[env];
         let mut out = Vec::new();
@@ -141,22 +146,12 @@ fn candidates<'a>(
 
 /// The first rule of the groups (in order) that lets `other` through, else the first
 /// rule that cannot be judged, else a block. Reads only what `SgKey` holds.
-#[allow(clippy::too_many_arguments)]
-fn decide(
-    estate: &Estate<'_>,
-    env: usize,
-    groups: &Arc<Groups>,
-    ingress: bool,
-    proto: Protocol,
-    port: u16,
-    member: &Placement,
-    other: &Placement,
-    other_addr: IpNet,
-) -> SgDecision {
+fn decide(ask: &Ask<'_, '_>, member: &Placement, other: &Placement, other_addr: IpNet) -> SgDecision {
+    let Ask { estate, env, ingress, .. } = *ask;
     let ix = &estate.index[env];
     let dir = if ingress { "ingress" } else { "egress" };
     let mut maybe: Option<String> = None;
-    for c in candidates(estate, env, groups, ingress, proto, port).iter() {
+    for c in candidates(ask).iter() {
         let (g, r) = match c {
             Cand::Missing(gid) => {
                 maybe.get_or_insert_with(|| format!("{gid} is not in the inventory of {}", ix.name));
