@@ -17,6 +17,7 @@ use driftdeck::drift::{Evaluator, Index, evaluate};
 use driftdeck::model::Kind;
 use driftdeck::view::reach::ReachState;
 use large::big_snapshot;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -49,6 +50,9 @@ fn bench(c: &mut Criterion) {
     // rows are rebuilt on the UI thread when a report changes).
     ui_thread(c, &design, &snap, Pane::Findings, false, "ui_thread_per_security_groups_result_findings_pane");
     ui_thread(c, &design, &snap, Pane::Security, false, "ui_thread_per_security_groups_result_security_pane");
+    // With a text filter typed: every row's text is read to filter the new rows.
+    ui_thread(c, &design, &snap, Pane::Findings, false, "ui_thread_per_security_groups_result_findings_filtered");
+    ui_thread(c, &design, &snap, Pane::Security, false, "ui_thread_per_security_groups_result_security_filtered");
     // With history on and a window of CloudTrail events loaded: every result attributes
     // the findings again (on the Findings pane the "changed" column shows them).
     ui_thread(c, &design, &snap, Pane::Overview, true, "ui_thread_per_security_groups_result_history_overview");
@@ -127,6 +131,14 @@ fn ui_thread(
     };
     if history {
         app.enable_history(Default::default());
+    }
+    if name.ends_with("_filtered") {
+        // Matches one group's rows in 2,000 (and the findings about it).
+        app.update(Action::StartFilter);
+        for ch in "sg-1234".chars() {
+            let key = KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE);
+            app.update(Action::Input(key));
+        }
     }
     for kind in driftdeck::app::polled_kinds(design) {
         feed(&mut app, kind);

@@ -100,3 +100,46 @@ fn a_tick_changes_the_age_cells_without_a_rebuild() {
     assert!(since(&app).contains("2m ago"), "{}", since(&app));
     assert!(Arc::ptr_eq(&rows, &app.pane_rows(Pane::Alarms).0));
 }
+
+/// What the filter reads of every row (`Item::write_text`, written straight from the
+/// data for Findings and Security rule rows) is exactly the row's cells joined by
+/// spaces: the filter matches what the screen shows, with history on and off.
+#[test]
+fn the_filter_reads_each_row_as_its_cells_say() {
+    let mut s = drifted();
+    let app_sg = fixtures::sg_mut(&mut s, "sg-app");
+    let mut described = fixtures::rule("tcp", 9443, 9445, fixtures::group("sg-alb"));
+    described.description = Some("Temporary: ÉTÉ canary".into());
+    app_sg.ingress.push(described);
+    app_sg.ingress.push(fixtures::rule("udp", 53, 53, fixtures::group("sg-0gone")));
+    let mut app = app_with(&s);
+    for history in [false, true] {
+        if history {
+            app.enable_history(driftdeck::history::Since::default());
+        }
+        for pane in [Pane::Findings, Pane::Security] {
+            app.update(Action::Pane(pane));
+            let rows = app.pane_rows(pane).0;
+            assert!(rows.len() > 5, "{pane:?} has rows");
+            let mut buf = String::new();
+            for r in rows.iter() {
+                let cells: Vec<String> = r.cells_in(&app).iter().map(|l| l.to_string()).collect();
+                r.write_text(&app, &mut buf);
+                assert_eq!(buf, cells.join(" "), "{pane:?} row {:?}", r.deferred);
+            }
+        }
+    }
+}
+
+/// The filter is case-insensitive over any text, as lowercasing both sides would be.
+#[test]
+fn the_filter_folds_case_as_lowercasing_would() {
+    let texts = ["sg-APP tcp 8080", "Temporary: ÉTÉ canary", "KELVIN \u{212A}elvin", "", "✗ flow not declared"];
+    let needles = ["app", "été", "kelvin", "", "✗ flow", "sg-app tcp", "xyz", "canary"];
+    for t in texts {
+        for n in needles {
+            let n = n.to_lowercase();
+            assert_eq!(driftdeck::app::contains_folded(t, &n), t.to_lowercase().contains(&n), "{t:?} / {n:?}");
+        }
+    }
+}

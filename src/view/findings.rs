@@ -40,3 +40,21 @@ pub fn cells(app: &App, f: &Finding) -> Vec<Line<'static>> {
     }
     cells
 }
+
+/// The text of a finding's row as the filter reads it: `cells` joined by spaces, written
+/// straight from the finding (tests/ui_rows.rs holds the two equal).
+pub fn write_text(app: &App, f: &Finding, buf: &mut String) {
+    for c in f.severity.as_str().chars() {
+        buf.extend(c.to_uppercase());
+    }
+    for part in [f.rule.as_str(), f.resource.as_str(), f.tier.as_deref().or(f.role.as_deref()).unwrap_or_default()] {
+        buf.push(' ');
+        buf.push_str(part);
+    }
+    if app.hist.on {
+        buf.push(' ');
+        buf.push_str(&app.env().history.cell(f, app.now));
+    }
+    buf.push(' ');
+    buf.push_str(f.message.as_str());
+}

@@ -103,14 +103,6 @@ impl Item {
         }
     }
 
-    /// Make a deferred row's cells now and keep them (before the filter reads every row).
-    fn make_cells(&mut self, app: &App) {
-        if self.deferred.is_some() {
-            self.cells = self.cells_in(app).into_owned();
-            self.deferred = None;
-        }
-    }
-
     pub fn header(self) -> Item {
         self.header_at(0)
     }
@@ -139,23 +131,43 @@ impl Item {
         self
     }
 
-    /// The row's text for the filter (cells made: see `visible`).
-    fn text(&self) -> String {
-        self.cells.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(" ")
+    /// The row's text for the filter: its cells joined by spaces, written into `buf`.
+    /// A deferred Findings or Security rule row writes it straight from the data its
+    /// cells are made from (no styled cells made and dropped for each of 16,000 rows).
+    pub fn write_text(&self, app: &App, buf: &mut String) {
+        use std::fmt::Write;
+        buf.clear();
+        match (self.deferred, self.finding.as_deref()) {
+            (Some(Deferred::Finding), Some(f)) => findings::write_text(app, f, buf),
+            (Some(Deferred::Rule(g, r)), f) => security::write_rule_text(app, g, r, f, buf),
+            _ => {
+                for (i, l) in self.cells_in(app).iter().enumerate() {
+                    if i > 0 {
+                        buf.push(' ');
+                    }
+                    let _ = write!(buf, "{l}");
+                }
+            }
+        }
     }
 }
 
 /// Apply the filter and drift-only toggle. A row that stays brings the headers above it
 /// (its VPC, its route table) along; a header that itself drifts or matches stays too.
 /// Only a text filter reads the rows' cells (drift-only reads their severity).
-fn visible(app: &App, mut items: Vec<Item>) -> Vec<Item> {
+fn visible(app: &App, items: Vec<Item>) -> Vec<Item> {
     if app.filter.is_empty() && !app.drift_only {
         return items;
     }
-    if !app.filter.is_empty() {
-        items.iter_mut().for_each(|i| i.make_cells(app));
-    }
-    let named = |i: &Item| app.filter.is_empty() || app.matches(&i.text());
+    // Rows stay deferred: their text is written into one buffer, row after row.
+    let needle = app.filter.to_lowercase();
+    let buf = std::cell::RefCell::new(String::new());
+    let said = |i: &Item| {
+        let mut b = buf.borrow_mut();
+        i.write_text(app, &mut b);
+        crate::app::contains_folded(&b, &needle)
+    };
+    let named = |i: &Item| app.filter.is_empty() || said(i);
     let keep = |i: &Item| (!app.drift_only || i.severity.is_some()) && named(i);
     let mut out: Vec<Item> = Vec::new();
     let mut ancestors: Vec<Item> = Vec::new();
@@ -165,7 +177,7 @@ fn visible(app: &App, mut items: Vec<Item>) -> Vec<Item> {
                 ancestors.pop();
             }
             let drifts = item.severity.is_some() && named(&item);
-            let shown = !app.drift_only && !app.filter.is_empty() && app.matches(&item.text());
+            let shown = !app.drift_only && !app.filter.is_empty() && said(&item);
             if drifts || shown {
                 out.append(&mut ancestors);
                 out.push(item);

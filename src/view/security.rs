@@ -181,6 +181,47 @@ pub fn rule_cells(app: &App, group: u32, rule: u32, f: Option<&Finding>) -> Vec<
     ]
 }
 
+/// The text of a rule row as the filter reads it: `rule_cells` joined by spaces, written
+/// straight from the rule (tests/ui_rows.rs holds the two equal). With a plan loaded
+/// (its `-` marks) it is read from the cells themselves.
+pub fn write_rule_text(app: &App, group: u32, rule: u32, f: Option<&Finding>, buf: &mut String) {
+    use std::fmt::Write;
+    let env = app.env();
+    let Some(g) = env.snapshot.security_groups.get(group as usize) else { return };
+    let Some(r) = g.ingress.get(rule as usize) else { return };
+    if app.plan_marks().is_some() {
+        let cells = rule_cells(app, group, rule, f);
+        for (i, l) in cells.iter().enumerate() {
+            if i > 0 {
+                buf.push(' ');
+            }
+            let _ = write!(buf, "{l}");
+        }
+        return;
+    }
+    let _ = write!(buf, "  in {} {} from ", r.protocol_name(), r.ports());
+    match &r.peer {
+        crate::model::RulePeer::Group(id) => match env.context().role_of(id) {
+            Some(role) => {
+                let _ = write!(buf, "{id} ({role})");
+            }
+            None => buf.push_str(id),
+        },
+        p => buf.push_str(p.as_str()),
+    }
+    buf.push(' ');
+    buf.push_str(r.rule_id.as_deref().unwrap_or_default());
+    if let Some(d) = &r.description {
+        buf.push_str("  ");
+        buf.push_str(d);
+    }
+    buf.push(' ');
+    if let Some(f) = f {
+        buf.push_str("✗ ");
+        buf.push_str(label(f));
+    }
+}
+
 /// A rule the plan adds: judged on the Plan pane, marked `+` here.
 fn planned_rule(app: &App, r: &SgRule) -> Item {
     Item::new(vec![
