@@ -12,12 +12,6 @@ use driftdeck::model::{AlarmState, FetchStatus, Kind, TargetKind};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ui_support::*;
 
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.update(Action::Input(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
-    }
-}
-
 fn events(app: &App, kind: EventKind) -> Vec<String> {
     app.timeline.iter().filter(|e| e.kind == kind).map(|e| e.text.clone()).collect()
 }

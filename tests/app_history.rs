@@ -13,7 +13,6 @@ use driftdeck::app::{App, EventKind, LineSource};
 use driftdeck::history::{
     Actor, ActorKind, Agent, AlarmTransition, Ask, Attribution, ChangeEvent, History, HistoryStatus, Since,
 };
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ui_support::*;
 
 fn actor(kind: ActorKind, name: &str) -> Actor {
@@ -99,9 +98,7 @@ fn changed(app: &App, rule: &str) -> Attribution {
 
 fn command(app: &mut App, text: &str) -> Option<Effect> {
     app.update(Action::StartCommand);
-    for c in text.chars() {
-        app.update(Action::Input(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
-    }
+    type_text(app, text);
     app.update(Action::Submit)
 }
 
@@ -158,9 +155,7 @@ fn history_arriving_after_the_inventory_backfills_and_attributes() {
     // `/` filters the merged timeline by source or resource.
     app.update(Action::Pane(Pane::Timeline));
     app.update(Action::StartFilter);
-    for c in "alarm history".chars() {
-        app.update(Action::Input(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
-    }
+    type_text(&mut app, "alarm history");
     app.update(Action::Submit);
     assert_eq!(driftdeck::view::row_count(&app, Pane::Timeline), 1);
 }

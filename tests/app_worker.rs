@@ -251,13 +251,7 @@ fn security_rows(app: &App) -> Vec<String> {
 
 fn type_filter(app: &mut App, text: &str) {
     app.update(Action::StartFilter);
-    for c in text.chars() {
-        let key = ratatui::crossterm::event::KeyEvent::new(
-            ratatui::crossterm::event::KeyCode::Char(c),
-            ratatui::crossterm::event::KeyModifiers::NONE,
-        );
-        app.update(Action::Input(key));
-    }
+    type_text(app, text);
 }
 
 /// With the Security pane on screen the worker builds its rows with the report, and the

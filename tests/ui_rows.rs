@@ -72,13 +72,7 @@ fn moves_and_ticks_reuse_the_rows_and_data_changes_rebuild_them() {
     assert_eq!(rebuilt.len(), ALARMS + 1, "the new alarm is a row");
 
     app.update(Action::StartFilter);
-    for c in "alarm-01".chars() {
-        let key = ratatui::crossterm::event::KeyEvent::new(
-            ratatui::crossterm::event::KeyCode::Char(c),
-            ratatui::crossterm::event::KeyModifiers::NONE,
-        );
-        app.update(Action::Input(key));
-    }
+    type_text(&mut app, "alarm-01");
     assert_eq!(app.pane_rows(Pane::Alarms).0.len(), 100, "alarm-0100 … alarm-0199");
     assert_eq!(driftdeck::ui::row_count(&app, Pane::Alarms), 100);
 }

@@ -126,3 +126,11 @@ pub fn to_text(buf: &Buffer) -> String {
     }
     out
 }
+
+/// Type `text` into whatever takes input (the filter or command line), key by key.
+pub fn type_text(app: &mut App, text: &str) {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    for c in text.chars() {
+        app.update(Action::Input(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+    }
+}
