@@ -298,3 +298,39 @@ fn the_security_rows_come_built_from_the_worker() {
     drain(&mut app, &rx);
     assert!(app.env().security_rows.is_none(), "built only for the pane on screen");
 }
+
+/// A kind fetched again with the same items runs none of its rules again: the findings
+/// are the very ones of the last result (not made anew), the report shows the new fetch
+/// time, and it is what a synchronous App makes of the same results.
+#[test]
+fn a_kind_fetched_again_unchanged_runs_no_rule_again() {
+    let (mut app, rx) = worker_app();
+    load(&mut app, &drifted(), 0);
+    drain(&mut app, &rx);
+    let sg = |app: &App| -> Vec<std::sync::Arc<driftdeck::drift::Finding>> {
+        app.env().report.findings.iter().filter(|f| f.rule.starts_with("sg.")).cloned().collect()
+    };
+    let before = sg(&app);
+    assert!(!before.is_empty(), "the fixture has security-group findings");
+    let a = fetched(&app, Kind::SecurityGroups, &drifted(), 30);
+    app.update(a);
+    drain(&mut app, &rx);
+    let after = sg(&app);
+    assert_eq!(after.len(), before.len());
+    assert!(before.iter().zip(&after).all(|(a, b)| std::sync::Arc::ptr_eq(a, b)), "the same findings, not made again");
+    let status = app.env().snapshot.status(Kind::SecurityGroups);
+    assert_eq!(status.fetched_at, Some(at(30)));
+    assert_eq!(app.env().report.inventory.get(&Kind::SecurityGroups).and_then(|s| s.fetched_at), Some(at(30)));
+    let mut sync = app_with(&drifted());
+    let a = fetched(&sync, Kind::SecurityGroups, &drifted(), 30);
+    sync.update(a);
+    assert_eq!(keys(&app), keys(&sync));
+
+    // One rule changed: the rules run again and see it.
+    let mut open = drifted();
+    fixtures::sg_mut(&mut open, "sg-app").ingress.push(fixtures::rule("tcp", 9999, 9999, fixtures::cidr("0.0.0.0/0")));
+    let a = fetched(&app, Kind::SecurityGroups, &open, 40);
+    app.update(a);
+    drain(&mut app, &rx);
+    assert!(keys(&app).iter().any(|k| k.contains("9999")), "the new rule is judged");
+}

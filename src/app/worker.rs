@@ -39,12 +39,19 @@ impl Change {
     }
 }
 
-/// Apply one change to a snapshot; returns the kinds whose items or status changed.
+/// Apply one change to a snapshot; returns the kinds the rules must read again: those
+/// whose items changed or whose status did. A kind fetched again with the same items,
+/// usable before and after, is not one: rules read a kind's items and whether it is
+/// usable, never its fetch time, so their findings stand (the report still shows the
+/// new fetch time). On a large account that is most polls, and re-running the
+/// security-group rules on one took 11-13 ms of the worker.
 fn apply(snap: &mut Snapshot, change: Change) -> Vec<Kind> {
     match change {
         Change::Fetched { kind, result, at } => {
+            let mut changed = true;
             match *result {
                 Ok(mut part) => {
+                    changed = !(snap.usable(kind) && snap.same_items(kind, &part));
                     let count = part.len_of(kind);
                     snap.take_kind_from(kind, &mut part);
                     snap.inventory.insert(kind, KindStatus::ok(at, count));
@@ -52,7 +59,7 @@ fn apply(snap: &mut Snapshot, change: Change) -> Vec<Kind> {
                 Err(e) => snap.mark_failed(kind, e.message),
             }
             snap.taken_at = Some(at);
-            vec![kind]
+            if changed { vec![kind] } else { Vec::new() }
         }
         Change::Failed { kinds, error } => {
             for k in &kinds {

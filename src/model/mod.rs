@@ -194,6 +194,20 @@ pub struct Snapshot {
     pub network_interfaces: Vec<NetworkInterface>,
 }
 
+/// Calls `$m!` with every kind and the `Snapshot` field holding its items, so the
+/// per-kind methods below are one match each, written once.
+macro_rules! per_kind {
+    ($m:ident) => {
+        $m! {
+            Vpcs vpcs, Subnets subnets, RouteTables route_tables, InternetGateways internet_gateways,
+            NatGateways nat_gateways, PeeringConnections peering_connections, SecurityGroups security_groups,
+            DbInstances db_instances, DbClusters db_clusters, CacheReplicationGroups cache_replication_groups,
+            CacheClusters cache_clusters, Alarms alarms, NetworkAcls network_acls, PrefixLists prefix_lists,
+            VpcEndpoints vpc_endpoints, FlowLogs flow_logs, NetworkInterfaces network_interfaces
+        }
+    };
+}
+
 impl Snapshot {
     pub fn new(region: impl Into<String>) -> Self {
         Snapshot { schema: SNAPSHOT_SCHEMA, region: region.into(), ..Default::default() }
@@ -210,76 +224,38 @@ impl Snapshot {
 
     /// Number of items currently held for a kind.
     pub fn len_of(&self, kind: Kind) -> usize {
-        match kind {
-            Kind::Vpcs => self.vpcs.len(),
-            Kind::Subnets => self.subnets.len(),
-            Kind::RouteTables => self.route_tables.len(),
-            Kind::InternetGateways => self.internet_gateways.len(),
-            Kind::NatGateways => self.nat_gateways.len(),
-            Kind::PeeringConnections => self.peering_connections.len(),
-            Kind::SecurityGroups => self.security_groups.len(),
-            Kind::DbInstances => self.db_instances.len(),
-            Kind::DbClusters => self.db_clusters.len(),
-            Kind::CacheReplicationGroups => self.cache_replication_groups.len(),
-            Kind::CacheClusters => self.cache_clusters.len(),
-            Kind::Alarms => self.alarms.len(),
-            Kind::NetworkAcls => self.network_acls.len(),
-            Kind::PrefixLists => self.prefix_lists.len(),
-            Kind::VpcEndpoints => self.vpc_endpoints.len(),
-            Kind::FlowLogs => self.flow_logs.len(),
-            Kind::NetworkInterfaces => self.network_interfaces.len(),
+        macro_rules! arms {
+            ($($k:ident $f:ident),*) => { match kind { $(Kind::$k => self.$f.len(),)* } };
         }
+        per_kind!(arms)
+    }
+
+    /// Does `other` hold exactly the items this snapshot holds for `kind`?
+    pub fn same_items(&self, kind: Kind, other: &Snapshot) -> bool {
+        macro_rules! arms {
+            ($($k:ident $f:ident),*) => { match kind { $(Kind::$k => self.$f == other.$f,)* } };
+        }
+        per_kind!(arms)
     }
 
     /// Replace one kind's items with those of `other` (a fresh partial fetch),
     /// keeping everything else. Used by the live loop, which fetches kinds on
     /// their own intervals.
     pub fn take_kind_from(&mut self, kind: Kind, other: &mut Snapshot) {
-        use std::mem::take;
-        match kind {
-            Kind::Vpcs => self.vpcs = take(&mut other.vpcs),
-            Kind::Subnets => self.subnets = take(&mut other.subnets),
-            Kind::RouteTables => self.route_tables = take(&mut other.route_tables),
-            Kind::InternetGateways => self.internet_gateways = take(&mut other.internet_gateways),
-            Kind::NatGateways => self.nat_gateways = take(&mut other.nat_gateways),
-            Kind::PeeringConnections => self.peering_connections = take(&mut other.peering_connections),
-            Kind::SecurityGroups => self.security_groups = take(&mut other.security_groups),
-            Kind::DbInstances => self.db_instances = take(&mut other.db_instances),
-            Kind::DbClusters => self.db_clusters = take(&mut other.db_clusters),
-            Kind::CacheReplicationGroups => self.cache_replication_groups = take(&mut other.cache_replication_groups),
-            Kind::CacheClusters => self.cache_clusters = take(&mut other.cache_clusters),
-            Kind::Alarms => self.alarms = take(&mut other.alarms),
-            Kind::NetworkAcls => self.network_acls = take(&mut other.network_acls),
-            Kind::PrefixLists => self.prefix_lists = take(&mut other.prefix_lists),
-            Kind::VpcEndpoints => self.vpc_endpoints = take(&mut other.vpc_endpoints),
-            Kind::FlowLogs => self.flow_logs = take(&mut other.flow_logs),
-            Kind::NetworkInterfaces => self.network_interfaces = take(&mut other.network_interfaces),
+        macro_rules! arms {
+            ($($k:ident $f:ident),*) => { match kind { $(Kind::$k => self.$f = std::mem::take(&mut other.$f),)* } };
         }
+        per_kind!(arms)
     }
 
     /// A snapshot holding only `kind`'s items (a copy of that one list): what a
     /// `Source` returns for one kind.
     pub fn only(&self, kind: Kind) -> Snapshot {
         let mut out = Snapshot::new(self.region.clone());
-        match kind {
-            Kind::Vpcs => out.vpcs = self.vpcs.clone(),
-            Kind::Subnets => out.subnets = self.subnets.clone(),
-            Kind::RouteTables => out.route_tables = self.route_tables.clone(),
-            Kind::InternetGateways => out.internet_gateways = self.internet_gateways.clone(),
-            Kind::NatGateways => out.nat_gateways = self.nat_gateways.clone(),
-            Kind::PeeringConnections => out.peering_connections = self.peering_connections.clone(),
-            Kind::SecurityGroups => out.security_groups = self.security_groups.clone(),
-            Kind::DbInstances => out.db_instances = self.db_instances.clone(),
-            Kind::DbClusters => out.db_clusters = self.db_clusters.clone(),
-            Kind::CacheReplicationGroups => out.cache_replication_groups = self.cache_replication_groups.clone(),
-            Kind::CacheClusters => out.cache_clusters = self.cache_clusters.clone(),
-            Kind::Alarms => out.alarms = self.alarms.clone(),
-            Kind::NetworkAcls => out.network_acls = self.network_acls.clone(),
-            Kind::PrefixLists => out.prefix_lists = self.prefix_lists.clone(),
-            Kind::VpcEndpoints => out.vpc_endpoints = self.vpc_endpoints.clone(),
-            Kind::FlowLogs => out.flow_logs = self.flow_logs.clone(),
-            Kind::NetworkInterfaces => out.network_interfaces = self.network_interfaces.clone(),
+        macro_rules! arms {
+            ($($k:ident $f:ident),*) => { match kind { $(Kind::$k => out.$f = self.$f.clone(),)* } };
         }
+        per_kind!(arms);
         out
     }
 
