@@ -46,6 +46,7 @@ fn bench(c: &mut Criterion) {
     });
     c.bench_function("snapshot_copy_large_environment", |b| b.iter(|| black_box(&snap).clone()));
     ui_thread(c, &design, &snap, Pane::Overview, false, "ui_thread_per_security_groups_result_with_worker");
+    ui_thread(c, &design, &snap, Pane::Findings, false, "ui_thread_per_security_groups_result_findings_unchanged");
     // The same with the 16,000-row Findings pane and the Security pane on screen (their
     // rows are rebuilt on the UI thread when a report changes).
     ui_thread(c, &design, &snap, Pane::Findings, false, "ui_thread_per_security_groups_result_findings_pane");
@@ -116,8 +117,25 @@ fn ui_thread(
     let generation = app.envs[0].generation;
     app.update(Action::Connected { env: 0, generation, account: Some("123456789012".into()) });
     app.update(Action::Pane(pane));
+    // Security-groups results alternate between the snapshot's groups and the same with
+    // one rule more, so every result changes and its rules run again (a result with the
+    // same items runs none: the `_unchanged` bench).
+    let unchanged = name.ends_with("_unchanged");
+    let mut changed = snap.only(Kind::SecurityGroups);
+    if let Some(g) = changed.security_groups.first_mut() {
+        let mut extra = g.ingress.first().cloned().expect("a rule");
+        extra.from_port = Some(9999);
+        extra.to_port = Some(9999);
+        g.ingress.push(extra);
+    }
+    let flip = std::cell::Cell::new(false);
     let feed = |app: &mut App, kind: Kind| -> Duration {
-        let f = Fetched { env: 0, generation, kind, result: Ok(snap.only(kind)), at, calls: (1, 0) };
+        let part = if kind == Kind::SecurityGroups && !unchanged && flip.replace(!flip.get()) {
+            changed.clone()
+        } else {
+            snap.only(kind)
+        };
+        let f = Fetched { env: 0, generation, kind, result: Ok(part), at, calls: (1, 0) };
         let t0 = Instant::now();
         app.update(Action::Fetched(Box::new(f)));
         let mut spent = t0.elapsed();
