@@ -59,8 +59,9 @@ fn rule_finding<'a>(findings: &[Keyed<'a>], r: &SgRule) -> Option<&'a Arc<Findin
         .max_by_key(|f| f.severity)
 }
 
-/// The rows on screen: the worker's when it built them for this report (see
-/// `base_rows`), else built here; with a plan loaded, its `+` rows go under their groups.
+/// The rows built here, on the UI thread (`view::build` takes the worker's instead when
+/// it built them for the report on screen, see `worker_rows`); with a plan loaded, its
+/// `+` rows go under their groups.
 pub fn items(app: &App) -> Vec<Item> {
     let env = app.env();
     let cx = env.context();
