@@ -6,9 +6,10 @@
 
 use crate::design::{Design, FlowSource, Role, Tier};
 use crate::model::*;
+use foldhash::HashMap;
 use ipnet::{IpNet, Ipv4Net};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Deref;
 
 /// Everything the rules look up per resource, computed once per (design, snapshot) so
@@ -37,6 +38,10 @@ pub struct Index {
     /// the engine then skips sorting them (see `incremental::run`).
     groups_by_id: Vec<usize>,
     tables_by_id: Vec<usize>,
+    /// For each table of `tables_by_id`, the tiers of the subnets it serves: (position in
+    /// `design.tiers`, positions in `snapshot.subnets`), tiers in name order. Resolved
+    /// here once, not by each of the five route rules per table.
+    table_tiers: Vec<Vec<(usize, Vec<usize>)>>,
 }
 
 impl Index {
@@ -91,7 +96,7 @@ impl Index {
 
         // Every distinct CIDR peer is parsed once. (Set membership is judged against the
         // union of a set's blocks, so it is not a per-block lookup to precompute here.)
-        let mut peer_nets: HashMap<String, Option<IpNet>> = HashMap::new();
+        let mut peer_nets: HashMap<String, Option<IpNet>> = HashMap::default();
         for g in &snap.security_groups {
             for r in g.ingress.iter().chain(&g.egress) {
                 let (RulePeer::Cidr4(c) | RulePeer::Cidr6(c)) = &r.peer else { continue };
@@ -123,6 +128,18 @@ impl Index {
         let mut tables_by_id: Vec<usize> =
             (0..snap.route_tables.len()).filter(|i| in_vpc(Some(&snap.route_tables[*i].vpc_id))).collect();
         tables_by_id.sort_by(|a, b| snap.route_tables[*a].id.cmp(&snap.route_tables[*b].id));
+        let table_tiers = tables_by_id
+            .iter()
+            .map(|t| {
+                let mut by_tier: BTreeMap<&str, (usize, Vec<usize>)> = BTreeMap::new();
+                for &si in served.get(&snap.route_tables[*t].id).into_iter().flatten() {
+                    let Some(name) = snap.subnets.get(si).and_then(|s| subnet_tier.get(&s.id)) else { continue };
+                    let Some(ti) = design.tiers.iter().position(|t| t.name == *name) else { continue };
+                    by_tier.entry(name.as_str()).or_insert_with(|| (ti, Vec::new())).1.push(si);
+                }
+                by_tier.into_values().collect()
+            })
+            .collect();
 
         Index {
             vpcs,
@@ -135,6 +152,7 @@ impl Index {
             peer_sets,
             groups_by_id,
             tables_by_id,
+            table_tiers,
         }
     }
 
@@ -210,10 +228,16 @@ impl<'a> Context<'a> {
         self.tables_with_tiers(self.snap.route_tables.iter().filter(|r| self.vpcs.contains(&r.vpc_id)))
     }
 
-    /// As `route_tables_by_tier`, in route table id order (what rules walk).
-    pub fn route_tables_by_tier_sorted(&self) -> Vec<(&'a RouteTable, BTreeMap<&'a Tier, Vec<&'a Subnet>>)> {
-        let snap = self.snap;
-        self.tables_with_tiers(self.index.tables_by_id.iter().filter_map(|i| snap.route_tables.get(*i)))
+    /// As `route_tables_by_tier`, in route table id order (what rules walk), read from
+    /// the index without building anything.
+    pub fn route_tables_by_tier_sorted(&self) -> impl Iterator<Item = (&'a RouteTable, TableTiers<'_>)> + '_ {
+        let (design, snap) = (self.design, self.snap);
+        let tiers = self.index.table_tiers.iter();
+        self.index
+            .tables_by_id
+            .iter()
+            .zip(tiers)
+            .filter_map(move |(t, tiers)| Some((snap.route_tables.get(*t)?, TableTiers { design, snap, tiers })))
     }
 
     fn tables_with_tiers(
@@ -250,10 +274,15 @@ impl<'a> Context<'a> {
         if !self.design.cidr_sets.contains_key(set) {
             return false;
         }
-        if let RulePeer::Cidr4(c) | RulePeer::Cidr6(c) = peer
-            && let Some(sets) = self.peer_sets.get(c)
-        {
-            return sets.contains(set);
+        match peer {
+            // A group is no set of addresses (asked for every group-sourced rule × CIDR-set flow).
+            RulePeer::Group(_) => return false,
+            RulePeer::Cidr4(c) | RulePeer::Cidr6(c) => {
+                if let Some(sets) = self.peer_sets.get(c) {
+                    return sets.contains(set);
+                }
+            }
+            RulePeer::PrefixList(_) => {}
         }
         self.within_sets(peer, &[set.to_string()]) == Within::Inside
     }
@@ -263,6 +292,8 @@ impl<'a> Context<'a> {
     pub fn source_matches(&self, src: &FlowSource, peer: &RulePeer) -> bool {
         match (src, peer) {
             (FlowSource::Role(role), RulePeer::Group(g)) => self.role_of(g) == Some(role.as_str()),
+            // A group is no set of addresses: said here, before anything is parsed or copied.
+            (_, RulePeer::Group(_)) => false,
             (FlowSource::CidrSet(set), p) => self.peer_in_set(p, set),
             (FlowSource::Cidr(net), p) => self.within(p, std::slice::from_ref(net)) == Within::Inside,
             _ => false,
@@ -352,6 +383,41 @@ impl<'a> Context<'a> {
     /// In-scope subnets of a tier.
     pub fn tier_subnets(&self, tier: &str) -> Vec<&'a Subnet> {
         self.subnet_tier.iter().filter(|(_, t)| t.as_str() == tier).filter_map(|(id, _)| self.subnet(id)).collect()
+    }
+}
+
+/// The tiers a route table serves, in tier name order, each with its subnets (a view of
+/// the index: nothing is copied).
+#[derive(Clone, Copy)]
+pub struct TableTiers<'a> {
+    design: &'a Design,
+    snap: &'a Snapshot,
+    tiers: &'a [(usize, Vec<usize>)],
+}
+
+impl<'a> TableTiers<'a> {
+    pub fn iter(&self) -> impl Iterator<Item = (&'a Tier, TierSubnets<'a>)> + 'a {
+        let (design, snap) = (self.design, self.snap);
+        self.tiers.iter().filter_map(move |(t, at)| Some((design.tiers.get(*t)?, TierSubnets { snap, at })))
+    }
+
+    /// The first tier by name (a table serving several tiers is reported under it).
+    pub fn first(&self) -> Option<&'a Tier> {
+        self.iter().next().map(|(t, _)| t)
+    }
+}
+
+/// The subnets of one tier that a route table serves, in association order.
+#[derive(Clone, Copy)]
+pub struct TierSubnets<'a> {
+    snap: &'a Snapshot,
+    at: &'a [usize],
+}
+
+impl<'a> TierSubnets<'a> {
+    pub fn iter(&self) -> impl Iterator<Item = &'a Subnet> + 'a {
+        let snap = self.snap;
+        self.at.iter().filter_map(move |i| snap.subnets.get(*i))
     }
 }
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 pub use super::evidence::Evidence;
 pub use super::text::Text;
@@ -136,6 +137,35 @@ impl FindingBuilder {
     #[inline]
     pub fn message(mut self, s: impl Into<Text>) -> Finding {
         self.0.message = s.into();
+        self.0
+    }
+}
+
+/// Where a rule puts its findings. Each goes straight into the shared allocation the
+/// report keeps (`Arc`), so the engine neither grows a vector of whole findings nor
+/// copies each one again into an `Arc` after the rule has run.
+#[derive(Debug, Default)]
+pub struct Findings(Vec<Arc<Finding>>);
+
+impl Findings {
+    #[inline]
+    pub fn push(&mut self, f: Finding) {
+        self.0.push(Arc::new(f));
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Finding> {
+        self.0.iter().map(|f| &**f)
+    }
+
+    pub fn into_vec(self) -> Vec<Arc<Finding>> {
         self.0
     }
 }

@@ -4,7 +4,7 @@
 //! every rule run once.
 
 use super::context::{Context, Index};
-use super::{Finding, Report, rules};
+use super::{Finding, Findings, Report, rules};
 use crate::design::Design;
 use crate::model::{Kind, Snapshot};
 use jiff::Timestamp;
@@ -157,10 +157,17 @@ fn run(rule: &dyn rules::Rule, cx: &Context<'_>) -> Outcome {
     if !missing.is_empty() {
         return Outcome::Missing(missing);
     }
-    let mut out = Vec::new();
+    let mut out = Findings::default();
     rule.check(cx, &mut out);
+    let mut out = out.into_vec();
+    debug_assert!(out.iter().all(|f| f.rule.as_str() == rule.id()), "{} emitted another rule's finding", rule.id());
+    // The design's severity override, looked up once per run, not per finding.
+    if let Some(sev) = cx.design.severity.get(rule.id()) {
+        for f in out.iter_mut().filter(|f| f.severity != *sev) {
+            Arc::make_mut(f).severity = *sev;
+        }
+    }
     // Sorted once here, so assembling a report only orders whole runs (see `assemble`).
-    let mut out: Vec<Arc<Finding>> = out.into_iter().map(|f| super::overridden(cx.design, Arc::new(f))).collect();
     // Rules mostly emit in order already: one pass proves it (strictly increasing also
     // means no duplicates), and only a rule that did not pays for the sort.
     if !out.windows(2).all(|w| Finding::order(&w[0], &w[1]) == std::cmp::Ordering::Less) {

@@ -13,7 +13,7 @@ pub mod netset;
 pub mod rules;
 mod text;
 
-pub use context::{Context, Index, Within};
+pub use context::{Context, Index, TableTiers, TierSubnets, Within};
 pub use finding::*;
 pub use incremental::Evaluator;
 

@@ -4,7 +4,7 @@
 use super::alarm_insufficient_data::in_scope;
 use super::{ALARMS, Rule, default_severity};
 use crate::design::Design;
-use crate::drift::{Context, Finding, FindingBuilder};
+use crate::drift::{Context, FindingBuilder, Findings};
 use crate::model::Kind;
 
 pub struct R;
@@ -21,7 +21,7 @@ impl Rule for R {
     fn applies(&self, d: &Design) -> bool {
         d.alarms.as_ref().is_some_and(|a| a.require_actions)
     }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for a in in_scope(cx) {
             let actual = if !a.actions_enabled {
                 "ActionsEnabled = false"

@@ -2,7 +2,7 @@
 
 use super::{ALARMS, Rule};
 use crate::design::Design;
-use crate::drift::{Context, Finding};
+use crate::drift::{Context, Findings};
 use crate::model::{AlarmState, Kind};
 
 pub struct R;
@@ -19,7 +19,7 @@ impl Rule for R {
     fn applies(&self, d: &Design) -> bool {
         d.alarms.as_ref().is_some_and(|a| a.firing_is_drift)
     }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         super::alarm_insufficient_data::state_findings(cx, out, ID, AlarmState::Alarm);
     }
 }

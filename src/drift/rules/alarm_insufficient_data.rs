@@ -3,7 +3,7 @@
 
 use super::{ALARMS, Rule, default_severity};
 use crate::design::Design;
-use crate::drift::{Context, Finding, FindingBuilder};
+use crate::drift::{Context, FindingBuilder, Findings};
 use crate::model::{Alarm, AlarmState, Kind};
 
 pub struct R;
@@ -20,7 +20,7 @@ impl Rule for R {
     fn applies(&self, d: &Design) -> bool {
         d.alarms.as_ref().is_some_and(|a| a.insufficient_data_is_drift)
     }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         state_findings(cx, out, ID, AlarmState::InsufficientData);
     }
 }
@@ -31,7 +31,7 @@ pub(super) fn in_scope<'a>(cx: &Context<'a>) -> impl Iterator<Item = &'a Alarm> 
     cx.snap.alarms.iter().filter(move |a| a.name.starts_with(&prefix))
 }
 
-pub(super) fn state_findings(cx: &Context<'_>, out: &mut Vec<Finding>, id: &'static str, state: AlarmState) {
+pub(super) fn state_findings(cx: &Context<'_>, out: &mut Findings, id: &'static str, state: AlarmState) {
     for a in in_scope(cx).filter(|a| a.state == state) {
         let since = a.state_updated.map(|t| t.to_string());
         let reason = a.state_reason.clone().unwrap_or_default();

@@ -2,7 +2,7 @@
 
 use super::{ALARMS, Rule, default_severity};
 use crate::design::Design;
-use crate::drift::{Context, Finding, FindingBuilder};
+use crate::drift::{Context, FindingBuilder, Findings};
 use crate::model::Kind;
 
 pub struct R;
@@ -19,7 +19,7 @@ impl Rule for R {
     fn applies(&self, d: &Design) -> bool {
         d.alarms.as_ref().is_some_and(|a| !a.required.is_empty())
     }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let Some(policy) = cx.design.alarms.as_ref() else { return };
         for (text, glob) in &policy.required {
             if cx.snap.alarms.iter().any(|a| glob.is_match(&a.name)) {

@@ -3,7 +3,7 @@
 
 use super::{CACHE, Rule, default_severity};
 use crate::design::Design;
-use crate::drift::{Context, Finding, FindingBuilder};
+use crate::drift::{Context, Finding, FindingBuilder, Findings};
 use crate::model::{CacheReplicationGroup, Kind};
 
 pub struct R;
@@ -20,7 +20,7 @@ impl Rule for R {
     fn applies(&self, d: &Design) -> bool {
         d.elasticache.as_ref().is_some_and(|p| p.automatic_failover == Some(true))
     }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for g in groups(cx) {
             if g.automatic_failover.as_deref() != Some("enabled") {
                 let f = flag_finding(

@@ -4,7 +4,7 @@
 use super::cache_automatic_failover::groups;
 use super::{CACHE, Rule, default_severity};
 use crate::design::Design;
-use crate::drift::{Context, Finding, FindingBuilder};
+use crate::drift::{Context, FindingBuilder, Findings};
 use crate::model::Kind;
 
 pub struct R;
@@ -21,7 +21,7 @@ impl Rule for R {
     fn applies(&self, d: &Design) -> bool {
         d.elasticache.as_ref().is_some_and(|p| p.at_rest_encryption == Some(true) || p.transit_encryption == Some(true))
     }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let Some(p) = cx.design.elasticache.as_ref() else { return };
         for g in groups(cx) {
             let mut missing = Vec::new();

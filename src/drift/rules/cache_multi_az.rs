@@ -3,7 +3,7 @@
 use super::cache_automatic_failover::{flag_finding, groups};
 use super::{CACHE, Rule};
 use crate::design::Design;
-use crate::drift::{Context, Finding};
+use crate::drift::{Context, Findings};
 use crate::model::Kind;
 
 pub struct R;
@@ -20,7 +20,7 @@ impl Rule for R {
     fn applies(&self, d: &Design) -> bool {
         d.elasticache.as_ref().is_some_and(|p| p.multi_az == Some(true))
     }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for g in groups(cx) {
             if g.multi_az.as_deref() != Some("enabled") {
                 out.push(flag_finding(ID, g, "MultiAZ", g.multi_az.as_deref(), "elasticache.multi_az = true"));

@@ -1,7 +1,7 @@
 //! The rule catalogue: one rule per file, each with a stable id, default severity and
 //! the inventory kinds it reads.
 
-use super::{Context, Finding};
+use super::{Context, Findings};
 use crate::design::Design;
 use crate::model::Kind;
 
@@ -49,7 +49,7 @@ pub trait Rule: Sync {
     }
     /// Whether the design switches this rule on at all.
     fn applies(&self, design: &Design) -> bool;
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>);
+    fn check(&self, cx: &Context<'_>, out: &mut Findings);
 }
 
 pub(crate) const NETWORK: &[Kind] = &[Kind::Vpcs, Kind::Subnets, Kind::RouteTables];

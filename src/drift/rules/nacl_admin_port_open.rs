@@ -10,7 +10,7 @@
 use super::{Rule, default_severity};
 use crate::design::{Design, NaclExpectation, Tier};
 use crate::drift::netset::{first_uncovered, intersection};
-use crate::drift::{Context, Finding, FindingBuilder};
+use crate::drift::{Context, Finding, FindingBuilder, Findings};
 use crate::model::{AclEntry, Kind, NetworkAcl, Subnet};
 use ipnet::IpNet;
 use std::collections::BTreeMap;
@@ -29,7 +29,7 @@ impl Rule for NaclAdminPortOpen {
     fn applies(&self, d: &Design) -> bool {
         d.tiers.iter().any(|t| t.nacl.is_some())
     }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for tier in &cx.design.tiers {
             let Some(exp) = &tier.nacl else { continue };
             // ACL id -> (acl, explicit?, subnets using it)
@@ -97,7 +97,7 @@ fn judge(
     acl: &NetworkAcl,
     explicit: bool,
     subnets: &[&Subnet],
-    out: &mut Vec<Finding>,
+    out: &mut Findings,
 ) {
     let subnet_list = subnets.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(",");
     // AWS lists an association for every subnet, the default ACL's included; a subnet

@@ -4,7 +4,7 @@
 
 use super::{Rule, default_severity};
 use crate::design::Design;
-use crate::drift::{Context, Finding, FindingBuilder};
+use crate::drift::{Context, FindingBuilder, Findings};
 use crate::model::Kind;
 
 pub struct EndpointMissing;
@@ -21,7 +21,7 @@ impl Rule for EndpointMissing {
     fn applies(&self, d: &Design) -> bool {
         !d.network.required_endpoints.is_empty()
     }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for vpc in &cx.vpcs {
             let here: Vec<_> = cx.snap.vpc_endpoints.iter().filter(|e| &e.vpc_id == vpc).collect();
             for svc in &cx.design.network.required_endpoints {

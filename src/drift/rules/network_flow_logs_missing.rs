@@ -6,7 +6,7 @@
 
 use super::{Rule, default_severity};
 use crate::design::{Design, FlowTraffic};
-use crate::drift::{Context, Finding, FindingBuilder};
+use crate::drift::{Context, FindingBuilder, Findings};
 use crate::model::Kind;
 
 pub struct FlowLogsMissing;
@@ -23,7 +23,7 @@ impl Rule for FlowLogsMissing {
     fn applies(&self, d: &Design) -> bool {
         d.network.flow_logs.is_some()
     }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let Some(policy) = &cx.design.network.flow_logs else { return };
         let want = policy.traffic;
         for vpc in &cx.vpcs {

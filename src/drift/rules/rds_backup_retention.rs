@@ -3,7 +3,7 @@
 use super::rds_common::{Db, builder, targets};
 use super::{RDS, Rule, default_severity};
 use crate::design::Design;
-use crate::drift::{Context, Finding};
+use crate::drift::{Context, Findings};
 use crate::model::Kind;
 
 pub struct R;
@@ -23,7 +23,7 @@ impl Rule for R {
                 || p.overrides.iter().any(|o| o.checks.min_backup_retention_days.is_some())
         })
     }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for (db, checks) in targets(cx) {
             let Some(min) = checks.min_backup_retention_days else { continue };
             if db.is_cluster_member() {

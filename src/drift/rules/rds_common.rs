@@ -2,7 +2,7 @@
 //! apply to each (policy plus per-identifier override).
 
 use crate::design::RdsChecks;
-use crate::drift::{Context, FindingBuilder, Severity};
+use crate::drift::{Context, FindingBuilder, Findings, Severity};
 use crate::model::{DbCluster, DbInstance};
 
 /// An RDS resource judged by the policy.
@@ -85,7 +85,7 @@ impl BoolCheck {
         })
     }
 
-    pub fn check(&self, cx: &Context<'_>, out: &mut Vec<crate::drift::Finding>) {
+    pub fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let sev = super::default_severity(self.id);
         for (db, checks) in targets(cx) {
             let Some(want) = (self.want)(&checks) else { continue };

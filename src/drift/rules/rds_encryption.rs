@@ -3,7 +3,7 @@
 use super::rds_common::{BoolCheck, Db};
 use super::{RDS, Rule};
 use crate::design::Design;
-use crate::drift::{Context, Finding};
+use crate::drift::{Context, Findings};
 use crate::model::Kind;
 
 pub struct R;
@@ -31,7 +31,7 @@ impl Rule for R {
     fn applies(&self, d: &Design) -> bool {
         CHECK.applies(d)
     }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         CHECK.check(cx, out)
     }
 }

@@ -4,7 +4,7 @@
 use super::rds_common::{Db, builder, targets};
 use super::{RDS, Rule, default_severity};
 use crate::design::Design;
-use crate::drift::{Context, Finding};
+use crate::drift::{Context, Findings};
 use crate::model::Kind;
 
 pub struct R;
@@ -23,7 +23,7 @@ impl Rule for R {
             p.checks.instance_class.is_some() || p.overrides.iter().any(|o| o.checks.instance_class.is_some())
         })
     }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for (db, checks) in targets(cx) {
             let Some(pattern) = checks.instance_class.as_ref() else { continue };
             let class = match &db {

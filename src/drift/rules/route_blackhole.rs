@@ -3,7 +3,7 @@
 
 use super::{NETWORK, Rule, default_severity};
 use crate::design::Design;
-use crate::drift::{Context, Finding, FindingBuilder};
+use crate::drift::{Context, FindingBuilder, Findings};
 use crate::model::{Kind, RouteState};
 
 pub struct Blackhole;
@@ -20,9 +20,9 @@ impl Rule for Blackhole {
     fn applies(&self, _: &Design) -> bool {
         true
     }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for (rt, tiers) in cx.route_tables_by_tier_sorted() {
-            let tier = tiers.keys().next().map(|t| t.name.as_str());
+            let tier = tiers.first().map(|t| t.name.as_str());
             for route in rt.routes.iter().filter(|r| r.state == RouteState::Blackhole) {
                 let target = route.target_id.as_deref().unwrap_or(route.target_kind.label());
                 out.push(

@@ -3,7 +3,7 @@
 
 use super::{NETWORK, Rule, default_severity};
 use crate::design::{Design, Requirement};
-use crate::drift::{Context, Finding, FindingBuilder};
+use crate::drift::{Context, FindingBuilder, Findings};
 use crate::model::{Kind, TargetKind};
 
 pub struct InternetForbidden;
@@ -20,7 +20,7 @@ impl Rule for InternetForbidden {
     fn applies(&self, d: &Design) -> bool {
         d.tiers.iter().any(|t| t.internet == Requirement::Forbidden)
     }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for (rt, tiers) in cx.route_tables_by_tier_sorted() {
             for (tier, subnets) in tiers.iter().filter(|(t, _)| t.internet == Requirement::Forbidden) {
                 let internet = rt.routes.iter().filter(|r| {

@@ -3,7 +3,7 @@
 
 use super::{NETWORK, Rule, default_severity};
 use crate::design::{Design, Requirement};
-use crate::drift::{Context, Finding, FindingBuilder};
+use crate::drift::{Context, FindingBuilder, Findings};
 use crate::model::{Kind, RouteState, TargetKind};
 
 pub struct InternetMissing;
@@ -20,7 +20,7 @@ impl Rule for InternetMissing {
     fn applies(&self, d: &Design) -> bool {
         d.tiers.iter().any(|t| t.internet == Requirement::Required)
     }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for (rt, tiers) in cx.route_tables_by_tier_sorted() {
             for (tier, subnets) in tiers.iter().filter(|(t, _)| t.internet == Requirement::Required) {
                 let ok = rt.routes.iter().any(|r| {

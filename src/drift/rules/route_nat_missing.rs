@@ -4,7 +4,7 @@
 
 use super::{NETWORK_NAT, Rule, default_severity};
 use crate::design::{Design, NatRequirement};
-use crate::drift::{Context, Finding, FindingBuilder};
+use crate::drift::{Context, FindingBuilder, Findings};
 use crate::model::{Kind, RouteState, TargetKind};
 
 pub struct NatMissing;
@@ -21,7 +21,7 @@ impl Rule for NatMissing {
     fn applies(&self, d: &Design) -> bool {
         d.tiers.iter().any(|t| t.nat != NatRequirement::Any)
     }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for (rt, tiers) in cx.route_tables_by_tier_sorted() {
             for (tier, subnets) in tiers.iter().filter(|(t, _)| t.nat != NatRequirement::Any) {
                 let nat_route = rt.routes.iter().find(|r| {

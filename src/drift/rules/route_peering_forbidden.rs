@@ -3,7 +3,7 @@
 
 use super::{NETWORK, Rule, default_severity};
 use crate::design::{Design, Peering, Tier};
-use crate::drift::{Context, Evidence, Finding, Text};
+use crate::drift::{Context, Evidence, Finding, Findings, Text};
 use crate::model::{Kind, TargetKind};
 use ipnet::IpNet;
 use std::collections::HashMap;
@@ -22,7 +22,7 @@ impl Rule for PeeringForbidden {
     fn applies(&self, d: &Design) -> bool {
         d.tiers.iter().any(|t| t.peering == Peering::Forbidden || !t.peer_cidrs.is_empty())
     }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         // What a tier's findings say is the same for all of its routes: made once per
         // tier of the design (a few), not once per offending route.
         let texts: HashMap<&str, TierText> =
@@ -37,7 +37,7 @@ impl Rule for PeeringForbidden {
             } else {
                 "explicit association"
             });
-            for (tier, subnets) in &tiers {
+            for (tier, subnets) in tiers.iter() {
                 // Made when the table has a route to report for this tier, then shared by
                 // all of them (a table has many peering routes).
                 let mut shared: Option<Text> = None;
@@ -69,13 +69,13 @@ impl Rule for PeeringForbidden {
                         .clone();
                     let pcx = Text::from(route.target_id.as_deref().unwrap_or("?"));
                     let destination = Text::from(route.destination.as_str());
-                    // In name order, so each insert appends (see `Evidence::insert`).
+                    // In name order, so each fact is appended without a search (`Evidence::push_in_order`).
                     let mut evidence = Evidence::with_capacity(5);
-                    evidence.insert(Text::lit("association"), how.clone());
-                    evidence.insert(Text::lit("destination"), destination.clone());
-                    evidence.insert(Text::lit("subnets"), subnet_ids);
-                    evidence.insert(Text::lit("target"), pcx.clone());
-                    evidence.insert(Text::lit("vpc"), vpc.clone());
+                    evidence.push_in_order(Text::lit("association"), how.clone());
+                    evidence.push_in_order(Text::lit("destination"), destination.clone());
+                    evidence.push_in_order(Text::lit("subnets"), subnet_ids);
+                    evidence.push_in_order(Text::lit("target"), pcx.clone());
+                    evidence.push_in_order(Text::lit("vpc"), vpc.clone());
                     out.push(Finding {
                         rule: Text::lit(ID),
                         severity: default_severity(ID),

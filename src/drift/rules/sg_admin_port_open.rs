@@ -8,7 +8,7 @@
 
 use super::{Rule, SECURITY, default_severity};
 use crate::design::Design;
-use crate::drift::{Context, Finding, FindingBuilder, Within};
+use crate::drift::{Context, FindingBuilder, Findings, Within};
 use crate::model::{Kind, RulePeer};
 
 pub struct AdminPortOpen;
@@ -28,7 +28,7 @@ impl Rule for AdminPortOpen {
     fn applies(&self, d: &Design) -> bool {
         !d.security.admin_ports.is_empty()
     }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let sec = &cx.design.security;
         let allowed = if sec.admin_from.is_empty() { "nowhere".to_string() } else { sec.admin_from.join(", ") };
         for g in cx.groups_sorted() {

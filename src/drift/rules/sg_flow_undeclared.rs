@@ -8,7 +8,7 @@
 use super::sg_public_ingress::{rule_range, rule_within};
 use super::{Rule, SECURITY, default_severity};
 use crate::design::{Design, Flow, FlowSource, PortRange, PublicPort};
-use crate::drift::{Context, Evidence, Finding, Severity, Text};
+use crate::drift::{Context, Evidence, Finding, Findings, Severity, Text};
 use crate::model::{Kind, RulePeer, SgRule};
 use std::collections::HashMap;
 
@@ -30,7 +30,7 @@ impl Rule for FlowUndeclared {
     fn applies(&self, d: &Design) -> bool {
         !d.security.roles.is_empty()
     }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let sec = &cx.design.security;
         // What each role allows and what its findings say is the same for all of its
         // rules: worked out once per role, not once per rule.
@@ -146,20 +146,20 @@ fn finding(
             (actual, message)
         }
     };
-    // In name order, so each insert appends (see `Evidence::insert`).
+    // In name order, so each fact is appended without a search (`Evidence::push_in_order`).
     let mut evidence = Evidence::with_capacity(7);
     if let Some(d) = &r.description {
-        evidence.insert(Text::lit("description"), d.as_str());
+        evidence.push_in_order(Text::lit("description"), Text::from(d.as_str()));
     }
-    evidence.insert(Text::lit("group_name"), group_name.clone());
-    evidence.insert(Text::lit("ports"), ports);
-    evidence.insert(Text::lit("protocol"), proto);
+    evidence.push_in_order(Text::lit("group_name"), group_name.clone());
+    evidence.push_in_order(Text::lit("ports"), ports);
+    evidence.push_in_order(Text::lit("protocol"), proto);
     if let Some(id) = &r.rule_id {
-        evidence.insert(Text::lit("rule_id"), id.as_str());
+        evidence.push_in_order(Text::lit("rule_id"), Text::from(id.as_str()));
     }
-    evidence.insert(Text::lit("source"), r.peer.as_str());
+    evidence.push_in_order(Text::lit("source"), Text::from(r.peer.as_str()));
     if unknown.is_some() {
-        evidence.insert(Text::lit("verdict"), Text::lit("unknown"));
+        evidence.push_in_order(Text::lit("verdict"), Text::lit("unknown"));
     }
     Finding {
         rule: Text::lit(ID),

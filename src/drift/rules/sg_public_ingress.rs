@@ -3,7 +3,7 @@
 
 use super::{Rule, SECURITY, default_severity};
 use crate::design::{Design, PortRange};
-use crate::drift::{Context, Finding, FindingBuilder};
+use crate::drift::{Context, FindingBuilder, Findings};
 use crate::model::{Kind, SgRule};
 
 pub struct PublicIngress;
@@ -20,7 +20,7 @@ impl Rule for PublicIngress {
     fn applies(&self, _: &Design) -> bool {
         true
     }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for g in cx.groups_sorted() {
             let role = cx.role_of(&g.id);
             for r in g.ingress.iter().filter(|r| r.peer.is_world()) {

@@ -5,7 +5,7 @@
 
 use super::{Rule, SECURITY, default_severity};
 use crate::design::Design;
-use crate::drift::{Context, Finding, FindingBuilder};
+use crate::drift::{Context, FindingBuilder, Findings};
 use crate::model::Kind;
 
 pub struct Unclassified;
@@ -22,7 +22,7 @@ impl Rule for Unclassified {
     fn applies(&self, d: &Design) -> bool {
         !d.security.roles.is_empty()
     }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let sec = &cx.design.security;
         let roles: Vec<&str> = sec.roles.iter().map(|r| r.name.as_str()).collect();
         for g in cx.groups_sorted().filter(|g| cx.role_of(&g.id).is_none() && g.name != "default") {
