@@ -6,6 +6,10 @@
 #[path = "support/large.rs"]
 mod large;
 
+/// The binary's allocator (see `src/main.rs`), so the bench times what ships.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use driftdeck::action::{Action, Fetched, Pane};
 use driftdeck::app::App;

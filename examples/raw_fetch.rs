@@ -10,6 +10,11 @@
 //! `check` counts in its JSON inventory, `extra` the other items read, e.g. rules) and a
 //! total whose `calls` includes the identity lookup, like check's logged call count.
 
+/// The binary's allocator (see `src/main.rs`): the two sides differ in what they do,
+/// not in how they allocate.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
