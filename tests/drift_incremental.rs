@@ -152,4 +152,42 @@ fn rules_on_two_threads_equal_one_thread_on_a_large_account() {
     assert!(after.findings.len() < first.findings.len());
     assert_eq!(two.report(&design, &snap), after);
     assert_eq!(evaluate(&design, &snap), after);
+    // Rules out of order within each group: each part of the split rule sorts its own.
+    for g in &mut snap.security_groups {
+        g.ingress.reverse();
+    }
+    one.update(&design, &snap, Kind::SecurityGroups);
+    two.update(&design, &snap, Kind::SecurityGroups);
+    assert_eq!(two.report(&design, &snap), one.report(&design, &snap));
+    assert_eq!(evaluate(&design, &snap), one.report(&design, &snap));
+}
+
+/// The route rules read each table's tiers from the index; the Network pane builds them
+/// per table. Both must agree, table for table, tier for tier, subnet for subnet.
+#[test]
+fn the_index_gives_each_route_table_the_tiers_the_network_view_builds() {
+    let cases = [
+        (fixtures::design("client-a-prod"), client_a()),
+        // Its VPC is out of scope: no table at all.
+        (fixtures::design("client-a-prod"), drifted()),
+        (fixtures::design("client-a-prod"), large::big_snapshot()),
+    ];
+    let mut served = 0;
+    for (design, snap) in &cases {
+        let cx = Context::new(design, snap);
+        let mut built = cx.route_tables_by_tier();
+        built.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+        let read: Vec<_> = cx.route_tables_by_tier_sorted().collect();
+        assert_eq!(read.len(), built.len());
+        served += built.iter().filter(|(_, tiers)| !tiers.is_empty()).count();
+        for ((rt, tiers), (want_rt, want)) in read.iter().zip(&built) {
+            assert_eq!(rt.id, want_rt.id);
+            let got: Vec<(&str, Vec<&str>)> =
+                tiers.iter().map(|(t, s)| (t.name.as_str(), s.iter().map(|s| s.id.as_str()).collect())).collect();
+            let want: Vec<(&str, Vec<&str>)> =
+                want.iter().map(|(t, s)| (t.name.as_str(), s.iter().map(|s| s.id.as_str()).collect())).collect();
+            assert_eq!(got, want, "{}", rt.id);
+        }
+    }
+    assert!(served > 500, "tables serving tiers were compared: {served}");
 }

@@ -50,35 +50,44 @@ impl Index {
             snap.vpcs.iter().filter(|v| vpc_in_scope(design, v)).map(|v| v.id.clone()).collect();
         let subnets: HashMap<String, usize> = snap.subnets.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
 
+        // Each subnet's tier by position (its CIDR parsed once, not once per tier).
+        let mut tier_at: Vec<Option<usize>> = vec![None; snap.subnets.len()];
         let mut subnet_tier = BTreeMap::new();
-        for s in snap.subnets.iter().filter(|s| vpcs.contains(&s.vpc_id)) {
-            if let Some(t) = design.tiers.iter().find(|t| subnet_matches(t, s)) {
-                subnet_tier.insert(s.id.clone(), t.name.clone());
+        for (i, s) in snap.subnets.iter().enumerate().filter(|(_, s)| vpcs.contains(&s.vpc_id)) {
+            let cidr = s.cidr.parse::<Ipv4Net>().ok();
+            if let Some(t) = design.tiers.iter().position(|t| subnet_matches(t, s, cidr)) {
+                tier_at[i] = Some(t);
+                subnet_tier.insert(s.id.clone(), design.tiers[t].name.clone());
             }
         }
 
         // A subnet without an explicit association is served by its VPC's main table.
-        let mut served: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        let mut explicit: BTreeSet<&str> = BTreeSet::new();
-        for rt in snap.route_tables.iter().filter(|r| vpcs.contains(&r.vpc_id)) {
-            let list = served.entry(rt.id.clone()).or_default();
+        // Kept by table position first, so the tiers per table below need no lookups.
+        let mut served_at: Vec<Vec<usize>> = vec![Vec::new(); snap.route_tables.len()];
+        let mut explicit: foldhash::HashSet<&str> = foldhash::HashSet::default();
+        for (t, rt) in snap.route_tables.iter().enumerate().filter(|(_, r)| vpcs.contains(&r.vpc_id)) {
             for a in &rt.associations {
                 if let Some(sid) = a.subnet_id.as_deref()
                     && let Some(i) = subnets.get(sid)
                 {
-                    list.push(*i);
+                    served_at[t].push(*i);
                     explicit.insert(sid);
                 }
             }
         }
-        for rt in snap.route_tables.iter().filter(|r| r.main && vpcs.contains(&r.vpc_id)) {
+        for (t, rt) in snap.route_tables.iter().enumerate().filter(|(_, r)| r.main && vpcs.contains(&r.vpc_id)) {
             let implicit = snap
                 .subnets
                 .iter()
                 .enumerate()
                 .filter(|(_, s)| s.vpc_id == rt.vpc_id && !explicit.contains(s.id.as_str()))
                 .map(|(i, _)| i);
-            served.entry(rt.id.clone()).or_default().extend(implicit);
+            served_at[t].extend(implicit);
+        }
+        let mut served: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (t, rt) in snap.route_tables.iter().enumerate().filter(|(_, r)| vpcs.contains(&r.vpc_id)) {
+            // Two tables of one id (never from AWS) share an entry.
+            served.entry(rt.id.clone()).or_default().extend_from_slice(&served_at[t]);
         }
 
         let sg_role = snap
@@ -131,13 +140,17 @@ impl Index {
         let table_tiers = tables_by_id
             .iter()
             .map(|t| {
-                let mut by_tier: BTreeMap<&str, (usize, Vec<usize>)> = BTreeMap::new();
-                for &si in served.get(&snap.route_tables[*t].id).into_iter().flatten() {
-                    let Some(name) = snap.subnets.get(si).and_then(|s| subnet_tier.get(&s.id)) else { continue };
-                    let Some(ti) = design.tiers.iter().position(|t| t.name == *name) else { continue };
-                    by_tier.entry(name.as_str()).or_insert_with(|| (ti, Vec::new())).1.push(si);
+                let served = served.get(&snap.route_tables[*t].id).map_or(&[][..], Vec::as_slice);
+                let mut by_tier: Vec<(usize, Vec<usize>)> = Vec::new();
+                for &si in served {
+                    let Some(ti) = tier_at.get(si).copied().flatten() else { continue };
+                    match by_tier.iter_mut().find(|(t, _)| *t == ti) {
+                        Some((_, list)) => list.push(si),
+                        None => by_tier.push((ti, vec![si])),
+                    }
                 }
-                by_tier.into_values().collect()
+                by_tier.sort_by(|a, b| design.tiers[a.0].name.cmp(&design.tiers[b.0].name));
+                by_tier
             })
             .collect();
 
@@ -265,8 +278,13 @@ impl<'a> Context<'a> {
 
     /// The same groups in id order (what rules walk, so their findings come out sorted).
     pub fn groups_sorted(&self) -> impl Iterator<Item = &'a SecurityGroup> + '_ {
+        self.groups_sorted_part(crate::drift::rules::Part::WHOLE)
+    }
+
+    /// One part of `groups_sorted` (a rule run in parts walks one each).
+    pub fn groups_sorted_part(&self, part: crate::drift::rules::Part) -> impl Iterator<Item = &'a SecurityGroup> + '_ {
         let snap = self.snap;
-        self.index.groups_by_id.iter().filter_map(move |i| snap.security_groups.get(*i))
+        part.of_slice(&self.index.groups_by_id).iter().filter_map(move |i| snap.security_groups.get(*i))
     }
 
     /// Is every address of `peer` inside the named CIDR set?
@@ -449,8 +467,8 @@ fn vpc_in_scope(design: &Design, v: &Vpc) -> bool {
         || (!sc.vpc_tags.is_empty() && sc.vpc_tags.iter().all(|(k, val)| v.tags.get(k) == Some(val)))
 }
 
-fn subnet_matches(t: &Tier, s: &Subnet) -> bool {
-    let by_cidr = s.cidr.parse::<Ipv4Net>().is_ok_and(|c| t.subnet_cidrs.iter().any(|tc| tc.contains(&c)));
+fn subnet_matches(t: &Tier, s: &Subnet, cidr: Option<Ipv4Net>) -> bool {
+    let by_cidr = cidr.is_some_and(|c| t.subnet_cidrs.iter().any(|tc| tc.contains(&c)));
     let by_tag = !t.subnet_tags.is_empty() && t.subnet_tags.iter().all(|(k, v)| s.tags.get(k) == Some(v));
     by_cidr || by_tag
 }

@@ -4,6 +4,7 @@
 //! every rule run once.
 
 use super::context::{Context, Index};
+use super::rules::Part;
 use super::{Finding, Findings, Report, rules};
 use crate::design::Design;
 use crate::model::{Kind, Snapshot};
@@ -40,12 +41,13 @@ pub struct Evaluator {
 }
 
 impl Evaluator {
-    /// Index the snapshot and run every rule once.
-    /// Rules run on two threads only with four or more cores: on two cores (the UI thread
-    /// and tokio beside the worker) a second rule thread measured 7% slower, not faster.
+    /// Index the snapshot and run every rule once, on two threads when the machine has
+    /// two cores or more. (With the system allocator a second thread measured 7% slower
+    /// on two cores; with mimalloc, and the largest rule split in two, it is about a third
+    /// faster there: see the README's benchmarks.)
     pub fn new(design: &Design, snap: &Snapshot) -> Self {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        Self::with_threads(design, snap, if cores >= 4 { 2 } else { 1 })
+        Self::with_threads(design, snap, if cores >= 2 { 2 } else { 1 })
     }
 
     /// As `new`, running rules on at most `threads` threads (1: all on this thread).
@@ -110,29 +112,33 @@ impl Evaluator {
 }
 
 /// Run the catalogue rules at `which` on up to `threads` threads, at most two (rules are
-/// pure and share the read-only context). Security-group rules go first: on a large account
-/// `sg.flow-undeclared` alone is over half the work, so one thread takes it while the
-/// other runs the rest, instead of it starting last.
+/// pure and share the read-only context). On two threads a rule that splits
+/// (`sg.flow-undeclared`, over half the work on a large account) runs as two parts, one
+/// per thread, and goes first, so neither thread is left with it alone at the end.
 fn run_many(which: &[usize], cx: &Context<'_>, threads: usize) -> Vec<(usize, Outcome)> {
     let catalogue = rules::catalogue();
-    let mut order: Vec<usize> = which.to_vec();
-    order.sort_by_key(|i| !catalogue[*i].needs().contains(&Kind::SecurityGroups));
     // Small snapshots finish faster than a thread starts.
     let big = cx.snap.security_groups.len() + cx.snap.route_tables.len() + cx.snap.db_instances.len() >= 200;
-    if threads < 2 || order.len() < 2 || !big {
-        return order.into_iter().map(|i| (i, run(catalogue[i], cx))).collect();
+    if threads < 2 || which.len() < 2 || !big {
+        return which.iter().map(|&i| (i, run(catalogue[i], cx, Part::WHOLE))).collect();
     }
+    let mut units: Vec<(usize, Part)> = Vec::new();
+    for &i in which {
+        let of = if catalogue[i].splits() { 2 } else { 1 };
+        units.extend((0..of).map(|index| (i, Part { index, of })));
+    }
+    units.sort_by_key(|(i, part)| (part.of == 1, !catalogue[*i].needs().contains(&Kind::SecurityGroups)));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
         loop {
             let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(&i) = order.get(k) else { break };
-            done.push((i, run(catalogue[i], cx)));
+            let Some(&(i, part)) = units.get(k) else { break };
+            done.push((i, part.index, run(catalogue[i], cx, part)));
         }
         done
     };
-    std::thread::scope(|s| {
+    let mut done = std::thread::scope(|s| {
         let other = std::thread::Builder::new().name("driftdeck-rules".into()).spawn_scoped(s, work);
         let mut done = work();
         match other {
@@ -146,10 +152,37 @@ fn run_many(which: &[usize], cx: &Context<'_>, threads: usize) -> Vec<(usize, Ou
             Err(e) => tracing::debug!(error = %e, "rules ran on one thread"),
         }
         done
-    })
+    });
+    // Each rule's parts back together, in part order.
+    done.sort_by_key(|(i, index, _)| (*i, *index));
+    let mut out: Vec<(usize, Outcome)> = Vec::with_capacity(which.len());
+    for (i, _, outcome) in done {
+        match out.last_mut() {
+            Some((last, joined)) if *last == i => join(joined, outcome),
+            _ => out.push((i, outcome)),
+        }
+    }
+    out
 }
 
-fn run(rule: &dyn rules::Rule, cx: &Context<'_>) -> Outcome {
+/// Append a later part's outcome to a rule's. Parts agree on `Off` and `Missing` (both
+/// depend on the design and the snapshot alone); their findings, each sorted, are sorted
+/// whole if the seam between them is.
+fn join(joined: &mut Outcome, part: Outcome) {
+    if let (Outcome::Ran(all), Outcome::Ran(more)) = (joined, part) {
+        let seam_sorted = match (all.last(), more.first()) {
+            (Some(a), Some(b)) => Finding::order(a, b) == std::cmp::Ordering::Less,
+            _ => true,
+        };
+        all.extend(more);
+        if !seam_sorted {
+            all.sort_by(|a, b| Finding::order(a, b));
+            all.dedup();
+        }
+    }
+}
+
+fn run(rule: &dyn rules::Rule, cx: &Context<'_>, part: Part) -> Outcome {
     if !rule.applies(cx.design) {
         return Outcome::Off;
     }
@@ -158,7 +191,11 @@ fn run(rule: &dyn rules::Rule, cx: &Context<'_>) -> Outcome {
         return Outcome::Missing(missing);
     }
     let mut out = Findings::default();
-    rule.check(cx, &mut out);
+    if part == Part::WHOLE {
+        rule.check(cx, &mut out);
+    } else {
+        rule.check_part(cx, part, &mut out);
+    }
     let mut out = out.into_vec();
     debug_assert!(out.iter().all(|f| f.rule.as_str() == rule.id()), "{} emitted another rule's finding", rule.id());
     // The design's severity override, looked up once per run, not per finding.
@@ -175,4 +212,37 @@ fn run(rule: &dyn rules::Rule, cx: &Context<'_>) -> Outcome {
         out.dedup();
     }
     Outcome::Ran(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::drift::{FindingBuilder, Severity};
+
+    fn found(resource: &str) -> Arc<Finding> {
+        Arc::new(FindingBuilder::new("sg.flow-undeclared", Severity::High, "security_group", resource).message("m"))
+    }
+
+    #[test]
+    fn parts_joined_across_an_unsorted_seam_are_sorted_and_deduplicated() {
+        let mut joined = Outcome::Ran(vec![found("sg-1"), found("sg-3")]);
+        join(&mut joined, Outcome::Ran(vec![found("sg-2"), found("sg-3"), found("sg-4")]));
+        let Outcome::Ran(all) = joined else { panic!("ran") };
+        let ids: Vec<&str> = all.iter().map(|f| f.resource.as_str()).collect();
+        assert_eq!(ids, ["sg-1", "sg-2", "sg-3", "sg-4"]);
+        // A sorted seam is only appended.
+        let mut joined = Outcome::Ran(vec![found("sg-1")]);
+        join(&mut joined, Outcome::Ran(vec![found("sg-2")]));
+        let Outcome::Ran(all) = joined else { panic!("ran") };
+        assert_eq!(all.len(), 2);
+    }
+
+    #[test]
+    fn a_part_is_a_contiguous_share_and_the_parts_cover_every_item() {
+        let items: Vec<u32> = (0..7).collect();
+        let parts: Vec<&[u32]> = (0..3).map(|index| Part { index, of: 3 }.of_slice(&items)).collect();
+        assert_eq!(parts.concat(), items);
+        assert!(parts.iter().all(|p| p.len() >= 2));
+        assert_eq!(Part::WHOLE.of_slice(&items), items.as_slice());
+    }
 }

@@ -50,6 +50,34 @@ pub trait Rule: Sync {
     /// Whether the design switches this rule on at all.
     fn applies(&self, design: &Design) -> bool;
     fn check(&self, cx: &Context<'_>, out: &mut Findings);
+    /// Whether the rule can run in parts (`check_part`), so two threads can share a rule
+    /// that makes most of a large account's findings.
+    fn splits(&self) -> bool {
+        false
+    }
+    /// One part of `check` (only called with `Part::WHOLE` unless `splits`): the parts'
+    /// findings, concatenated in part order, are exactly what `check` makes.
+    fn check_part(&self, cx: &Context<'_>, part: Part, out: &mut Findings) {
+        debug_assert_eq!(part, Part::WHOLE, "{} does not split", self.id());
+        self.check(cx, out)
+    }
+}
+
+/// Part `index` of `of` equal parts of a rule's items (in the order it walks them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Part {
+    pub index: usize,
+    pub of: usize,
+}
+
+impl Part {
+    pub const WHOLE: Part = Part { index: 0, of: 1 };
+
+    /// This part's share of `items`: contiguous, so parts in order cover them in order.
+    pub fn of_slice<'s, T>(&self, items: &'s [T]) -> &'s [T] {
+        let at = |i: usize| items.len() * i / self.of.max(1);
+        items.get(at(self.index)..at(self.index + 1)).unwrap_or(&[])
+    }
 }
 
 pub(crate) const NETWORK: &[Kind] = &[Kind::Vpcs, Kind::Subnets, Kind::RouteTables];

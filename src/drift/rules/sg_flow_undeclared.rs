@@ -6,7 +6,7 @@
 //! that says most about it. ICMP rules are not judged (flows are TCP/UDP).
 
 use super::sg_public_ingress::{rule_range, rule_within};
-use super::{Rule, SECURITY, default_severity};
+use super::{Part, Rule, SECURITY, default_severity};
 use crate::design::{Design, Flow, FlowSource, PortRange, PublicPort};
 use crate::drift::{Context, Evidence, Finding, Findings, Severity, Text};
 use crate::model::{Kind, RulePeer, SgRule};
@@ -31,11 +31,18 @@ impl Rule for FlowUndeclared {
         !d.security.roles.is_empty()
     }
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
+        self.check_part(cx, Part::WHOLE, out)
+    }
+    /// Split by groups: this rule makes most of a large account's findings.
+    fn splits(&self) -> bool {
+        true
+    }
+    fn check_part(&self, cx: &Context<'_>, part: Part, out: &mut Findings) {
         let sec = &cx.design.security;
         // What each role allows and what its findings say is the same for all of its
         // rules: worked out once per role, not once per rule.
         let mut per_role: HashMap<&str, RolePlan<'_>> = HashMap::new();
-        for g in cx.groups_sorted() {
+        for g in cx.groups_sorted_part(part) {
             let Some(role) = cx.role_of(&g.id) else { continue };
             let plan = per_role.entry(role).or_insert_with(|| RolePlan::new(cx.design, role));
             let group = Text::from(g.id.as_str());
