@@ -5,7 +5,7 @@
 
 mod fixtures;
 
-use driftdeck::drift::{Context, Evaluator, Finding, evaluate};
+use driftdeck::drift::{Context, Evaluator, Finding, Index, evaluate};
 use driftdeck::model::*;
 use fixtures::*;
 use proptest::prelude::*;
@@ -138,6 +138,10 @@ mod large;
 fn rules_on_two_threads_equal_one_thread_on_a_large_account() {
     let design = fixtures::design("client-a-prod");
     let mut snap = large::big_snapshot();
+    // The index built on two threads is the one built on one.
+    let (a, b) = (Index::new(&design, &snap), Index::new_on_two_threads(&design, &snap));
+    assert_eq!((&a.vpcs, &a.subnet_tier, &a.served, &a.sg_role), (&b.vpcs, &b.subnet_tier, &b.served, &b.sg_role));
+    assert_eq!(a.sg_role.len(), 2_000);
     let mut one = Evaluator::with_threads(&design, &snap, 1);
     let mut two = Evaluator::with_threads(&design, &snap, 2);
     let first = one.report(&design, &snap);

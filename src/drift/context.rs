@@ -46,8 +46,89 @@ pub struct Index {
 
 impl Index {
     pub fn new(design: &Design, snap: &Snapshot) -> Self {
+        Self::build(design, snap, false)
+    }
+
+    /// As `new`, resolving the security groups on a second thread while this one
+    /// resolves the network (each is about half the index of a large account).
+    pub fn new_on_two_threads(design: &Design, snap: &Snapshot) -> Self {
+        Self::build(design, snap, true)
+    }
+
+    fn build(design: &Design, snap: &Snapshot, two_threads: bool) -> Self {
         let vpcs: BTreeSet<String> =
             snap.vpcs.iter().filter(|v| vpc_in_scope(design, v)).map(|v| v.id.clone()).collect();
+        if two_threads {
+            let in_scope = &vpcs;
+            let (network, security) = std::thread::scope(|s| {
+                let other = std::thread::Builder::new()
+                    .name("driftdeck-index".into())
+                    .spawn_scoped(s, move || SecurityPart::new(design, snap, in_scope));
+                let network = NetworkPart::new(design, snap, in_scope);
+                let security = match other {
+                    Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                    // No thread to be had: resolve them here.
+                    Err(_) => SecurityPart::new(design, snap, in_scope),
+                };
+                (network, security)
+            });
+            return Self::of(vpcs, network, security);
+        }
+        let network = NetworkPart::new(design, snap, &vpcs);
+        let security = SecurityPart::new(design, snap, &vpcs);
+        Self::of(vpcs, network, security)
+    }
+
+    fn of(vpcs: BTreeSet<String>, n: NetworkPart, s: SecurityPart) -> Self {
+        Index {
+            vpcs,
+            subnet_tier: n.subnet_tier,
+            served: n.served,
+            sg_role: s.sg_role,
+            subnets: n.subnets,
+            nat_subnet: n.nat_subnet,
+            peer_nets: s.peer_nets,
+            peer_sets: s.peer_sets,
+            groups_by_id: s.groups_by_id,
+            tables_by_id: n.tables_by_id,
+            table_tiers: n.table_tiers,
+        }
+    }
+
+    pub fn role_of(&self, group_id: &str) -> Option<&str> {
+        self.sg_role.get(group_id).map(String::as_str)
+    }
+
+    /// Is a resource in a given VPC covered? Unknown VPC counts as covered, so an
+    /// unresolvable resource is judged rather than silently skipped.
+    pub fn vpc_covered(&self, vpc: Option<&str>) -> bool {
+        vpc.is_none_or(|v| self.vpcs.contains(v))
+    }
+
+    /// The parsed network of a CIDR peer, from the index when the snapshot holds it.
+    pub fn peer_net(&self, peer: &RulePeer) -> Option<IpNet> {
+        match peer {
+            RulePeer::Cidr4(c) | RulePeer::Cidr6(c) => match self.peer_nets.get(c) {
+                Some(n) => *n,
+                None => c.parse::<IpNet>().ok(),
+            },
+            _ => None,
+        }
+    }
+}
+
+/// The network half of an `Index` (see there).
+struct NetworkPart {
+    subnets: HashMap<String, usize>,
+    subnet_tier: BTreeMap<String, String>,
+    served: BTreeMap<String, Vec<usize>>,
+    nat_subnet: HashMap<String, usize>,
+    tables_by_id: Vec<usize>,
+    table_tiers: Vec<Vec<(usize, Vec<usize>)>>,
+}
+
+impl NetworkPart {
+    fn new(design: &Design, snap: &Snapshot, vpcs: &BTreeSet<String>) -> Self {
         let subnets: HashMap<String, usize> = snap.subnets.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
 
         // Each subnet's tier by position (its CIDR parsed once, not once per tier).
@@ -90,17 +171,52 @@ impl Index {
             served.entry(rt.id.clone()).or_default().extend_from_slice(&served_at[t]);
         }
 
+        let nat_subnet = snap
+            .nat_gateways
+            .iter()
+            .filter_map(|n| subnets.get(n.subnet_id.as_str()).map(|i| (n.id.clone(), *i)))
+            .collect();
+
+        let in_vpc = |v: Option<&String>| v.is_some_and(|v| vpcs.contains(v));
+        let mut tables_by_id: Vec<usize> =
+            (0..snap.route_tables.len()).filter(|i| in_vpc(Some(&snap.route_tables[*i].vpc_id))).collect();
+        tables_by_id.sort_by(|a, b| snap.route_tables[*a].id.cmp(&snap.route_tables[*b].id));
+        let table_tiers = tables_by_id
+            .iter()
+            .map(|t| {
+                let served = served.get(&snap.route_tables[*t].id).map_or(&[][..], Vec::as_slice);
+                let mut by_tier: Vec<(usize, Vec<usize>)> = Vec::new();
+                for &si in served {
+                    let Some(ti) = tier_at.get(si).copied().flatten() else { continue };
+                    match by_tier.iter_mut().find(|(t, _)| *t == ti) {
+                        Some((_, list)) => list.push(si),
+                        None => by_tier.push((ti, vec![si])),
+                    }
+                }
+                by_tier.sort_by(|a, b| design.tiers[a.0].name.cmp(&design.tiers[b.0].name));
+                by_tier
+            })
+            .collect();
+
+        NetworkPart { subnets, subnet_tier, served, nat_subnet, tables_by_id, table_tiers }
+    }
+}
+
+/// The security-group half of an `Index` (see there).
+struct SecurityPart {
+    sg_role: HashMap<String, String>,
+    peer_nets: HashMap<String, Option<IpNet>>,
+    peer_sets: HashMap<String, BTreeSet<String>>,
+    groups_by_id: Vec<usize>,
+}
+
+impl SecurityPart {
+    fn new(design: &Design, snap: &Snapshot, vpcs: &BTreeSet<String>) -> Self {
         let sg_role = snap
             .security_groups
             .iter()
             .filter(|g| g.vpc_id.as_ref().is_some_and(|v| vpcs.contains(v)))
             .filter_map(|g| classify(design, g).map(|r| (g.id.clone(), r.name.clone())))
-            .collect();
-
-        let nat_subnet = snap
-            .nat_gateways
-            .iter()
-            .filter_map(|n| subnets.get(n.subnet_id.as_str()).map(|i| (n.id.clone(), *i)))
             .collect();
 
         // Every distinct CIDR peer is parsed once. (Set membership is judged against the
@@ -134,60 +250,7 @@ impl Index {
         let mut groups_by_id: Vec<usize> =
             (0..snap.security_groups.len()).filter(|i| in_vpc(snap.security_groups[*i].vpc_id.as_ref())).collect();
         groups_by_id.sort_by(|a, b| snap.security_groups[*a].id.cmp(&snap.security_groups[*b].id));
-        let mut tables_by_id: Vec<usize> =
-            (0..snap.route_tables.len()).filter(|i| in_vpc(Some(&snap.route_tables[*i].vpc_id))).collect();
-        tables_by_id.sort_by(|a, b| snap.route_tables[*a].id.cmp(&snap.route_tables[*b].id));
-        let table_tiers = tables_by_id
-            .iter()
-            .map(|t| {
-                let served = served.get(&snap.route_tables[*t].id).map_or(&[][..], Vec::as_slice);
-                let mut by_tier: Vec<(usize, Vec<usize>)> = Vec::new();
-                for &si in served {
-                    let Some(ti) = tier_at.get(si).copied().flatten() else { continue };
-                    match by_tier.iter_mut().find(|(t, _)| *t == ti) {
-                        Some((_, list)) => list.push(si),
-                        None => by_tier.push((ti, vec![si])),
-                    }
-                }
-                by_tier.sort_by(|a, b| design.tiers[a.0].name.cmp(&design.tiers[b.0].name));
-                by_tier
-            })
-            .collect();
-
-        Index {
-            vpcs,
-            subnet_tier,
-            served,
-            sg_role,
-            subnets,
-            nat_subnet,
-            peer_nets,
-            peer_sets,
-            groups_by_id,
-            tables_by_id,
-            table_tiers,
-        }
-    }
-
-    pub fn role_of(&self, group_id: &str) -> Option<&str> {
-        self.sg_role.get(group_id).map(String::as_str)
-    }
-
-    /// Is a resource in a given VPC covered? Unknown VPC counts as covered, so an
-    /// unresolvable resource is judged rather than silently skipped.
-    pub fn vpc_covered(&self, vpc: Option<&str>) -> bool {
-        vpc.is_none_or(|v| self.vpcs.contains(v))
-    }
-
-    /// The parsed network of a CIDR peer, from the index when the snapshot holds it.
-    pub fn peer_net(&self, peer: &RulePeer) -> Option<IpNet> {
-        match peer {
-            RulePeer::Cidr4(c) | RulePeer::Cidr6(c) => match self.peer_nets.get(c) {
-                Some(n) => *n,
-                None => c.parse::<IpNet>().ok(),
-            },
-            _ => None,
-        }
+        SecurityPart { sg_role, peer_nets, peer_sets, groups_by_id }
     }
 }
 

@@ -52,7 +52,7 @@ impl Evaluator {
 
     /// As `new`, running rules on at most `threads` threads (1: all on this thread).
     pub fn with_threads(design: &Design, snap: &Snapshot, threads: usize) -> Self {
-        let index = Arc::new(Index::new(design, snap));
+        let index = Arc::new(index(design, snap, threads));
         let cx = Context::with_index(design, snap, &index);
         let all: Vec<usize> = (0..rules::catalogue().len()).collect();
         let mut outcomes = vec![Outcome::Off; all.len()];
@@ -77,7 +77,7 @@ impl Evaluator {
     /// it, and re-run only the rules whose `needs()` include it.
     pub fn update(&mut self, design: &Design, snap: &Snapshot, kind: Kind) {
         if INDEX_KINDS.contains(&kind) {
-            self.index = Arc::new(Index::new(design, snap));
+            self.index = Arc::new(index(design, snap, self.threads));
         }
         let cx = Context::with_index(design, snap, &self.index);
         // `reads()` too: a rule judges prefix-list peers item by item (see rules/mod.rs).
@@ -111,15 +111,22 @@ impl Evaluator {
     }
 }
 
+/// Small snapshots are indexed and judged faster than a thread starts.
+fn big(snap: &Snapshot) -> bool {
+    snap.security_groups.len() + snap.route_tables.len() + snap.db_instances.len() >= 200
+}
+
+fn index(design: &Design, snap: &Snapshot, threads: usize) -> Index {
+    if threads >= 2 && big(snap) { Index::new_on_two_threads(design, snap) } else { Index::new(design, snap) }
+}
+
 /// Run the catalogue rules at `which` on up to `threads` threads, at most two (rules are
 /// pure and share the read-only context). On two threads a rule that splits
 /// (`sg.flow-undeclared`, over half the work on a large account) runs as two parts, one
 /// per thread, and goes first, so neither thread is left with it alone at the end.
 fn run_many(which: &[usize], cx: &Context<'_>, threads: usize) -> Vec<(usize, Outcome)> {
     let catalogue = rules::catalogue();
-    // Small snapshots finish faster than a thread starts.
-    let big = cx.snap.security_groups.len() + cx.snap.route_tables.len() + cx.snap.db_instances.len() >= 200;
-    if threads < 2 || which.len() < 2 || !big {
+    if threads < 2 || which.len() < 2 || !big(cx.snap) {
         return which.iter().map(|&i| (i, run(catalogue[i], cx, Part::WHOLE))).collect();
     }
     let mut units: Vec<(usize, Part)> = Vec::new();
