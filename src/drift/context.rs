@@ -355,15 +355,10 @@ impl<'a> Context<'a> {
         if !self.design.cidr_sets.contains_key(set) {
             return false;
         }
-        match peer {
-            // A group is no set of addresses (asked for every group-sourced rule × CIDR-set flow).
-            RulePeer::Group(_) => return false,
-            RulePeer::Cidr4(c) | RulePeer::Cidr6(c) => {
-                if let Some(sets) = self.peer_sets.get(c) {
-                    return sets.contains(set);
-                }
-            }
-            RulePeer::PrefixList(_) => {}
+        if let RulePeer::Cidr4(c) | RulePeer::Cidr6(c) = peer
+            && let Some(sets) = self.peer_sets.get(c)
+        {
+            return sets.contains(set);
         }
         self.within_sets(peer, &[set.to_string()]) == Within::Inside
     }

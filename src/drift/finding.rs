@@ -153,18 +153,6 @@ impl Findings {
         self.0.push(Arc::new(f));
     }
 
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &Finding> {
-        self.0.iter().map(|f| &**f)
-    }
-
     pub fn into_vec(self) -> Vec<Arc<Finding>> {
         self.0
     }
