@@ -166,6 +166,39 @@ fn rules_on_two_threads_equal_one_thread_on_a_large_account() {
     assert_eq!(evaluate(&design, &snap), one.report(&design, &snap));
 }
 
+/// A rule that splits makes, part after part, exactly the findings it makes whole: same
+/// findings, same order, however many parts (the evaluator joins them in part order).
+#[test]
+fn a_split_rule_makes_in_parts_what_it_makes_whole() {
+    use driftdeck::drift::Findings;
+    use driftdeck::drift::rules::{Part, catalogue};
+    let cases =
+        [(fixtures::design("client-a-prod"), client_a()), (fixtures::design("client-a-prod"), large::big_snapshot())];
+    let split: Vec<_> = catalogue().iter().filter(|r| r.splits()).collect();
+    let ids: Vec<&str> = split.iter().map(|r| r.id()).collect();
+    assert_eq!(ids, ["route.peering-forbidden", "sg.flow-undeclared"]);
+    let mut judged = 0;
+    for (design, snap) in &cases {
+        let cx = Context::new(design, snap);
+        for rule in &split {
+            let mut whole = Findings::default();
+            rule.check(&cx, &mut whole);
+            let whole = whole.into_vec();
+            judged += whole.len();
+            for of in [2, 3, 7] {
+                let mut parts = Vec::new();
+                for index in 0..of {
+                    let mut out = Findings::default();
+                    rule.check_part(&cx, Part { index, of }, &mut out);
+                    parts.extend(out.into_vec());
+                }
+                assert!(parts == whole, "{} in {of} parts", rule.id());
+            }
+        }
+    }
+    assert!(judged > 15_000, "both rules found drift to split: {judged}");
+}
+
 /// The route rules read each table's tiers from the index; the Network pane builds them
 /// per table. Both must agree, table for table, tier for tier, subnet for subnet.
 #[test]

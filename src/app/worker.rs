@@ -187,7 +187,7 @@ fn serve(mut envs: Vec<WorkerEnv>, jobs: Receiver<Work>, emit: impl Fn(Action)) 
             }
         }
         let report = super::env::without_pending(w.evaluator.report_at(&w.design, &w.snapshot, job.now), &job.pending);
-        // The large rules join their texts only when read (`drift::Text::concat`); the
+        // The large rules join their texts only when read (`drift::Text::template`); the
         // panes read them (rows, filter, keys), so join them here, not on the UI thread.
         for f in report.findings.iter().chain(&report.muted) {
             let _ = (f.actual.as_str(), f.message.as_str());

@@ -307,10 +307,19 @@ impl<'a> Context<'a> {
     /// As `route_tables_by_tier`, in route table id order (what rules walk), read from
     /// the index without building anything.
     pub fn route_tables_by_tier_sorted(&self) -> impl Iterator<Item = (&'a RouteTable, TableTiers<'_>)> + '_ {
+        self.route_tables_by_tier_sorted_part(crate::drift::rules::Part::WHOLE)
+    }
+
+    /// One part of `route_tables_by_tier_sorted`: parts in order walk every table once, in order.
+    pub fn route_tables_by_tier_sorted_part(
+        &self,
+        part: crate::drift::rules::Part,
+    ) -> impl Iterator<Item = (&'a RouteTable, TableTiers<'_>)> + '_ {
         let (design, snap) = (self.design, self.snap);
-        let tiers = self.index.table_tiers.iter();
-        self.index
-            .tables_by_id
+        // One entry per table in both (see `NetworkPart::new`), so a part takes the same share of each.
+        debug_assert_eq!(self.index.tables_by_id.len(), self.index.table_tiers.len());
+        let tiers = part.of_slice(&self.index.table_tiers).iter();
+        part.of_slice(&self.index.tables_by_id)
             .iter()
             .zip(tiers)
             .filter_map(move |(t, tiers)| Some((snap.route_tables.get(*t)?, TableTiers { design, snap, tiers })))

@@ -34,7 +34,7 @@ pub struct Finding {
 
 /// Every field equal, compared in the order that tells two findings apart soonest (rule,
 /// resource, evidence), so that de-duplicating a rule's findings does not join the
-/// messages of findings that differ in their evidence (see `Text::concat`).
+/// messages of findings that differ in their evidence (see `Text::template`).
 impl PartialEq for Finding {
     fn eq(&self, o: &Finding) -> bool {
         self.rule == o.rule

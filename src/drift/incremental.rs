@@ -122,8 +122,9 @@ fn index(design: &Design, snap: &Snapshot, threads: usize) -> Index {
 
 /// Run the catalogue rules at `which` on up to `threads` threads, at most two (rules are
 /// pure and share the read-only context). On two threads a rule that splits
-/// (`sg.flow-undeclared`, over half the work on a large account) runs as two parts, one
-/// per thread, and goes first, so neither thread is left with it alone at the end.
+/// (`sg.flow-undeclared`, over half the work on a large account, and
+/// `route.peering-forbidden`, the next largest) runs as two parts, one per thread, and
+/// goes first, so neither thread is left with a large rule alone at the end.
 fn run_many(which: &[usize], cx: &Context<'_>, threads: usize) -> Vec<(usize, Outcome)> {
     let catalogue = rules::catalogue();
     if threads < 2 || which.len() < 2 || !big(cx.snap) {

@@ -29,6 +29,10 @@ enum Repr {
 
 struct Lazy<P: ?Sized> {
     joined: OnceLock<Box<str>>,
+    /// The fixed text around the parts, `pieces[0] parts[0] pieces[1] .. parts[n-1]
+    /// pieces[n]`. Static, so a finding stores only what varies (most of a large
+    /// account's findings are made and never read).
+    pieces: &'static [&'static str],
     parts: P,
 }
 
@@ -43,10 +47,12 @@ impl Text {
         Text(Repr::Shared(s.into()))
     }
 
-    /// The concatenation of `parts`, made when first read (one allocation now, the
-    /// joined string on first use; clones share both).
-    pub fn concat<const N: usize>(parts: [Text; N]) -> Text {
-        let lazy: Arc<Lazy<[Text]>> = Arc::new(Lazy { joined: OnceLock::new(), parts });
+    /// `args` set between the fixed `pieces` (one more piece than args), joined when
+    /// first read: `template(&["", " from ", ""], [a, b])` reads `a from b`. One
+    /// allocation now, the joined string on first use; clones share both.
+    pub fn template<const P: usize, const N: usize>(pieces: &'static [&'static str; P], args: [Text; N]) -> Text {
+        const { assert!(P == N + 1, "a template has one more piece than arguments") };
+        let lazy: Arc<Lazy<[Text]>> = Arc::new(Lazy { joined: OnceLock::new(), pieces, parts: args });
         Text(Repr::Lazy(lazy))
     }
 
@@ -55,10 +61,14 @@ impl Text {
             Repr::Compact(c) => c.as_str(),
             Repr::Shared(a) => a,
             Repr::Lazy(l) => l.joined.get_or_init(|| {
-                let mut s = String::with_capacity(l.parts.iter().map(|p| p.len()).sum());
-                for p in &l.parts {
+                let len =
+                    l.pieces.iter().map(|p| p.len()).sum::<usize>() + l.parts.iter().map(|p| p.len()).sum::<usize>();
+                let mut s = String::with_capacity(len);
+                for (i, p) in l.parts.iter().enumerate() {
+                    s.push_str(l.pieces.get(i).copied().unwrap_or_default());
                     s.push_str(p);
                 }
+                s.push_str(l.pieces.get(l.parts.len()).copied().unwrap_or_default());
                 s.into_boxed_str()
             }),
         }
@@ -267,13 +277,17 @@ mod tests {
         for p in [PortsLabel::All, PortsLabel::One(443), PortsLabel::Range(1024, 65535), PortsLabel::One(-1)] {
             assert_eq!(Text::from(p), p.to_string());
         }
-        let inner = Text::concat([Text::lit("tcp "), Text::from("8080")]);
-        let lazy = Text::concat([Text::shared("sg-1"), Text::lit(" accepts "), inner.clone()]);
+        let inner = Text::template(&["tcp ", ""], [Text::from("8080")]);
+        let lazy = Text::template(&["", " accepts ", ""], [Text::shared("sg-1"), inner.clone()]);
         let copy = lazy.clone();
         assert_eq!(lazy, "sg-1 accepts tcp 8080");
         assert_eq!(copy.as_str(), "sg-1 accepts tcp 8080");
         assert_eq!(inner, "tcp 8080");
-        assert!(Text::concat([Text::lit("a"), Text::lit("b")]) < Text::lit("ac"));
+        assert!(Text::template(&["a", ""], [Text::lit("b")]) < Text::lit("ac"));
+        let t = Text::template(&["", " from ", " (", ")"], [Text::from("tcp 22"), Text::shared("sg-1"), inner.clone()]);
+        assert_eq!(t, "tcp 22 from sg-1 (tcp 8080)");
+        assert_eq!(Text::template(&["only"], []), "only");
+        assert_eq!(Text::template(&["<", ">"], [Text::lit("")]), "<>");
     }
 
     #[test]

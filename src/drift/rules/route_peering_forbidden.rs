@@ -1,7 +1,7 @@
 //! `route.peering-forbidden`: a peering route in a route table serving a tier that
 //! forbids peering, or towards a peer CIDR the tier does not allow.
 
-use super::{NETWORK, Rule, default_severity};
+use super::{NETWORK, Part, Rule, default_severity};
 use crate::design::{Design, Peering, Tier};
 use crate::drift::{Context, Evidence, Finding, Findings, Text};
 use crate::model::{Kind, TargetKind};
@@ -23,11 +23,18 @@ impl Rule for PeeringForbidden {
         d.tiers.iter().any(|t| t.peering == Peering::Forbidden || !t.peer_cidrs.is_empty())
     }
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
+        self.check_part(cx, Part::WHOLE, out)
+    }
+    /// Split by route tables: after `sg.flow-undeclared`, the rule that makes most findings.
+    fn splits(&self) -> bool {
+        true
+    }
+    fn check_part(&self, cx: &Context<'_>, part: Part, out: &mut Findings) {
         // What a tier's findings say is the same for all of its routes: made once per
         // tier of the design (a few), not once per offending route.
         let texts: HashMap<&str, TierText> =
             cx.design.tiers.iter().map(|t| (t.name.as_str(), TierText::new(t))).collect();
-        for (rt, tiers) in cx.route_tables_by_tier_sorted() {
+        for (rt, tiers) in cx.route_tables_by_tier_sorted_part(part) {
             let rt_id = Text::from(rt.id.as_str());
             let vpc = Text::from(rt.vpc_id.as_str());
             let how = Text::lit(if rt.main && rt.associations.iter().all(|a| a.subnet_id.is_none()) {
@@ -84,22 +91,13 @@ impl Rule for PeeringForbidden {
                         tier: Some(text.tier.clone()),
                         role: None,
                         expected: text.expected.clone(),
-                        actual: Text::concat([destination.clone(), Text::lit(" -> "), pcx.clone()]),
+                        actual: Text::template(&["", " -> ", ""], [destination.clone(), pcx.clone()]),
                         evidence,
                         // Joined only if shown.
-                        message: Text::concat([
-                            rt_id.clone(),
-                            Text::lit(" ("),
-                            text.tier.clone(),
-                            Text::lit(" tier) routes "),
-                            destination,
-                            Text::lit(" through peering "),
-                            pcx,
-                            Text::lit("; the "),
-                            text.tier.clone(),
-                            Text::lit(" tier "),
-                            text.why.clone(),
-                        ]),
+                        message: Text::template(
+                            &["", " (", " tier) routes ", " through peering ", "; the ", " tier ", ""],
+                            [rt_id.clone(), text.tier.clone(), destination, pcx, text.tier.clone(), text.why.clone()],
+                        ),
                         clause: Some(text.clause.clone()),
                         note: None,
                     });

@@ -102,34 +102,18 @@ fn finding(
     // Joined only if shown: most of a large account's findings never are. The source
     // is spelled out inside `actual`, so a finding makes two lazy texts, not three.
     let actual = match (&r.peer, peer_role) {
-        (RulePeer::Group(id), Some(src)) => Text::concat([
-            proto.clone(),
-            Text::lit(" "),
-            ports.clone(),
-            Text::lit(" from "),
-            Text::from(id.as_str()),
-            Text::lit(" (role "),
-            Text::from(src),
-            Text::lit(")"),
-        ]),
-        (RulePeer::Group(id), None) => Text::concat([
-            proto.clone(),
-            Text::lit(" "),
-            ports.clone(),
-            Text::lit(" from "),
-            Text::from(id.as_str()),
-            Text::lit(" (no role)"),
-        ]),
-        (RulePeer::PrefixList(id), _) => Text::concat([
-            proto.clone(),
-            Text::lit(" "),
-            ports.clone(),
-            Text::lit(" from "),
-            Text::from(cx.prefix_list_label(id)),
-        ]),
-        (p, _) => {
-            Text::concat([proto.clone(), Text::lit(" "), ports.clone(), Text::lit(" from "), Text::from(p.as_str())])
+        (RulePeer::Group(id), Some(src)) => Text::template(
+            &["", " ", " from ", " (role ", ")"],
+            [proto.clone(), ports.clone(), Text::from(id.as_str()), Text::from(src)],
+        ),
+        (RulePeer::Group(id), None) => {
+            Text::template(&["", " ", " from ", " (no role)"], [proto.clone(), ports.clone(), Text::from(id.as_str())])
         }
+        (RulePeer::PrefixList(id), _) => Text::template(
+            &["", " ", " from ", ""],
+            [proto.clone(), ports.clone(), Text::from(cx.prefix_list_label(id))],
+        ),
+        (p, _) => Text::template(&["", " ", " from ", ""], [proto.clone(), ports.clone(), Text::from(p.as_str())]),
     };
     let (actual, message) = match &unknown {
         Some(why) => {
@@ -142,19 +126,17 @@ fn finding(
             (Text::from(format!("unknown: {proto} {ports} from {source} ({why})")), Text::from(message))
         }
         None => {
-            let message = Text::concat([
-                group.clone(),
-                Text::lit(" ("),
-                plan.text.role.clone(),
-                Text::lit(") accepts "),
-                actual.clone(),
-                Text::lit(", which no declared flow allows"),
-            ]);
+            let message = Text::template(
+                &["", " (", ") accepts ", ", which no declared flow allows"],
+                [group.clone(), plan.text.role.clone(), actual.clone()],
+            );
             (actual, message)
         }
     };
     // In name order, so each fact is appended without a search (`Evidence::push_in_order`).
-    let mut evidence = Evidence::with_capacity(7);
+    let facts =
+        4 + usize::from(r.description.is_some()) + usize::from(r.rule_id.is_some()) + usize::from(unknown.is_some());
+    let mut evidence = Evidence::with_capacity(facts);
     if let Some(d) = &r.description {
         evidence.push_in_order(Text::lit("description"), Text::from(d.as_str()));
     }
