@@ -234,6 +234,55 @@ fn rds_policy_on_instances_with_override() {
     .collect();
     assert_eq!(pairs(&r), want);
     assert_eq!(r.findings[0].rule, "rds.public", "critical first");
+    // Every text, as an engineer reads it (held against the texts before they were made lazily).
+    let texts = |rule: &str| {
+        let f = r.findings.iter().find(|f| f.rule == rule).expect(rule);
+        let evidence: Vec<String> = f.evidence.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let clause = f.clause.as_ref().map(|c| c.to_string()).unwrap_or_default();
+        [f.expected.to_string(), f.actual.to_string(), f.message.to_string(), clause, evidence.join(" ")]
+    };
+    let label = "RDS instance client-a-prod-reporting (postgres, db.t3.micro)";
+    assert_eq!(
+        texts("rds.backup-retention"),
+        [
+            "BackupRetentionPeriod >= 30 days".to_string(),
+            "BackupRetentionPeriod = 1 day".into(),
+            format!("{label} keeps backups for 1 days; the design requires at least 30"),
+            "rds.min_backup_retention_days = 30".into(),
+            "BackupRetentionPeriod=1 engine=postgres".into(),
+        ]
+    );
+    assert_eq!(
+        texts("rds.multi-az"),
+        [
+            "MultiAZ = true".to_string(),
+            "MultiAZ = false".into(),
+            format!("{label} has MultiAZ = false; the design requires true"),
+            "rds.multi_az = true".into(),
+            "MultiAZ=false engine=postgres".into(),
+        ]
+    );
+    assert_eq!(
+        texts("rds.public"),
+        [
+            "PubliclyAccessible = false".to_string(),
+            "PubliclyAccessible = true".into(),
+            format!("{label} has PubliclyAccessible = true; the design requires false"),
+            "rds.publicly_accessible = false".into(),
+            "PubliclyAccessible=true engine=postgres".into(),
+        ]
+    );
+    let pattern = r"^db\.(t3\.(medium|large|xlarge|2xlarge)|t4g\.(medium|large|xlarge|2xlarge)|[mr][5-8][a-z]*\.)";
+    assert_eq!(
+        texts("rds.instance-class"),
+        [
+            format!("class matching {pattern}"),
+            "db.t3.micro".into(),
+            format!("{label} uses db.t3.micro, outside the allowed classes"),
+            format!("rds.instance_class = \"{pattern}\""),
+            "DBInstanceClass=db.t3.micro engine=postgres".into(),
+        ]
+    );
 
     let text = std::fs::read_to_string(format!("{}/config/designs/client-a-prod.toml", env!("CARGO_MANIFEST_DIR")))
         .expect("design")

@@ -125,6 +125,14 @@ impl From<&Text> for Text {
     }
 }
 
+impl From<i32> for Text {
+    /// Inline (a number never needs the heap).
+    fn from(n: i32) -> Self {
+        use compact_str::ToCompactString;
+        Text(Repr::Compact(n.to_compact_string()))
+    }
+}
+
 impl From<crate::model::PortsLabel> for Text {
     /// Inline, without the formatting machinery (every security-group finding has one).
     fn from(p: crate::model::PortsLabel) -> Self {
@@ -273,6 +281,8 @@ mod tests {
         assert!(Text::lit("a") < Text::shared("b"));
         assert_eq!(Text::lit("sg.flow-undeclared"), "sg.flow-undeclared");
         assert_eq!(Text::default(), "");
+        assert_eq!(Text::from(-1), "-1");
+        assert_eq!(Text::from(i32::MAX), i32::MAX.to_string());
         use crate::model::PortsLabel;
         for p in [PortsLabel::All, PortsLabel::One(443), PortsLabel::Range(1024, 65535), PortsLabel::One(-1)] {
             assert_eq!(Text::from(p), p.to_string());

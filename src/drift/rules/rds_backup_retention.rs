@@ -3,7 +3,7 @@
 use super::rds_common::{Db, builder, targets};
 use super::{RDS, Rule, default_severity};
 use crate::design::Design;
-use crate::drift::{Context, Findings};
+use crate::drift::{Context, Findings, Text};
 use crate::model::Kind;
 
 pub struct R;
@@ -24,6 +24,9 @@ impl Rule for R {
         })
     }
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
+        // The design's minimum differs only between overrides (a few values): its texts
+        // are made once per value, not once per database.
+        let mut per_min: Vec<(i32, MinTexts)> = Vec::new();
         for (db, checks) in targets(cx) {
             let Some(min) = checks.min_backup_retention_days else { continue };
             if db.is_cluster_member() {
@@ -36,16 +39,47 @@ impl Rule for R {
             if days >= min {
                 continue;
             }
+            let at = match per_min.iter().position(|(m, _)| *m == min) {
+                Some(at) => at,
+                None => {
+                    per_min.push((min, MinTexts::new(min)));
+                    per_min.len() - 1
+                }
+            };
+            let t = &per_min[at].1;
+            let n = Text::from(days);
+            let actual = if days == 1 {
+                Text::template(&["BackupRetentionPeriod = ", " day"], [n.clone()])
+            } else {
+                Text::template(&["BackupRetentionPeriod = ", " days"], [n.clone()])
+            };
             out.push(
-                builder(ID, default_severity(ID), &db, &format!("rds.min_backup_retention_days = {min}"))
-                    .expected(format!("BackupRetentionPeriod >= {}", plural_days(min)))
-                    .actual(format!("BackupRetentionPeriod = {}", plural_days(days)))
-                    .evidence("BackupRetentionPeriod", days.to_string())
-                    .message(format!(
-                        "{} keeps backups for {days} days; the design requires at least {min}",
-                        db.label()
+                builder(ID, default_severity(ID), &db, &t.clause)
+                    .expected(t.expected.clone())
+                    .actual(actual)
+                    .evidence("BackupRetentionPeriod", n.clone())
+                    .message(Text::template(
+                        &["", " keeps backups for ", " days; the design requires at least ", ""],
+                        [db.label(), n, t.min.clone()],
                     )),
             );
+        }
+    }
+}
+
+/// The texts every finding under one minimum shares.
+struct MinTexts {
+    min: Text,
+    clause: Text,
+    expected: Text,
+}
+
+impl MinTexts {
+    fn new(min: i32) -> Self {
+        MinTexts {
+            min: Text::from(min),
+            clause: Text::shared(format!("rds.min_backup_retention_days = {min}")),
+            expected: Text::shared(format!("BackupRetentionPeriod >= {}", plural_days(min))),
         }
     }
 }

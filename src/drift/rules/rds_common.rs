@@ -2,7 +2,7 @@
 //! apply to each (policy plus per-identifier override).
 
 use crate::design::RdsChecks;
-use crate::drift::{Context, FindingBuilder, Findings, Severity};
+use crate::drift::{Context, FindingBuilder, Findings, Severity, Text};
 use crate::model::{DbCluster, DbInstance};
 
 /// An RDS resource judged by the policy.
@@ -38,10 +38,15 @@ impl Db<'_> {
         }
     }
 
-    pub fn label(&self) -> String {
+    /// How a message names it, `RDS instance db-1 (postgres, db.t3.micro)`: joined only
+    /// if the message is read (a large account has hundreds of RDS findings).
+    pub fn label(&self) -> Text {
         match self {
-            Db::Instance(i) => format!("RDS instance {} ({}, {})", i.id, i.engine, i.class),
-            Db::Cluster(c) => format!("RDS cluster {} ({})", c.id, c.engine),
+            Db::Instance(i) => Text::template(
+                &["RDS instance ", " (", ", ", ")"],
+                [Text::from(&i.id), Text::from(&i.engine), Text::from(&i.class)],
+            ),
+            Db::Cluster(c) => Text::template(&["RDS cluster ", " (", ")"], [Text::from(&c.id), Text::from(&c.engine)]),
         }
     }
 }
@@ -61,7 +66,9 @@ pub fn targets<'a>(cx: &Context<'a>) -> Vec<(Db<'a>, RdsChecks)> {
     out
 }
 
-pub fn builder(id: &'static str, sev: Severity, db: &Db<'_>, clause: &str) -> FindingBuilder {
+/// A finding about `db`, with its engine as evidence. The clause is shared: it depends on
+/// the design's value, not on the database.
+pub fn builder(id: &'static str, sev: Severity, db: &Db<'_>, clause: &Text) -> FindingBuilder {
     FindingBuilder::new(id, sev, db.kind(), db.id()).evidence("engine", db.engine()).clause(clause)
 }
 
@@ -87,6 +94,14 @@ impl BoolCheck {
 
     pub fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let sev = super::default_severity(self.id);
+        let attr = self.attribute;
+        // Every text but the database's name depends on one yes/no value (the live value
+        // is the wanted one's opposite): made once per value, not once per database.
+        let [no, yes] = [false, true].map(|v| BoolTexts {
+            value: Text::lit(if v { "true" } else { "false" }),
+            clause: Text::shared(format!("rds.{} = {v}", self.key)),
+            is: Text::shared(format!("{attr} = {v}")),
+        });
         for (db, checks) in targets(cx) {
             let Some(want) = (self.want)(&checks) else { continue };
             if db.is_cluster_member() && !self.judge_members {
@@ -96,14 +111,24 @@ impl BoolCheck {
             if actual == want {
                 continue;
             }
-            let attr = self.attribute;
+            let (w, a) = if want { (&yes, &no) } else { (&no, &yes) };
             out.push(
-                builder(self.id, sev, &db, &format!("rds.{} = {want}", self.key))
-                    .expected(format!("{attr} = {want}"))
-                    .actual(format!("{attr} = {actual}"))
-                    .evidence(attr, actual.to_string())
-                    .message(format!("{} has {attr} = {actual}; the design requires {want}", db.label())),
+                builder(self.id, sev, &db, &w.clause)
+                    .expected(w.is.clone())
+                    .actual(a.is.clone())
+                    .evidence(attr, a.value.clone())
+                    .message(Text::template(
+                        &["", " has ", "; the design requires ", ""],
+                        [db.label(), a.is.clone(), w.value.clone()],
+                    )),
             );
         }
     }
+}
+
+/// The texts of one value of a yes/no check: `true`, `rds.multi_az = true`, `MultiAZ = true`.
+struct BoolTexts {
+    value: Text,
+    clause: Text,
+    is: Text,
 }

@@ -4,7 +4,7 @@
 use super::rds_common::{Db, builder, targets};
 use super::{RDS, Rule, default_severity};
 use crate::design::Design;
-use crate::drift::{Context, Findings};
+use crate::drift::{Context, Findings, Text};
 use crate::model::Kind;
 
 pub struct R;
@@ -24,6 +24,9 @@ impl Rule for R {
         })
     }
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
+        // The clause and expected text depend on the pattern only (one per override at
+        // most): made once per pattern, not once per database.
+        let mut per_pattern: Vec<(String, Text, Text)> = Vec::new();
         for (db, checks) in targets(cx) {
             let Some(pattern) = checks.instance_class.as_ref() else { continue };
             let class = match &db {
@@ -34,12 +37,23 @@ impl Rule for R {
             if pattern.is_match(class) {
                 continue;
             }
+            let at = match per_pattern.iter().position(|(p, _, _)| *p == pattern.as_str()) {
+                Some(at) => at,
+                None => {
+                    let p = pattern.as_str();
+                    let clause = Text::shared(format!("rds.instance_class = \"{p}\""));
+                    per_pattern.push((p.to_string(), clause, Text::shared(format!("class matching {p}"))));
+                    per_pattern.len() - 1
+                }
+            };
+            let (_, clause, expected) = &per_pattern[at];
+            let class = Text::from(class);
             out.push(
-                builder(ID, default_severity(ID), &db, &format!("rds.instance_class = \"{}\"", pattern.as_str()))
-                    .expected(format!("class matching {}", pattern.as_str()))
-                    .actual(class.to_string())
-                    .evidence("DBInstanceClass", class)
-                    .message(format!("{} uses {class}, outside the allowed classes", db.label())),
+                builder(ID, default_severity(ID), &db, clause)
+                    .expected(expected.clone())
+                    .actual(class.clone())
+                    .evidence("DBInstanceClass", class.clone())
+                    .message(Text::template(&["", " uses ", ", outside the allowed classes"], [db.label(), class])),
             );
         }
     }
