@@ -234,7 +234,8 @@ fn rds_policy_on_instances_with_override() {
     .collect();
     assert_eq!(pairs(&r), want);
     assert_eq!(r.findings[0].rule, "rds.public", "critical first");
-    // Every text, as an engineer reads it (held against the texts before they were made lazily).
+    // Every text, as an engineer reads it (held against the texts before they were made
+    // lazily; only "1 day", which read "1 days", changed).
     let texts = |rule: &str| {
         let f = r.findings.iter().find(|f| f.rule == rule).expect(rule);
         let evidence: Vec<String> = f.evidence.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -247,7 +248,7 @@ fn rds_policy_on_instances_with_override() {
         [
             "BackupRetentionPeriod >= 30 days".to_string(),
             "BackupRetentionPeriod = 1 day".into(),
-            format!("{label} keeps backups for 1 days; the design requires at least 30"),
+            format!("{label} keeps backups for 1 day; the design requires at least 30"),
             "rds.min_backup_retention_days = 30".into(),
             "BackupRetentionPeriod=1 engine=postgres".into(),
         ]

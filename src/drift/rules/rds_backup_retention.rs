@@ -48,20 +48,26 @@ impl Rule for R {
             };
             let t = &per_min[at].1;
             let n = Text::from(days);
-            let actual = if days == 1 {
-                Text::template(&["BackupRetentionPeriod = ", " day"], [n.clone()])
+            // "1 day", "7 days": one pair of static pieces per grammatical number.
+            let (actual, message): (&'static [&str; 2], &'static [&str; 4]) = if days == 1 {
+                (
+                    &["BackupRetentionPeriod = ", " day"],
+                    &["", " keeps backups for ", " day; the design requires at least ", ""],
+                )
             } else {
-                Text::template(&["BackupRetentionPeriod = ", " days"], [n.clone()])
+                (
+                    &["BackupRetentionPeriod = ", " days"],
+                    &["", " keeps backups for ", " days; the design requires at least ", ""],
+                )
             };
+            let (actual, message) =
+                (Text::template(actual, [n.clone()]), Text::template(message, [db.label(), n.clone(), t.min.clone()]));
             out.push(
                 builder(ID, default_severity(ID), &db, &t.clause)
                     .expected(t.expected.clone())
                     .actual(actual)
-                    .evidence("BackupRetentionPeriod", n.clone())
-                    .message(Text::template(
-                        &["", " keeps backups for ", " days; the design requires at least ", ""],
-                        [db.label(), n, t.min.clone()],
-                    )),
+                    .evidence("BackupRetentionPeriod", n)
+                    .message(message),
             );
         }
     }
