@@ -3,18 +3,17 @@
 //! loaded through the real `App::update` path. Panes that build a drift `Context` on
 //! every draw pay for it here.
 
-#[path = "support/large.rs"]
-mod large;
+use testkit::large;
 
 /// The binary's allocator (see `src/main.rs`), so the bench times what ships.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use driftdeck::action::{Action, Fetched, Pane};
-use driftdeck::app::App;
-use driftdeck::config::Config;
-use driftdeck::design::Design;
+use driftdeck::console::action::{Action, Fetched, Pane};
+use driftdeck::console::config::Config;
+use driftdeck::console::state::App;
+use engine::design::Design;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -23,10 +22,10 @@ fn loaded_app() -> App {
     let design = Design::load(std::path::Path::new(path)).expect("design");
     let snap = large::big_snapshot();
     let at = snap.taken_at.expect("ts");
-    let mut app = App::new(vec![design], Config::default(), true, at);
+    let mut app = driftdeck::console::app(vec![design], Config::default(), true, at);
     let generation = app.envs[0].generation;
     app.update(Action::Connected { env: 0, generation, account: Some("123456789012".into()) });
-    for kind in driftdeck::app::polled_kinds(&app.env().design) {
+    for kind in driftdeck::console::state::polled_kinds(&app.env().design) {
         let f = Fetched { env: 0, generation, kind, result: Ok(snap.only(kind)), at, calls: (1, 0) };
         app.update(Action::Fetched(Box::new(f)));
     }
@@ -39,7 +38,7 @@ fn bench(c: &mut Criterion) {
     for pane in Pane::ALL {
         app.update(Action::Pane(pane));
         c.bench_function(&format!("draw_{}_200x60", pane.title().to_lowercase()), |b| {
-            b.iter(|| terminal.draw(|f| driftdeck::ui::draw(f, &app)).map(|_| ()).expect("draw"))
+            b.iter(|| terminal.draw(|f| driftdeck::console::panes::draw(f, &app)).map(|_| ()).expect("draw"))
         });
     }
     // The 1 s tick: what an idle console pays per second on the Overview pane.
@@ -49,7 +48,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             now = now.checked_add(jiff::SignedDuration::from_secs(1)).expect("ts");
             app.update(Action::Tick(now));
-            terminal.draw(|f| driftdeck::ui::draw(f, &app)).map(|_| ()).expect("draw")
+            terminal.draw(|f| driftdeck::console::panes::draw(f, &app)).map(|_| ()).expect("draw")
         })
     });
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `driftdeck check` against a raw fetch of exactly the same API pages with the same SDK
-# (examples/raw_fetch.rs: same calls, page sizes and concurrency, nothing evaluated), on
+# (crates/aws/examples/raw_fetch.rs: same calls, page sizes and concurrency, nothing evaluated), on
 # one moto server seeded once. Runs alternate A B A B so drift in moto's speed hits both
 # sides alike; prints each pair's ratio and the medians.
 # The raw fetch is given the kinds check fetched (its JSON inventory, in check's order);
@@ -20,7 +20,7 @@ TIMEOUT="${TIMEOUT:-300}"
 PY="${DRIFTDECK_PYTHON:-$PWD/.venv/bin/python}"
 [ -x "$PY" ] || { echo "bench-fetch: no moto venv; run scripts/test.sh once first" >&2; exit 2; }
 CARGO="${CARGO:-cargo}"
-[ "${NO_BUILD:-0}" = 1 ] || "$CARGO" build --release --quiet --bin driftdeck --example raw_fetch
+[ "${NO_BUILD:-0}" = 1 ] || { "$CARGO" build --release --quiet --bin driftdeck && "$CARGO" build --release --quiet -p driftdeck-aws --example raw_fetch; }
 TARGET="${CARGO_TARGET_DIR:-target}"
 CHECK="$TARGET/release/driftdeck"
 RAW="$TARGET/release/examples/raw_fetch"

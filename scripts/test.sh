@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one test command: makes sure the moto venv exists (the AWS stand-in the
-# integration tests run the real SDK against), then runs every cargo test target.
+# integration tests run the real SDK against), then runs every test target of every
+# member of the workspace.
 # Extra arguments go to `cargo test`. Quick when .venv is already in place.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,4 +20,4 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.driftdeck-reqs" 2>/dev/null)"
 fi
 export DRIFTDECK_PYTHON="$VENV/bin/python"
 
-exec cargo test --all-targets "$@"
+exec cargo test --workspace --all-targets "$@"

@@ -1,35 +1,14 @@
 //! driftdeck: see whether a live AWS environment matches its documented design.
 //!
-//! Data flows one way: collect (`aws`, `source`) → snapshot (`model`) → evaluate
-//! (`drift`, against `design`) → render (`report` for `check`, `ui` for the console).
+//! The binary's own code; the libraries are in `crates/` (ARCHITECTURE.md). Data flows one
+//! way: collect (`collect` over the `aws` adapter's `Source`) → snapshot (`model`) →
+//! evaluate (`engine`) → render (`engine::formats` for the commands, `console` for the TUI).
 
-pub mod action;
-pub mod app;
-pub mod aws;
-pub mod catalogue;
 pub mod cli;
+pub mod collect;
 pub mod commands;
-pub mod config;
 pub mod console;
-pub mod demo;
-pub mod design;
-pub mod drift;
-pub mod estate;
-pub mod formats;
-pub mod history;
-pub mod history_poller;
-pub mod init;
-pub mod keymap;
-pub mod limits;
+pub mod exit;
+pub mod inputs;
 pub mod logging;
-pub mod model;
-pub mod plan;
-pub mod plan_command;
-pub mod poller;
-pub mod reach;
-pub mod reach_cmd;
-pub mod report;
-pub mod source;
-pub mod terraform;
-pub mod ui;
-pub mod view;
+pub mod output;

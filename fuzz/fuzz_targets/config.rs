@@ -3,7 +3,7 @@
 #![no_main]
 
 #[allow(dead_code)]
-#[path = "../../tests/fuzz_checks/mod.rs"]
+#[path = "../../tests/cli/fuzz_checks.rs"]
 mod fuzz_checks;
 
 use libfuzzer_sys::{Corpus, fuzz_target};

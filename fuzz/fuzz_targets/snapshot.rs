@@ -4,7 +4,7 @@
 #![no_main]
 
 #[allow(dead_code)]
-#[path = "../../tests/fuzz_checks/mod.rs"]
+#[path = "../../tests/cli/fuzz_checks.rs"]
 mod fuzz_checks;
 
 use driftdeck::design::Design;

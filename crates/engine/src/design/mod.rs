@@ -1,0 +1,395 @@
+//! The documented design of one environment: what the live state must look like.
+//!
+//! Loaded from TOML (`file.rs` holds the on-disk shape) and validated strictly into the
+//! types below, which the drift engine reads. Every validation error names
+//! `file:line:column`, what was found and what is expected.
+
+mod file;
+mod network_file;
+mod reach_file;
+mod security_file;
+
+use globset::GlobMatcher;
+use ipnet::{IpNet, Ipv4Net};
+use jiff::civil::Date;
+use regex::Regex;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use crate::catalogue::Severity;
+
+/// One validation problem, located in the design file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DesignError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for DesignError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+    }
+}
+
+/// All the problems found in one file (at least one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DesignErrors(pub Vec<DesignError>);
+
+impl fmt::Display for DesignErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for DesignErrors {}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Criticality {
+    Prod,
+    NonProd,
+}
+
+impl Criticality {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Criticality::Prod => "prod",
+            Criticality::NonProd => "non-prod",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Environment {
+    pub name: String,
+    pub region: String,
+    pub account_id: Option<String>,
+    pub profile: Option<String>,
+    pub criticality: Criticality,
+}
+
+/// Which VPCs the design covers. A VPC is in scope when it matches any listed id, CIDR or tag.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    pub vpc_ids: Vec<String>,
+    pub vpc_cidrs: Vec<IpNet>,
+    pub vpc_tags: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Peering {
+    Allowed,
+    Forbidden,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requirement {
+    Required,
+    Forbidden,
+    Any,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NatRequirement {
+    /// A default route through some NAT gateway.
+    Required,
+    /// A default route through a NAT gateway in the subnet's own AZ (one NAT per AZ).
+    RequiredSameAz,
+    Any,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tier {
+    pub name: String,
+    pub subnet_cidrs: Vec<Ipv4Net>,
+    pub subnet_tags: BTreeMap<String, String>,
+    pub peering: Peering,
+    /// With peering allowed: the peer CIDRs routes may point at (empty: any).
+    pub peer_cidrs: Vec<IpNet>,
+    pub internet: Requirement,
+    pub nat: NatRequirement,
+    /// What the tier's network ACL must let in and keep out (`[tiers.NAME.nacl]`).
+    pub nacl: Option<NaclExpectation>,
+    /// Line of the `[tiers.NAME]` table, for "the design clause" in explanations.
+    pub line: usize,
+}
+
+/// `[tiers.NAME.nacl]`: what the network ACL of the tier's subnets must do to inbound traffic.
+#[derive(Debug, Clone)]
+pub struct NaclExpectation {
+    /// CIDR set names admin ports (`security.admin_ports`) may be let in from; `None`
+    /// leaves admin ports unchecked at the ACL, `Some([])` means from nowhere.
+    pub admin_ports_from: Option<Vec<String>>,
+    /// Sources (CIDR sets resolved, CIDRs) from which `deny_ports` must be denied.
+    pub deny_from: Vec<IpNet>,
+    /// `deny_from` as written, for messages.
+    pub deny_from_text: Vec<String>,
+    pub deny_ports: Vec<PortRange>,
+    /// Line of the `[tiers.NAME.nacl]` table.
+    pub line: usize,
+}
+
+/// Which flow-log traffic type the design asks for. `All` covers both others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlowTraffic {
+    All,
+    Accept,
+    Reject,
+}
+
+impl FlowTraffic {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlowTraffic::All => "ALL",
+            FlowTraffic::Accept => "ACCEPT",
+            FlowTraffic::Reject => "REJECT",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct FlowLogPolicy {
+    pub traffic: FlowTraffic,
+    pub line: usize,
+}
+
+/// `[network]`: VPC-wide expectations.
+#[derive(Debug, Clone, Default)]
+pub struct Network {
+    /// Service short names (`s3`, `dynamodb`, `kms`, `ecr.dkr`) each in-scope VPC needs an endpoint for.
+    pub required_endpoints: Vec<String>,
+    /// Flow logs every in-scope VPC must have; `None` leaves flow logs unchecked.
+    pub flow_logs: Option<FlowLogPolicy>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Role {
+    pub name: String,
+    /// Values of the role tag that select this role (default: the role's own name).
+    pub tag_values: Vec<String>,
+    /// Security group name globs that also select this role.
+    pub names: Vec<GlobMatcher>,
+    /// Tiers the role lives in (`tiers = ["data"]`): where reachability places the role
+    /// when no live member (network interface, RDS instance) carries its groups.
+    pub tiers: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PortRange {
+    pub from: u16,
+    pub to: u16,
+}
+
+impl PortRange {
+    pub fn contains(&self, port: u16) -> bool {
+        self.from <= port && port <= self.to
+    }
+}
+
+impl fmt::Display for PortRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.from == self.to { write!(f, "{}", self.from) } else { write!(f, "{}-{}", self.from, self.to) }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FlowSource {
+    Role(String),
+    CidrSet(String),
+    Cidr(IpNet),
+}
+
+impl fmt::Display for FlowSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FlowSource::Role(r) => write!(f, "role {r}"),
+            FlowSource::CidrSet(s) => write!(f, "cidr set {s}"),
+            FlowSource::Cidr(c) => write!(f, "{c}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Flow {
+    pub from: FlowSource,
+    pub to: String,
+    pub protocol: String,
+    pub ports: Vec<PortRange>,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct PublicPort {
+    pub role: String,
+    pub protocol: String,
+    pub ports: Vec<PortRange>,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Security {
+    pub role_tag: String,
+    pub admin_ports: Vec<u16>,
+    /// Names of CIDR sets admin ports may be opened to.
+    pub admin_from: Vec<String>,
+    pub roles: Vec<Role>,
+    pub public: Vec<PublicPort>,
+    pub flows: Vec<Flow>,
+}
+
+/// The RDS checks; `None` leaves a property unchecked.
+#[derive(Debug, Clone, Default)]
+pub struct RdsChecks {
+    pub multi_az: Option<bool>,
+    pub storage_encrypted: Option<bool>,
+    pub publicly_accessible: Option<bool>,
+    pub min_backup_retention_days: Option<i32>,
+    pub deletion_protection: Option<bool>,
+    /// Shared, not cloned: a cloned `Regex` gets its own empty match cache, and
+    /// `checks_for` runs per database per rule (rebuilding caches was 4% of evaluation).
+    pub instance_class: Option<std::sync::Arc<Regex>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RdsOverride {
+    pub identifier: GlobMatcher,
+    pub checks: RdsChecks,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RdsPolicy {
+    pub checks: RdsChecks,
+    pub overrides: Vec<RdsOverride>,
+}
+
+impl RdsPolicy {
+    /// The checks that apply to one identifier: the first matching override's fields win.
+    pub fn checks_for(&self, identifier: &str) -> RdsChecks {
+        let mut c = self.checks.clone();
+        if let Some(o) = self.overrides.iter().find(|o| o.identifier.is_match(identifier)) {
+            let oc = &o.checks;
+            c.multi_az = oc.multi_az.or(c.multi_az);
+            c.storage_encrypted = oc.storage_encrypted.or(c.storage_encrypted);
+            c.publicly_accessible = oc.publicly_accessible.or(c.publicly_accessible);
+            c.min_backup_retention_days = oc.min_backup_retention_days.or(c.min_backup_retention_days);
+            c.deletion_protection = oc.deletion_protection.or(c.deletion_protection);
+            if oc.instance_class.is_some() {
+                c.instance_class = oc.instance_class.clone();
+            }
+        }
+        c
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CachePolicy {
+    pub multi_az: Option<bool>,
+    pub automatic_failover: Option<bool>,
+    pub at_rest_encryption: Option<bool>,
+    pub transit_encryption: Option<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AlarmPolicy {
+    pub prefix: Option<String>,
+    /// Required alarm names or globs, with the text as written.
+    pub required: Vec<(String, GlobMatcher)>,
+    pub firing_is_drift: bool,
+    pub insufficient_data_is_drift: bool,
+    pub require_actions: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Mute {
+    pub rule: String,
+    /// Resource id or glob.
+    pub resource: GlobMatcher,
+    pub resource_text: String,
+    pub reason: String,
+    pub expires: Option<Date>,
+}
+
+/// A validated design.
+#[derive(Debug, Clone)]
+pub struct Design {
+    /// File it was loaded from, as given.
+    pub source: String,
+    pub environment: Environment,
+    pub scope: Scope,
+    pub cidr_sets: BTreeMap<String, Vec<IpNet>>,
+    pub tiers: Vec<Tier>,
+    pub security: Security,
+    pub network: Network,
+    pub rds: Option<RdsPolicy>,
+    pub elasticache: Option<CachePolicy>,
+    pub alarms: Option<AlarmPolicy>,
+    pub severity: BTreeMap<String, Severity>,
+    pub mutes: Vec<Mute>,
+    /// `[[reach]]` assertions: paths that must exist or must not.
+    pub reach: Vec<ReachAssertion>,
+}
+
+/// Whether a `[[reach]]` path must exist or must not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    Allowed,
+    Denied,
+}
+
+impl Expect {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Expect::Allowed => "allowed",
+            Expect::Denied => "denied",
+        }
+    }
+}
+
+/// One `[[reach]]` assertion; endpoints are kept as written (`app`, `tier:data`,
+/// `production-pci:alb`, `devops`, `internet`, a CIDR) and resolved by `reach`.
+#[derive(Debug, Clone)]
+pub struct ReachAssertion {
+    pub from: String,
+    pub to: String,
+    pub protocol: String,
+    pub ports: Vec<PortRange>,
+    pub expect: Expect,
+    pub line: usize,
+}
+
+impl Design {
+    /// Read and validate a design file.
+    pub fn load(path: &Path) -> Result<Design, DesignErrors> {
+        let name = path.display().to_string();
+        let text = model::limits::read_capped(path, "design file", model::limits::MAX_DESIGN_BYTES)
+            .map_err(|e| DesignErrors(vec![DesignError { file: name.clone(), line: 0, column: 0, message: e }]))?;
+        Self::parse(&name, &text)
+    }
+
+    /// Validate design text; `name` is used in error locations.
+    pub fn parse(name: &str, text: &str) -> Result<Design, DesignErrors> {
+        // Messages quote the file's values, which may hold a newline: kept one line each.
+        file::parse(name, text).map_err(|mut errs| {
+            for e in &mut errs.0 {
+                e.message = model::limits::one_line(std::mem::take(&mut e.message));
+            }
+            errs
+        })
+    }
+
+    pub fn role(&self, name: &str) -> Option<&Role> {
+        self.security.roles.iter().find(|r| r.name == name)
+    }
+
+    pub fn tier(&self, name: &str) -> Option<&Tier> {
+        self.tiers.iter().find(|t| t.name == name)
+    }
+}

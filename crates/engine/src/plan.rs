@@ -1,0 +1,339 @@
+//! Pre-deploy judgement: what a Terraform plan will do to the design.
+//!
+//! The design is evaluated (with the unchanged, pure `drift::evaluate`) on the inventory
+//! before, and on the inventory with the plan replayed twice: once with every unknown
+//! value at its high extreme, once at its low one (`terraform::Variant`). A finding is
+//! "would drift" only when both replays report it and it does not read an attribute
+//! that was unknown; reported by one replay only, or reading an unknown attribute, it is
+//! "unknown until apply". Each finding carries the planned changes that touched its
+//! resource.
+
+use crate::design::Design;
+use crate::drift::{self, Finding, Report, Severity, Text};
+use crate::terraform::{self, Action, Plan, Variant};
+use model::Snapshot;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Introduced,
+    Unknown,
+    Fixed,
+    Unchanged,
+}
+
+impl Verdict {
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Introduced => "introduced",
+            Verdict::Unknown => "unknown until apply",
+            Verdict::Fixed => "fixed",
+            Verdict::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// The planned change behind a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cause {
+    pub address: String,
+    #[serde(rename = "type")]
+    pub rtype: String,
+    pub action: Action,
+    /// The judged attribute values after the change (`(known after apply)` when unknown).
+    pub values: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanFinding {
+    pub verdict: Verdict,
+    #[serde(flatten)]
+    pub finding: Finding,
+    pub causes: Vec<Cause>,
+    /// Terraform attributes whose unknown value decides this finding.
+    pub unknown_attributes: Vec<String>,
+}
+
+/// One planned change and what it does to the design.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChangeVerdict {
+    pub address: String,
+    #[serde(rename = "type")]
+    pub rtype: String,
+    pub action: Action,
+    /// `would drift`, `would not drift`, `unknown until apply` or `not judged`.
+    pub verdict: String,
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PlanReport {
+    pub before: Report,
+    pub findings: Vec<PlanFinding>,
+    pub changes: Vec<ChangeVerdict>,
+    /// Planned inventory (high variant), for the console's `+`/`-` marks.
+    pub after: Snapshot,
+}
+
+impl PlanReport {
+    pub fn with(&self, v: Verdict) -> impl Iterator<Item = &PlanFinding> {
+        self.findings.iter().filter(move |f| f.verdict == v)
+    }
+
+    pub fn count(&self, v: Verdict) -> usize {
+        self.with(v).count()
+    }
+
+    /// Changes that could not be placed on the inventory: their effect is unknown.
+    pub fn unplaced(&self) -> usize {
+        self.changes.iter().filter(|c| c.verdict == "unknown until apply" && c.detail.is_some()).count()
+    }
+}
+
+/// Identity of a finding across evaluations: rule, resource and evidence (the message
+/// may word things differently).
+type Key = (Text, Text, drift::Evidence);
+
+fn key(f: &Finding) -> Key {
+    (f.rule.clone(), f.resource.clone(), f.evidence.clone())
+}
+
+/// Which unknown-attribute families a rule reads.
+fn fields_of(rule: &str) -> &'static [&'static str] {
+    match rule {
+        r if r.starts_with("route.") => &["routes"],
+        r if r.starts_with("sg.") => &["ingress"],
+        r if r.starts_with("nacl.") => &["nacl"],
+        "rds.multi-az" | "cache.multi-az" => &["multi_az"],
+        "rds.encryption" => &["storage_encrypted"],
+        "cache.encryption" => &["at_rest_encryption", "transit_encryption"],
+        "rds.public" => &["publicly_accessible"],
+        "rds.backup-retention" => &["backup_retention"],
+        "rds.deletion-protection" => &["deletion_protection"],
+        "rds.instance-class" => &["class"],
+        "cache.automatic-failover" => &["automatic_failover"],
+        "alarm.firing" | "alarm.insufficient-data" => &["state"],
+        "alarm.actions-disabled" => &["actions"],
+        _ => &[],
+    }
+}
+
+pub fn evaluate(design: &Design, snapshot: &Snapshot, plan: &Plan) -> PlanReport {
+    let before = drift::evaluate(design, snapshot);
+    let high = terraform::apply(snapshot, plan, Variant::High);
+    let low = terraform::apply(snapshot, plan, Variant::Low);
+    let after_high = drift::evaluate(design, &high.snapshot);
+    let after_low = drift::evaluate(design, &low.snapshot);
+
+    let index = |r: &Report| -> BTreeMap<Key, Finding> { r.findings.iter().map(|f| (key(f), (**f).clone())).collect() };
+    let (b, h, l) = (index(&before), index(&after_high), index(&after_low));
+    let mut unknown_attrs: BTreeMap<(String, &str), BTreeSet<String>> = BTreeMap::new();
+    for u in high.unknowns.iter().chain(&low.unknowns) {
+        unknown_attrs.entry((u.resource.clone(), u.field)).or_default().insert(u.attribute.clone());
+    }
+    let attrs_for = |f: &Finding| -> Vec<String> {
+        let mut out = BTreeSet::new();
+        for field in fields_of(&f.rule) {
+            if let Some(a) = unknown_attrs.get(&(f.resource.to_string(), *field)) {
+                out.extend(a.iter().cloned());
+            }
+        }
+        out.into_iter().collect()
+    };
+
+    let all: BTreeSet<&Key> = b.keys().chain(h.keys()).chain(l.keys()).collect();
+    let mut findings = Vec::new();
+    for k in all {
+        let (in_b, in_h, in_l) = (b.get(k), h.get(k), l.get(k));
+        let Some(f) = in_h.or(in_l).or(in_b) else { continue };
+        let attrs = attrs_for(f);
+        let verdict = match (in_b.is_some(), in_h.is_some(), in_l.is_some()) {
+            (_, true, false) | (_, false, true) => Verdict::Unknown,
+            (_, true, true) if !attrs.is_empty() => Verdict::Unknown,
+            (false, true, true) => Verdict::Introduced,
+            (true, true, true) => Verdict::Unchanged,
+            (true, false, false) => Verdict::Fixed,
+            (false, false, false) => continue,
+        };
+        let mut touched: BTreeSet<usize> = BTreeSet::new();
+        for a in [&high, &low] {
+            touched.extend(a.touched.get(f.resource.as_str()).into_iter().flatten());
+        }
+        let causes = touched.into_iter().map(|i| cause(&plan.changes[i])).collect();
+        let mut finding = f.clone();
+        let mut attrs = attrs;
+        if verdict == Verdict::Unknown {
+            if attrs.is_empty() {
+                // Decided by an unknown the rule table does not name: show every unknown
+                // attribute of the resource rather than none.
+                attrs = unknown_attrs
+                    .iter()
+                    .filter(|((r, _), _)| *r == f.resource)
+                    .flat_map(|(_, a)| a.iter().cloned())
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+            }
+            // The message was worded by one of the two replays: say it is a possibility.
+            finding.message =
+                format!("unknown until apply ({}); possible outcome: {}", attrs.join(", "), f.message).into();
+            finding.actual = "(known after apply)".into();
+        }
+        findings.push(PlanFinding { verdict, finding, causes, unknown_attributes: attrs });
+    }
+    findings.sort_by(|a, b| a.verdict.cmp(&b.verdict).then_with(|| Finding::order(&a.finding, &b.finding)));
+
+    let mut changes = Vec::new();
+    for (i, ch) in plan.changes.iter().enumerate() {
+        let unplaced = high.unplaced.iter().chain(&low.unplaced).find(|(j, _)| *j == i).map(|(_, why)| why.clone());
+        let cites =
+            |v: Verdict| findings.iter().any(|f| f.verdict == v && f.causes.iter().any(|c| c.address == ch.address));
+        let verdict = if !ch.mapped() {
+            "not judged"
+        } else if unplaced.is_some() {
+            "unknown until apply"
+        } else if cites(Verdict::Introduced) {
+            "would drift"
+        } else if cites(Verdict::Unknown) {
+            "unknown until apply"
+        } else {
+            "would not drift"
+        };
+        let detail = if !ch.mapped() {
+            Some(format!("driftdeck does not judge {} resources", ch.rtype))
+        } else if unplaced.is_some() {
+            unplaced
+        } else if cites(Verdict::Fixed) {
+            Some("fixes a finding".into())
+        } else {
+            None
+        };
+        changes.push(ChangeVerdict {
+            address: ch.address.clone(),
+            rtype: ch.rtype.clone(),
+            action: ch.action,
+            verdict: verdict.into(),
+            detail,
+        });
+    }
+    PlanReport { before, findings, changes, after: high.snapshot }
+}
+
+/// Attributes worth showing for a change, per resource type.
+fn shown(rtype: &str) -> &'static [&'static str] {
+    match rtype {
+        "aws_route" => &[
+            "route_table_id",
+            "destination_cidr_block",
+            "destination_ipv6_cidr_block",
+            "gateway_id",
+            "nat_gateway_id",
+            "vpc_peering_connection_id",
+            "transit_gateway_id",
+            "egress_only_gateway_id",
+            "vpc_endpoint_id",
+        ],
+        "aws_security_group_rule" => &[
+            "type",
+            "security_group_id",
+            "protocol",
+            "from_port",
+            "to_port",
+            "cidr_blocks",
+            "source_security_group_id",
+        ],
+        "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => &[
+            "security_group_id",
+            "ip_protocol",
+            "from_port",
+            "to_port",
+            "cidr_ipv4",
+            "cidr_ipv6",
+            "referenced_security_group_id",
+        ],
+        "aws_security_group" => &["name", "vpc_id", "ingress"],
+        "aws_db_instance" => &[
+            "identifier",
+            "instance_class",
+            "multi_az",
+            "storage_encrypted",
+            "publicly_accessible",
+            "backup_retention_period",
+            "deletion_protection",
+        ],
+        "aws_elasticache_replication_group" => &[
+            "replication_group_id",
+            "multi_az_enabled",
+            "automatic_failover_enabled",
+            "at_rest_encryption_enabled",
+            "transit_encryption_enabled",
+        ],
+        "aws_route_table_association" => &["subnet_id", "route_table_id"],
+        "aws_route_table" => &["vpc_id", "route"],
+        "aws_network_acl_rule" => &[
+            "network_acl_id",
+            "rule_number",
+            "egress",
+            "rule_action",
+            "protocol",
+            "from_port",
+            "to_port",
+            "cidr_block",
+            "ipv6_cidr_block",
+        ],
+        "aws_network_acl" => &["vpc_id", "subnet_ids", "ingress"],
+        "aws_network_acl_association" => &["network_acl_id", "subnet_id"],
+        "aws_vpc_endpoint" => &["vpc_id", "service_name", "vpc_endpoint_type", "route_table_ids"],
+        "aws_vpc_peering_connection_accepter" => &["vpc_peering_connection_id", "auto_accept"],
+        "aws_egress_only_internet_gateway" => &["id", "vpc_id"],
+        "aws_rds_cluster_instance" => &["identifier", "cluster_identifier", "instance_class", "availability_zone"],
+        _ => &["id"],
+    }
+}
+
+fn cause(ch: &terraform::PlannedChange) -> Cause {
+    let (v, u) = if ch.action == Action::Delete {
+        (&ch.before, &serde_json::Value::Null)
+    } else {
+        (&ch.after, &ch.after_unknown)
+    };
+    Cause {
+        address: ch.address.clone(),
+        rtype: ch.rtype.clone(),
+        action: ch.action,
+        values: terraform::describe_values(v, u, shown(&ch.rtype)).into_iter().collect(),
+    }
+}
+
+/// How unknown findings count against the gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnknownPolicy {
+    Pass,
+    Fail,
+}
+
+/// Exit code: 1 when the plan introduces a finding at or above `fail_on`; else 2 when an
+/// unknown would decide the gate under `--unknown fail` or the inventory is incomplete;
+/// else 0. The second value says why, for stderr.
+pub fn exit_code(r: &PlanReport, fail_on: Severity, unknown: UnknownPolicy) -> (u8, String) {
+    let introduced = r.with(Verdict::Introduced).filter(|f| f.finding.severity >= fail_on).count();
+    let unknowns = r.with(Verdict::Unknown).filter(|f| f.finding.severity >= fail_on).count() + r.unplaced();
+    if introduced > 0 {
+        return (1, format!("the plan introduces {introduced} finding(s) at or above {fail_on}"));
+    }
+    if !r.before.unavailable.is_empty() {
+        let kinds: Vec<&str> = r.before.unavailable.iter().map(|k| k.as_str()).collect();
+        return (2, format!("could not fetch {}; the plan cannot be judged fully", kinds.join(", ")));
+    }
+    if unknowns > 0 && unknown == UnknownPolicy::Fail {
+        return (
+            2,
+            format!(
+                "{unknowns} result(s) at or above {fail_on} are unknown until apply and decide the gate (--unknown pass to accept)"
+            ),
+        );
+    }
+    (0, format!("the plan introduces nothing at or above {fail_on}"))
+}

@@ -1,0 +1,194 @@
+//! Security groups: `aws_security_group` (inline `ingress`/`egress`) and the standalone
+//! rule resources (`aws_security_group_rule`, `aws_vpc_security_group_*_rule`).
+
+use super::{Cx, Field, Side, Variant, tags_of};
+use crate::terraform::values::{any_unknown, bool_at, int_at, str_at, strs_at, unknown_elem};
+use model::*;
+use serde_json::Value;
+
+impl Cx<'_> {
+    /// Take a group or standalone rules out; returns the group it touched.
+    pub(super) fn remove_security(&mut self, s: &Side) -> Option<String> {
+        let snap = &mut self.out.snapshot;
+        if s.ch.rtype == "aws_security_group" {
+            let id = str_at(s.v, "id");
+            snap.security_groups.retain(|g| Some(&g.id) != id.as_ref());
+            return id;
+        }
+        let (gid, egress, rules) = rules_of(s);
+        if let Some(g) = snap.security_groups.iter_mut().find(|g| g.id == gid) {
+            let list = if egress { &mut g.egress } else { &mut g.ingress };
+            for r in rules {
+                if let Some(pos) = list.iter().position(|x| same_rule(x, &r)) {
+                    list.remove(pos);
+                }
+            }
+        }
+        Some(gid)
+    }
+
+    pub(super) fn add_group(&mut self, s: &Side) {
+        let id = self.own_id(s, "id");
+        let vpc = match self.field(s, "vpc_id") {
+            Field::Known(v) => Some(v),
+            _ => None,
+        };
+        let mut sides = [(false, Vec::new()), (true, Vec::new())];
+        for (egress, rules) in &mut sides {
+            let key = if *egress { "egress" } else { "ingress" };
+            // Only ingress is judged; an unknown egress block is recorded but decides nothing.
+            let field = if *egress { "egress" } else { "ingress" };
+            if s.unknown(key) && !s.v.get(key).is_some_and(Value::is_array) {
+                self.mark(s, &id, field, key);
+                if self.variant == Variant::High {
+                    rules.push(sg_rule("-1", Some(-1), Some(-1), RulePeer::Cidr4("0.0.0.0/0".into())));
+                }
+                continue;
+            }
+            let blocks = s.v.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
+            for (n, b) in blocks.iter().enumerate() {
+                let u = unknown_elem(s.unknown, key, n);
+                let (proto, from, to) = (
+                    str_at(b, "protocol").unwrap_or_else(|| "-1".into()),
+                    int_at(b, "from_port").map(|p| p as i32),
+                    int_at(b, "to_port").map(|p| p as i32),
+                );
+                let mut peers = peers_of(
+                    b,
+                    &[("cidr_blocks", 4), ("ipv6_cidr_blocks", 6), ("prefix_list_ids", 0), ("security_groups", 1)],
+                );
+                if bool_at(b, "self") == Some(true) {
+                    peers.push(RulePeer::Group(id.clone()));
+                }
+                if any_unknown(&u) {
+                    self.mark(s, &id, field, format!("{key}[{n}]"));
+                    if self.variant == Variant::High {
+                        peers.push(RulePeer::Cidr4("0.0.0.0/0".into()));
+                    }
+                }
+                rules.extend(peers.into_iter().map(|p| sg_rule(&proto, from, to, p)));
+            }
+        }
+        let [(_, ingress), (_, egress)] = sides;
+        let snap = &mut self.out.snapshot;
+        snap.security_groups.retain(|g| g.id != id);
+        snap.security_groups.push(SecurityGroup {
+            id: id.clone(),
+            name: str_at(s.v, "name").unwrap_or_else(|| s.ch.address.clone()),
+            description: str_at(s.v, "description").unwrap_or_default(),
+            vpc_id: vpc,
+            tags: tags_of(s.v),
+            ingress,
+            egress,
+        });
+        self.touch(&id, s.i);
+    }
+
+    pub(super) fn add_rule(&mut self, s: &Side) {
+        let gid = match self.field(s, "security_group_id") {
+            Field::Known(g) => g,
+            _ => return self.unplaced(s, "security_group_id is unknown until apply".into()),
+        };
+        let (_, egress, mut rules) = rules_of(s);
+        // A source only known after apply: resolve a group reference, else fill it.
+        for key in ["source_security_group_id", "referenced_security_group_id"] {
+            if s.unknown(key) {
+                match self.resolve(s.ch, key) {
+                    Some(src) => rules.push(sg_rule_like(s.v, RulePeer::Group(src))),
+                    None => {
+                        self.mark(s, &gid, "ingress", key);
+                        if self.variant == Variant::High {
+                            rules.push(sg_rule_like(s.v, RulePeer::Cidr4("0.0.0.0/0".into())));
+                        }
+                    }
+                }
+            }
+        }
+        for key in ["cidr_blocks", "ipv6_cidr_blocks", "cidr_ipv4", "cidr_ipv6", "prefix_list_ids", "prefix_list_id"] {
+            if s.unknown(key) {
+                self.mark(s, &gid, "ingress", key);
+                if self.variant == Variant::High {
+                    rules.push(sg_rule_like(s.v, RulePeer::Cidr4("0.0.0.0/0".into())));
+                }
+            }
+        }
+        for key in ["from_port", "to_port", "protocol", "ip_protocol"] {
+            if s.unknown(key) {
+                self.mark(s, &gid, "ingress", key);
+            }
+        }
+        self.touch(&gid, s.i);
+        match self.out.snapshot.security_groups.iter_mut().find(|g| g.id == gid) {
+            Some(g) => (if egress { &mut g.egress } else { &mut g.ingress }).extend(rules),
+            None => self.unplaced(s, format!("security group {gid} is not in the inventory")),
+        }
+    }
+}
+
+fn sg_rule(proto: &str, from: Option<i32>, to: Option<i32>, peer: RulePeer) -> SgRule {
+    let all = proto == "-1" || proto == "all";
+    SgRule {
+        rule_id: None,
+        protocol: proto.to_string(),
+        from_port: if all { None } else { from },
+        to_port: if all { None } else { to },
+        peer,
+        description: None,
+    }
+}
+
+fn sg_rule_like(v: &Value, peer: RulePeer) -> SgRule {
+    let proto = str_at(v, "protocol").or_else(|| str_at(v, "ip_protocol")).unwrap_or_else(|| "-1".into());
+    sg_rule(&proto, int_at(v, "from_port").map(|p| p as i32), int_at(v, "to_port").map(|p| p as i32), peer)
+}
+
+/// Known peers of a rule block; `kinds`: 4 = IPv4 CIDR, 6 = IPv6, 0 = prefix list, 1 = group.
+fn peers_of(v: &Value, keys: &[(&str, u8)]) -> Vec<RulePeer> {
+    let mut out = Vec::new();
+    for (key, kind) in keys {
+        let mut vals = strs_at(v, key);
+        if let Some(one) = str_at(v, key) {
+            vals.push(one);
+        }
+        for x in vals {
+            out.push(match kind {
+                4 => RulePeer::Cidr4(x),
+                6 => RulePeer::Cidr6(x),
+                0 => RulePeer::PrefixList(x),
+                _ => RulePeer::Group(x),
+            });
+        }
+    }
+    out
+}
+
+/// (group id, egress?, rules with known peers) of a standalone rule resource.
+fn rules_of(s: &Side) -> (String, bool, Vec<SgRule>) {
+    let gid = str_at(s.v, "security_group_id").unwrap_or_default();
+    let egress = match s.ch.rtype.as_str() {
+        "aws_vpc_security_group_egress_rule" => true,
+        "aws_vpc_security_group_ingress_rule" => false,
+        _ => str_at(s.v, "type").as_deref() == Some("egress"),
+    };
+    let mut peers = peers_of(
+        s.v,
+        &[
+            ("cidr_blocks", 4),
+            ("ipv6_cidr_blocks", 6),
+            ("prefix_list_ids", 0),
+            ("source_security_group_id", 1),
+            ("cidr_ipv4", 4),
+            ("cidr_ipv6", 6),
+            ("prefix_list_id", 0),
+            ("referenced_security_group_id", 1),
+        ],
+    );
+    if bool_at(s.v, "self") == Some(true) {
+        peers.push(RulePeer::Group(gid.clone()));
+    }
+    (gid, egress, peers.into_iter().map(|p| sg_rule_like(s.v, p)).collect())
+}
+
+fn same_rule(a: &SgRule, b: &SgRule) -> bool {
+    a.protocol_name() == b.protocol_name() && a.peer == b.peer && a.ports_label() == b.ports_label()
+}

@@ -1,0 +1,272 @@
+//! Replaying planned changes onto an inventory snapshot.
+//!
+//! Deletes, updates and replaces first take the `before` value out (matched by its id),
+//! creates, updates and replaces then put the `after` value in. A created resource gets
+//! its address as placeholder id; an id attribute Terraform only knows after apply is
+//! resolved through the configuration's `references` to the live or planned resource it
+//! names. A judged value still unknown is filled from the `Variant` (one extreme each
+//! time) and recorded in `Applied::unknowns`.
+//!
+//! One module per resource family: `routes` (routes, tables, associations), `groups`
+//! (security groups and their rules), `nacl`, `network` (peering, subnets, gateways,
+//! endpoints), `databases` (RDS, ElastiCache), `alarms`.
+
+mod alarms;
+mod databases;
+mod groups;
+mod nacl;
+mod network;
+mod routes;
+
+use super::values::{bool_at, int_at, str_at, unknown_at};
+use super::{Action, Plan, PlannedChange};
+use model::*;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How unknown values are filled: booleans true / false, numbers high / low, an unknown
+/// rule source as the whole world / nothing, a new alarm's state OK / INSUFFICIENT_DATA.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    High,
+    Low,
+}
+
+/// A judged attribute whose value is unknown until apply.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Unknown {
+    /// Inventory id of the resource it lands on (route table, group, DB, ...).
+    pub resource: String,
+    /// Model field family: `routes`, `ingress`, `multi_az`, `class`, `state`, ...
+    pub field: &'static str,
+    /// The Terraform attribute, as the user wrote it: `multi_az`, `ingress[0].cidr_blocks`.
+    pub attribute: String,
+    pub change: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Applied {
+    pub snapshot: Snapshot,
+    /// Inventory id -> indexes of the changes that touched it.
+    pub touched: BTreeMap<String, BTreeSet<usize>>,
+    pub unknowns: Vec<Unknown>,
+    /// Changes that could not be placed (e.g. the route table id is unknown), and why.
+    pub unplaced: Vec<(usize, String)>,
+}
+
+const AFTER_APPLY: &str = "(known after apply)";
+
+pub fn apply(snapshot: &Snapshot, plan: &Plan, variant: Variant) -> Applied {
+    let mut cx = Cx { plan, variant, out: Applied { snapshot: snapshot.clone(), ..Default::default() } };
+    // Containers before their members: a route lands in a table created by the same plan.
+    let mut order: Vec<usize> = (0..plan.changes.len()).filter(|i| plan.changes[*i].mapped()).collect();
+    order.sort_by_key(|i| member_rank(&plan.changes[*i].rtype));
+    for i in order {
+        let ch = &plan.changes[i];
+        if matches!(ch.action, Action::Update | Action::Delete | Action::Replace) {
+            let side = Side { ch, v: &ch.before, unknown: &Value::Null, after: false, i };
+            cx.remove(&side);
+        }
+        if matches!(ch.action, Action::Create | Action::Update | Action::Replace) {
+            let side = Side { ch, v: &ch.after, unknown: &ch.after_unknown, after: true, i };
+            cx.add(&side);
+        }
+    }
+    cx.out
+}
+
+struct Side<'a> {
+    ch: &'a PlannedChange,
+    v: &'a Value,
+    unknown: &'a Value,
+    after: bool,
+    i: usize,
+}
+
+enum Field {
+    Known(String),
+    Unknown,
+    Absent,
+}
+
+struct Cx<'p> {
+    plan: &'p Plan,
+    variant: Variant,
+    out: Applied,
+}
+
+impl Side<'_> {
+    fn unknown(&self, key: &str) -> bool {
+        self.after && unknown_at(self.unknown, key)
+    }
+}
+
+impl Cx<'_> {
+    fn touch(&mut self, id: &str, i: usize) {
+        self.out.touched.entry(id.to_string()).or_default().insert(i);
+    }
+
+    fn mark(&mut self, s: &Side, resource: &str, field: &'static str, attribute: impl Into<String>) {
+        self.out.unknowns.push(Unknown {
+            resource: resource.to_string(),
+            field,
+            attribute: attribute.into(),
+            change: s.i,
+        });
+    }
+
+    fn unplaced(&mut self, s: &Side, why: String) {
+        self.out.unplaced.push((s.i, why));
+    }
+
+    /// A string attribute: known, unknown (and not resolvable through a reference), or absent.
+    fn field(&self, s: &Side, key: &str) -> Field {
+        if let Some(v) = str_at(s.v, key) {
+            return Field::Known(v);
+        }
+        if !s.unknown(key) {
+            return Field::Absent;
+        }
+        match self.resolve(s.ch, key) {
+            Some(id) => Field::Known(id),
+            None => Field::Unknown,
+        }
+    }
+
+    /// Follow the configuration's references for `key` to a resource the plan knows.
+    fn resolve(&self, ch: &PlannedChange, key: &str) -> Option<String> {
+        for r in ch.references.get(key)? {
+            let base = r.rsplit_once('.').map(|(b, _)| b).unwrap_or(r);
+            for cand in [r.as_str(), base] {
+                if let Some(id) = self.plan.ids.get(cand) {
+                    return Some(id.clone());
+                }
+            }
+        }
+        None
+    }
+
+    /// Every resource a list attribute's references name (`subnet_ids = [a.id, b.id]`).
+    fn resolve_all(&self, ch: &PlannedChange, key: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for r in ch.references.get(key).into_iter().flatten() {
+            let base = r.rsplit_once('.').map(|(b, _)| b).unwrap_or(r);
+            let id = self.plan.ids.get(r.as_str()).or_else(|| self.plan.ids.get(base));
+            if let Some(id) = id
+                && !out.contains(id)
+            {
+                out.push(id.clone());
+            }
+        }
+        out
+    }
+
+    fn own_id(&self, s: &Side, key: &str) -> String {
+        str_at(s.v, key).unwrap_or_else(|| s.ch.address.clone())
+    }
+
+    fn flag(&mut self, s: &Side, id: &str, key: &str, field: &'static str, default: bool) -> bool {
+        if s.unknown(key) {
+            self.mark(s, id, field, key);
+            return self.variant == Variant::High;
+        }
+        bool_at(s.v, key).unwrap_or(default)
+    }
+
+    fn number(&mut self, s: &Side, id: &str, key: &str, field: &'static str) -> i32 {
+        if s.unknown(key) {
+            self.mark(s, id, field, key);
+            return if self.variant == Variant::High { 35 } else { 0 };
+        }
+        int_at(s.v, key).and_then(|n| i32::try_from(n).ok()).unwrap_or(0)
+    }
+
+    fn text(&mut self, s: &Side, id: &str, key: &str, field: &'static str) -> Option<String> {
+        if s.unknown(key) {
+            self.mark(s, id, field, key);
+            return Some(AFTER_APPLY.into());
+        }
+        str_at(s.v, key)
+    }
+
+    /// Take the `before` value out of the inventory (by id); each family says which
+    /// inventory id it touched.
+    fn remove(&mut self, s: &Side) {
+        let touched: Vec<String> = match s.ch.rtype.as_str() {
+            "aws_route" | "aws_route_table" | "aws_route_table_association" | "aws_main_route_table_association" => {
+                self.remove_routing(s).into_iter().collect()
+            }
+            "aws_security_group"
+            | "aws_security_group_rule"
+            | "aws_vpc_security_group_ingress_rule"
+            | "aws_vpc_security_group_egress_rule" => self.remove_security(s).into_iter().collect(),
+            "aws_network_acl" | "aws_network_acl_rule" | "aws_network_acl_association" => self.remove_nacl(s),
+            "aws_db_instance"
+            | "aws_rds_cluster"
+            | "aws_rds_cluster_instance"
+            | "aws_elasticache_replication_group" => self.remove_database(s),
+            "aws_cloudwatch_metric_alarm" | "aws_cloudwatch_composite_alarm" => {
+                self.remove_alarm(s).into_iter().collect()
+            }
+            _ => self.remove_network(s),
+        };
+        for t in touched {
+            self.touch(&t, s.i);
+        }
+    }
+
+    /// Put the `after` value into the inventory.
+    fn add(&mut self, s: &Side) {
+        match s.ch.rtype.as_str() {
+            "aws_route" => self.add_route(s),
+            "aws_route_table" => self.add_route_table(s),
+            "aws_route_table_association" => self.add_association(s),
+            "aws_main_route_table_association" => self.add_main_association(s),
+            "aws_security_group" => self.add_group(s),
+            "aws_security_group_rule"
+            | "aws_vpc_security_group_ingress_rule"
+            | "aws_vpc_security_group_egress_rule" => self.add_rule(s),
+            "aws_vpc_peering_connection" => self.add_peering(s),
+            "aws_vpc_peering_connection_accepter" => self.add_accepter(s),
+            "aws_subnet" => self.add_subnet(s),
+            "aws_nat_gateway" => self.add_nat(s),
+            "aws_internet_gateway" => self.add_igw(s),
+            "aws_egress_only_internet_gateway" => self.add_eigw(s),
+            "aws_vpc_endpoint" => self.add_endpoint(s),
+            "aws_network_acl" => self.add_nacl(s),
+            "aws_network_acl_rule" => self.add_nacl_rule(s),
+            "aws_network_acl_association" => self.add_nacl_association(s),
+            "aws_db_instance" => self.add_db(s),
+            "aws_rds_cluster" => self.add_cluster(s),
+            "aws_rds_cluster_instance" => self.add_cluster_instance(s),
+            "aws_elasticache_replication_group" => self.add_cache(s),
+            "aws_cloudwatch_metric_alarm" | "aws_cloudwatch_composite_alarm" => self.add_alarm(s),
+            _ => {}
+        }
+    }
+}
+
+/// Containers (rank 0) are placed before the members that land in them (rank 1).
+fn member_rank(rtype: &str) -> u8 {
+    match rtype {
+        "aws_route"
+        | "aws_route_table_association"
+        | "aws_main_route_table_association"
+        | "aws_security_group_rule"
+        | "aws_vpc_security_group_ingress_rule"
+        | "aws_vpc_security_group_egress_rule"
+        | "aws_network_acl_rule"
+        | "aws_network_acl_association"
+        | "aws_vpc_endpoint"
+        | "aws_vpc_peering_connection_accepter"
+        | "aws_rds_cluster_instance" => 1,
+        _ => 0,
+    }
+}
+
+fn tags_of(v: &Value) -> Tags {
+    v.get("tags")
+        .and_then(Value::as_object)
+        .map(|m| m.iter().filter_map(|(k, x)| x.as_str().map(|s| (k.clone(), s.to_string()))).collect())
+        .unwrap_or_default()
+}

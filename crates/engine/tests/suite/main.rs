@@ -1,0 +1,13 @@
+//! The engine's tests as pure functions, in one binary that links no AWS SDK: drift rules
+//! and their texts, incremental evaluation, reach, Terraform plans, `init`'s inference.
+
+mod drift_incremental;
+mod drift_network;
+mod drift_rules;
+mod drift_texts;
+mod init_design;
+mod plan_engine;
+mod plan_network;
+mod reach_engine;
+mod reach_memo;
+mod reach_verdict;

@@ -1,0 +1,308 @@
+//! History: what changed, who changed it and since when. SDK-free types for CloudTrail
+//! change events and CloudWatch alarm transitions, their parsing, the time window, the
+//! merged timeline and the attribution of findings to the change that introduced them.
+
+pub mod record;
+pub mod window;
+
+pub use record::{parse_alarm_history_data, parse_record};
+pub use window::Since;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// Who made a call, made readable from CloudTrail's `userIdentity`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub kind: ActorKind,
+    /// `alice`, `deploy-role/alice-session`, `alice@example.com (SSO AdministratorAccess)`,
+    /// `autoscaling.amazonaws.com`, `root`.
+    pub name: String,
+    pub arn: Option<String>,
+}
+
+impl Actor {
+    /// Root acts with every permission and no audit trail of who held the password:
+    /// always flagged where an actor is shown.
+    pub fn display(&self) -> String {
+        match self.kind {
+            ActorKind::Root => format!("{} (ROOT)", self.name),
+            _ => self.name.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActorKind {
+    IamUser,
+    AssumedRole,
+    /// IAM Identity Center (SSO): `IdentityCenterUser`, or an `AWSReservedSSO_*` role session.
+    SsoUser,
+    AwsService,
+    Root,
+    FederatedUser,
+    AwsAccount,
+    Unknown,
+}
+
+/// The tool behind a call, from its user agent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Agent {
+    Console,
+    Cli,
+    Terraform,
+    CloudFormation,
+    Sdk,
+    Service,
+    Other,
+}
+
+impl Agent {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Agent::Console => "console",
+            Agent::Cli => "cli",
+            Agent::Terraform => "terraform",
+            Agent::CloudFormation => "cloudformation",
+            Agent::Sdk => "sdk",
+            Agent::Service => "service",
+            Agent::Other => "other",
+        }
+    }
+}
+
+/// What a call asked for, as far as driftdeck judges it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Ask {
+    /// One security group rule, one peer: normalised like the model's `SgRule`
+    /// (`protocol_name`, `ports_label`, peer) so it compares with a finding's evidence.
+    Rule { protocol: String, ports: String, source: String },
+    /// One route: destination (CIDR or prefix list) and target id (`None` on delete).
+    Route { destination: String, target: Option<String> },
+}
+
+impl Ask {
+    pub fn describe(&self) -> String {
+        match self {
+            Ask::Rule { protocol, ports, source } => format!("{protocol} {ports} from {source}"),
+            Ask::Route { destination, target: Some(t) } => format!("{destination} -> {t}"),
+            Ask::Route { destination, target: None } => destination.clone(),
+        }
+    }
+}
+
+/// One CloudTrail management event on something driftdeck judges.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeEvent {
+    pub id: String,
+    pub time: Timestamp,
+    /// `AuthorizeSecurityGroupIngress`, `CreateRoute`, ...
+    pub name: String,
+    /// `ec2.amazonaws.com`, `rds.amazonaws.com`, ...
+    pub source: String,
+    pub actor: Actor,
+    pub source_ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub agent: Agent,
+    /// Ids of the resources touched: from `Resources[]`, else the request parameters.
+    pub resources: Vec<String>,
+    pub asked: Vec<Ask>,
+    /// `errorCode: errorMessage` when the call failed: an attempt, not a change.
+    pub error: Option<String>,
+}
+
+impl ChangeEvent {
+    pub fn failed(&self) -> bool {
+        self.error.is_some()
+    }
+
+    pub fn touches(&self, resource: &str) -> bool {
+        self.resources.iter().any(|r| r == resource)
+    }
+
+    /// One line: `AuthorizeSecurityGroupIngress sg-1 (tcp 22 from 0.0.0.0/0) by deploy/alice via cli`.
+    pub fn summary(&self) -> String {
+        let asked: Vec<String> = self.asked.iter().map(Ask::describe).collect();
+        let what = if asked.is_empty() { String::new() } else { format!(" ({})", asked.join("; ")) };
+        let failed = match &self.error {
+            Some(e) => format!(" FAILED {e}"),
+            None => String::new(),
+        };
+        format!(
+            "{} {}{what} by {} via {}{failed}",
+            self.name,
+            self.resources.join(","),
+            self.actor.display(),
+            self.agent.as_str()
+        )
+    }
+}
+
+/// One alarm state change from CloudWatch alarm history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlarmTransition {
+    pub time: Timestamp,
+    pub alarm: String,
+    pub old_state: String,
+    pub new_state: String,
+    pub reason: Option<String>,
+}
+
+/// Where history stands for one account: shown as such, never as "nothing changed".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", content = "reason", rename_all = "snake_case")]
+pub enum HistoryStatus {
+    Off,
+    Loading,
+    Ok,
+    /// Throttled: what we have is incomplete and more is coming.
+    Delayed(String),
+    /// Access denied, trail disabled, endpoint missing.
+    Unavailable(String),
+}
+
+impl HistoryStatus {
+    pub fn label(&self) -> String {
+        match self {
+            HistoryStatus::Off => "history off".into(),
+            HistoryStatus::Loading => "history loading".into(),
+            HistoryStatus::Ok => "history ok".into(),
+            HistoryStatus::Delayed(r) => format!("history delayed: {r}"),
+            HistoryStatus::Unavailable(r) => format!("history unavailable: {r}"),
+        }
+    }
+}
+
+/// Everything history knows for one window.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct History {
+    /// Oldest instant covered: a change before it is "older than the window".
+    pub window_start: Option<Timestamp>,
+    pub events: Vec<ChangeEvent>,
+    pub transitions: Vec<AlarmTransition>,
+    /// Per source (`cloudtrail`, `alarm-history`), when it is not plain ok.
+    pub problems: Vec<(String, HistoryStatus)>,
+}
+
+/// CloudTrail event names that change something driftdeck judges. LookupEvents cannot
+/// filter by a list, so this is applied on our side (see `aws/cloudtrail.rs`).
+pub const RELEVANT_EVENTS: &[&str] = &[
+    // security groups and their rules
+    "AuthorizeSecurityGroupIngress",
+    "AuthorizeSecurityGroupEgress",
+    "RevokeSecurityGroupIngress",
+    "RevokeSecurityGroupEgress",
+    "ModifySecurityGroupRules",
+    "UpdateSecurityGroupRuleDescriptionsIngress",
+    "UpdateSecurityGroupRuleDescriptionsEgress",
+    "CreateSecurityGroup",
+    "DeleteSecurityGroup",
+    // routes and route tables
+    "CreateRoute",
+    "ReplaceRoute",
+    "DeleteRoute",
+    "CreateRouteTable",
+    "DeleteRouteTable",
+    "AssociateRouteTable",
+    "DisassociateRouteTable",
+    "ReplaceRouteTableAssociation",
+    // peering
+    "CreateVpcPeeringConnection",
+    "AcceptVpcPeeringConnection",
+    "DeleteVpcPeeringConnection",
+    "RejectVpcPeeringConnection",
+    // subnets and gateways
+    "CreateSubnet",
+    "DeleteSubnet",
+    "CreateNatGateway",
+    "DeleteNatGateway",
+    "CreateInternetGateway",
+    "DeleteInternetGateway",
+    "AttachInternetGateway",
+    "DetachInternetGateway",
+    "CreateEgressOnlyInternetGateway",
+    "DeleteEgressOnlyInternetGateway",
+    // network ACLs
+    "CreateNetworkAcl",
+    "DeleteNetworkAcl",
+    "CreateNetworkAclEntry",
+    "ReplaceNetworkAclEntry",
+    "DeleteNetworkAclEntry",
+    "ReplaceNetworkAclAssociation",
+    // prefix lists
+    "CreateManagedPrefixList",
+    "ModifyManagedPrefixList",
+    "DeleteManagedPrefixList",
+    "RestoreManagedPrefixListVersion",
+    // flow logs
+    "CreateFlowLogs",
+    "DeleteFlowLogs",
+    // RDS
+    "CreateDBInstance",
+    "ModifyDBInstance",
+    "DeleteDBInstance",
+    "RebootDBInstance",
+    "CreateDBCluster",
+    "ModifyDBCluster",
+    "DeleteDBCluster",
+    "RebootDBCluster",
+    "FailoverDBCluster",
+    // ElastiCache
+    "CreateReplicationGroup",
+    "ModifyReplicationGroup",
+    "DeleteReplicationGroup",
+    "TestFailover",
+    // alarms
+    "PutMetricAlarm",
+    "PutCompositeAlarm",
+    "DeleteAlarms",
+    "EnableAlarmActions",
+    "DisableAlarmActions",
+    "SetAlarmState",
+];
+
+pub fn is_relevant(event_name: &str) -> bool {
+    RELEVANT_EVENTS.contains(&event_name)
+}
+
+/// `3m ago`, `5h ago`, `2d ago`: the age shown next to an actor.
+pub fn age(then: Timestamp, now: Timestamp) -> String {
+    let secs = now.as_second().saturating_sub(then.as_second()).max(0);
+    match secs {
+        s if s < 60 => format!("{s}s ago"),
+        s if s < 3600 => format!("{}m ago", s / 60),
+        s if s < 86_400 => format!("{}h ago", s / 3600),
+        s => format!("{}d ago", s / 86_400),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allow_list_has_each_family_and_no_reads() {
+        for name in ["AuthorizeSecurityGroupIngress", "CreateRoute", "ModifyDBInstance", "CreateNetworkAclEntry"] {
+            assert!(is_relevant(name), "{name}");
+        }
+        for name in ["ModifyManagedPrefixList", "CreateFlowLogs", "SetAlarmState", "TestFailover"] {
+            assert!(is_relevant(name), "{name}");
+        }
+        assert!(!is_relevant("DescribeSecurityGroups"));
+        assert!(!is_relevant("RunInstances"));
+        assert!(RELEVANT_EVENTS.iter().all(|n| !n.starts_with("Describe") && !n.starts_with("List")));
+    }
+
+    #[test]
+    fn ages_read_in_the_largest_unit() {
+        let now: Timestamp = "2026-11-23T12:00:00Z".parse().expect("ts");
+        let at = |s: &str| s.parse::<Timestamp>().expect("ts");
+        assert_eq!(age(at("2026-11-23T11:59:30Z"), now), "30s ago");
+        assert_eq!(age(at("2026-11-23T11:00:00Z"), now), "1h ago");
+        assert_eq!(age(at("2026-11-20T12:00:00Z"), now), "3d ago");
+        assert_eq!(age(at("2026-11-23T13:00:00Z"), now), "0s ago");
+    }
+}

@@ -1,0 +1,166 @@
+//! Command-line interface: every flag and subcommand (clap derive), and nothing else.
+//! The commands in `commands/` read these types; nothing below the binary sees clap.
+
+mod init;
+mod plan;
+mod reach;
+
+pub use init::InitArgs;
+pub use plan::{PlanArgs, Unknown};
+pub use reach::ReachArgs;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "driftdeck",
+    version,
+    about = "See at once whether a live AWS environment matches its documented design",
+    after_help = "Run the console on the built-in demo: driftdeck demo\nCheck an account in CI:          driftdeck check --design config/designs/client-a-prod.toml"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Design file(s) for the live console; several allow `:env NAME` switching.
+    #[arg(long = "design", short = 'd', global = false)]
+    pub designs: Vec<PathBuf>,
+
+    /// Terraform plan JSON (`terraform show -json`) to judge in the console's Plan pane.
+    #[arg(long = "plan", value_name = "FILE", global = false)]
+    pub plan: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
+
+    #[command(flatten)]
+    pub console: ConsoleArgs,
+
+    #[command(flatten)]
+    pub history: HistoryArgs,
+}
+
+/// The history window, for the console and the headless commands.
+#[derive(Args, Debug, Clone, Default)]
+pub struct HistoryArgs {
+    /// How far back history reaches: 30m, 6h, 3d, 2w or an RFC 3339 time (2026-11-23T08:00Z).
+    #[arg(long, global = true, default_value = "24h", value_name = "DURATION", value_parser = engine::history::Since::parse)]
+    pub since: engine::history::Since,
+    /// Do not read CloudTrail or alarm history.
+    #[arg(long, global = true)]
+    pub no_history: bool,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct AwsArgs {
+    /// AWS profile (overrides the design's `profile`; without either, the SDK chain reads AWS_PROFILE).
+    #[arg(long, global = true)]
+    pub profile: Option<String>,
+    /// AWS region (overrides the design's `region`).
+    #[arg(long, global = true)]
+    pub region: Option<String>,
+    /// Custom endpoint for every AWS service (also read from AWS_ENDPOINT_URL).
+    #[arg(long, global = true)]
+    pub endpoint_url: Option<String>,
+    /// Seconds the whole fetch may take: connecting, the identity lookup and every call of every kind.
+    #[arg(long, global = true, default_value_t = 30, value_name = "SECS")]
+    pub timeout: u64,
+    /// History calls per second for one account (LookupEvents allows 2, shared with every tool).
+    #[arg(long, global = true, default_value_t = aws::limit::DEFAULT_RATE, value_name = "PER_SEC")]
+    pub history_rate: f64,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct ConsoleArgs {
+    /// Console config file (default: $XDG_CONFIG_HOME/driftdeck/config.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Colour theme: dark or light (overrides the config file).
+    #[arg(long, global = true)]
+    pub theme: Option<String>,
+    /// Poll intervals, e.g. `alarms=15,security_groups=60,db_instances=120` (seconds).
+    #[arg(long, global = true, value_name = "KIND=SECS,...")]
+    pub intervals: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Evaluate the design against AWS (or a snapshot) once and report drift; for CI gates.
+    Check(CheckArgs),
+    /// Fetch the inventory and write it as versioned JSON, to evaluate offline later.
+    Snapshot(SnapshotArgs),
+    /// Judge a Terraform plan (or state) against the design before deploying.
+    Plan(PlanArgs),
+    /// Write a starter design from what exists (a snapshot, or live), every guess marked.
+    Init(InitArgs),
+    /// Validate design files without touching AWS.
+    Validate {
+        /// Design files to validate.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Open the console on the built-in demo environment (no AWS account needed).
+    Demo,
+    /// Print what changed and which alarms moved in the window, merged in time order.
+    History(HistoryCommandArgs),
+    /// Can X reach Y on a port? Routes, peering, ACLs and security groups, end to end.
+    Reach(ReachArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// The documented design (TOML); repeat for an estate: each is one environment, all
+    /// checked concurrently, one report each.
+    #[arg(long = "design", short = 'd', required = true)]
+    pub designs: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Lowest severity that makes the check fail (exit 1).
+    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_severity)]
+    pub fail_on: engine::drift::Severity,
+    /// Evaluate offline from a snapshot written by `driftdeck snapshot`; with several
+    /// designs give one `--snapshot` per `--design`, in the same order.
+    #[arg(long = "snapshot", value_name = "FILE")]
+    pub snapshots: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct HistoryCommandArgs {
+    /// The documented design (TOML): gives region, profile, account guard and alarm prefix.
+    #[arg(long, short = 'd')]
+    pub design: PathBuf,
+    /// Only lines about this resource id (security group, route table, DB, alarm name).
+    #[arg(long, value_name = "ID")]
+    pub resource: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Args, Debug)]
+pub struct SnapshotArgs {
+    /// The documented design (TOML): gives region, profile and account guard. Repeat for
+    /// an estate: the environments are fetched concurrently.
+    #[arg(long = "design", short = 'd', required = true)]
+    pub designs: Vec<PathBuf>,
+    /// Where to write the snapshot JSON (mode 0600); with several designs, a directory
+    /// that receives one `ENVIRONMENT.json` per design.
+    #[arg(long, value_name = "FILE|DIR")]
+    pub out: PathBuf,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Markdown,
+    Sarif,
+    Junit,
+}
+
+pub(crate) fn parse_severity(s: &str) -> Result<engine::drift::Severity, String> {
+    engine::drift::Severity::parse(&s.to_ascii_lowercase())
+        .ok_or_else(|| format!("`{s}` is not a severity; expected critical, high, medium, low or info"))
+}

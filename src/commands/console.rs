@@ -1,0 +1,67 @@
+//! The console: live against AWS with the `--design` files, or on the built-in demo.
+
+use crate::cli::Cli;
+use crate::exit::{EXIT_OK, fail};
+use crate::inputs::load_design;
+use engine::design::Design;
+use model::source::Source;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+/// Open the console: live against AWS with the `--design` files, or on the demo.
+pub fn run(cli: &Cli, demo: bool) -> ExitCode {
+    use crate::console::{ConsoleOptions, Mode};
+    let mut config = match crate::console::config::Config::load(cli.console.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    match cli.console.theme.as_deref() {
+        None => {}
+        Some("dark") => config.theme = crate::console::config::ThemeName::Dark,
+        Some("light") => config.theme = crate::console::config::ThemeName::Light,
+        Some(other) => return fail(format!("--theme: `{other}` is not a theme; expected dark or light")),
+    }
+    let intervals = match &cli.console.intervals {
+        Some(spec) => {
+            let mut i = if demo { crate::console::demo::DemoSource::intervals() } else { config.intervals.clone() };
+            if let Err(e) = i.apply_flag(spec) {
+                return fail(e);
+            }
+            Some(i)
+        }
+        None => None,
+    };
+    let (designs, mode) = if demo {
+        match Design::parse("client-a-prod.toml (built-in demo)", crate::console::demo::DESIGN) {
+            Ok(d) => (vec![d], Mode::Demo),
+            Err(e) => return fail(e),
+        }
+    } else {
+        let mut designs = Vec::new();
+        for path in &cli.designs {
+            match load_design(path) {
+                Ok(d) => designs.push(d),
+                Err(code) => return code,
+            }
+        }
+        let args = cli.aws.clone();
+        let factory: crate::console::SourceFactory = std::sync::Arc::new(move |design: &Design| {
+            let (design, args) = (design.clone(), args.clone());
+            Box::pin(async move {
+                let aws = crate::collect::connect(&design, &args).await?;
+                Ok(std::sync::Arc::new(aws) as std::sync::Arc<dyn Source>)
+            })
+        });
+        (designs, Mode::Live(factory))
+    };
+    if !std::io::stdout().is_terminal() {
+        return fail("the console needs a terminal; for CI use `driftdeck check`");
+    }
+    let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let history = (!cli.history.no_history).then_some(cli.history.since);
+    let plan = cli.plan.clone();
+    match crate::console::run(ConsoleOptions { designs, mode, config, intervals, colour, history, plan }) {
+        Ok(()) => ExitCode::from(EXIT_OK),
+        Err(e) => fail(e),
+    }
+}

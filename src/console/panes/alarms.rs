@@ -1,0 +1,33 @@
+//! Alarms pane: metric and composite alarms, ALARM first, with since-when and reason.
+
+use super::draw_items;
+use crate::console::action::Pane;
+use crate::console::state::App;
+use model::{AlarmState, Kind};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let firing = app.env().snapshot.alarms.iter().filter(|a| a.state == AlarmState::Alarm).count();
+    let title = Line::from(vec![
+        Span::styled(format!(" Alarms ({firing} in ALARM) "), app.theme.title),
+        super::freshness(app, &[Kind::Alarms]),
+    ]);
+    draw_items(
+        frame,
+        area,
+        app,
+        Pane::Alarms,
+        title,
+        &["State", "Alarm", "Type", "Since", "Actions", "Reason"],
+        &[
+            Constraint::Length(17),
+            Constraint::Length(30),
+            Constraint::Length(9),
+            Constraint::Length(9),
+            Constraint::Length(11),
+            Constraint::Min(20),
+        ],
+    );
+}

@@ -1,0 +1,36 @@
+//! Estate pane: every environment of the estate at once, one row each, so production and
+//! production-PCI are watched side by side. Enter opens the environment under the cursor.
+
+use super::draw_items;
+use crate::console::action::Pane;
+use crate::console::state::{App, EnvStatus};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let failing = app.envs.iter().filter(|e| matches!(e.status(), EnvStatus::Failed(_))).count();
+    let mut title = vec![Span::styled(format!(" Estate ({} environments) ", app.envs.len()), app.theme.title)];
+    if failing > 0 {
+        title.push(Span::styled(format!(" {failing} failing "), app.theme.failed));
+    }
+    title.push(Span::styled(" Enter: open ", app.theme.dim));
+    draw_items(
+        frame,
+        area,
+        app,
+        Pane::Estate,
+        Line::from(title),
+        &["Environment", "Account", "Region", "Crit", "Findings C/H/M/L/I", "ALARM", "Oldest", "Status"],
+        &[
+            Constraint::Length(20),
+            Constraint::Length(12),
+            Constraint::Length(10),
+            Constraint::Length(8),
+            Constraint::Length(19),
+            Constraint::Length(5),
+            Constraint::Length(8),
+            Constraint::Min(12),
+        ],
+    );
+}

@@ -1,0 +1,55 @@
+//! Rows of the Estate pane (view-model read by `ui::estate` and by `App` for selection).
+
+use super::{Item, age};
+use crate::console::state::{App, EnvState, EnvStatus};
+use engine::design::Criticality;
+use engine::drift::Severity;
+use ratatui::text::{Line, Span};
+
+/// One row per environment, in `--design` order (so a row's index is its environment).
+pub fn items(app: &App) -> Vec<Item> {
+    app.envs.iter().enumerate().map(|(i, env)| row(app, i, env)).collect()
+}
+
+fn row(app: &App, i: usize, env: &EnvState) -> Item {
+    let th = &app.theme;
+    let e = &env.design.environment;
+    let crit = match e.criticality {
+        Criticality::Prod => Span::styled(" PROD ", th.prod_banner),
+        Criticality::NonProd => Span::styled("non-prod", th.dim),
+    };
+    let counts = env.report.counts();
+    let mut sev: Vec<Span<'static>> = Vec::new();
+    for s in Severity::ALL_DESC {
+        let n = counts.get(&s).copied().unwrap_or(0);
+        let label = format!("{}{} ", &s.as_str()[..1].to_uppercase(), n);
+        sev.push(if n > 0 { Span::styled(label, th.severity(s)) } else { Span::styled(label, th.dim) });
+    }
+    let firing = env.alarms_firing();
+    let (status, style) = match env.status() {
+        EnvStatus::Connecting => ("connecting…".to_string(), th.dim),
+        EnvStatus::Loading(n) => (format!("loading {n} kinds…"), th.dim),
+        EnvStatus::Ok => ("ok".to_string(), th.ok),
+        EnvStatus::Stale(why) => (format!("STALE: {why}"), th.stale),
+        EnvStatus::Failed(why) => (format!("FAILED: {why}"), th.failed),
+    };
+    let marker = if i == app.current { "▶ " } else { "  " };
+    let mut item = Item::new(vec![
+        Line::from(vec![Span::raw(marker), Span::styled(e.name.clone(), th.title)]),
+        Line::from(env.snapshot.account.clone().or_else(|| e.account_id.clone()).unwrap_or_else(|| "?".into())),
+        Line::from(env.snapshot.region.clone()),
+        Line::from(crit),
+        Line::from(sev),
+        Line::from(if firing > 0 {
+            Span::styled(firing.to_string(), th.severity(Severity::High))
+        } else {
+            Span::styled("0", th.dim)
+        }),
+        Line::from(Span::styled(age(app, env.oldest_data()), th.dim)),
+        Line::from(Span::styled(status, style)),
+    ]);
+    // A row is marked by its worst finding, so drift-only and colours work as elsewhere.
+    item.severity = env.report.findings.iter().map(|f| f.severity).max();
+    item.finding = env.report.findings.iter().max_by_key(|f| f.severity).cloned();
+    item
+}

@@ -1,0 +1,219 @@
+//! The shipped IAM policy is exactly the set of AWS operations the code calls, and every
+//! one of them is read-only. Adding a call without updating the policy, or calling a
+//! mutating operation, fails here.
+//!
+//! Why scanning crates/aws is enough: only the AWS adapter may name the SDK (checked in
+//! `architecture.rs`), and the clients never leave it (no `pub` item there mentions a
+//! `Client`), so no other code can reach an AWS operation.
+
+use regex::Regex;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Which service's client each file in crates/aws/src may use. A new file that calls AWS must be
+/// added here, or the scan refuses it.
+const SERVICE_OF_FILE: &[(&str, &str)] = &[
+    ("ec2.rs", "ec2"),
+    ("ec2_network.rs", "ec2"),
+    ("rds.rs", "rds"),
+    ("elasticache.rs", "elasticache"),
+    ("cloudwatch.rs", "cloudwatch"),
+    ("cloudtrail.rs", "cloudtrail"),
+    ("lib.rs", "sts"),
+];
+
+const CLIENTS: &str = "ec2|rds|elasticache|cloudwatch|cloudtrail|sts";
+
+/// Request parameters and response fields whose names begin with a mutating verb but
+/// are not operations (LookupEvents' `StartTime`, DescribeAlarmHistory's `StartDate`,
+/// the `TagSet` of a managed prefix list in ec2_network.rs).
+const PARAMETERS: &[&str] = &["start_time", "start_date", "tag_set"];
+
+/// Read-only verbs: Describe/List/Get, and CloudTrail's LookupEvents.
+const READ_VERBS: &[&str] = &["describe_", "get_", "list_", "lookup_"];
+
+/// Leading words of AWS operations that change something.
+const MUTATING: &str = "create|delete|modify|put|authorize|revoke|update|start|stop|reboot|terminate|run|attach|\
+detach|associate|disassociate|accept|reject|replace|enable|disable|set|tag|untag|add|remove|reset|restore|copy|\
+promote|failover|test|import|export|register|deregister|allocate|release|assign|unassign|apply|cancel|assume|\
+purchase|increase|decrease|batch|rebalance|switchover|provision|deprovision|move|monitor|unmonitor|send|decode";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The AWS adapter's sources.
+fn adapter() -> PathBuf {
+    root().join("crates/aws/src")
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// Code without whole-line comments and without any whitespace, so that a call split
+/// across lines by rustfmt (`self.ec2\n    .describe_vpcs()`) reads as one token run.
+/// Trailing comments stay: at worst they make the scan stricter, never blind.
+fn squashed(text: &str) -> String {
+    text.lines().filter(|l| !l.trim_start().starts_with("//")).flat_map(|l| l.split_whitespace()).collect()
+}
+
+/// `describe_db_instances` on rds -> `DescribeDBInstances`.
+fn pascal(service: &str, op: &str) -> String {
+    op.split('_')
+        .map(|w| match (service, w) {
+            ("rds", "db") => "DB".to_string(),
+            _ => {
+                let mut c = w.chars();
+                c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+            }
+        })
+        .collect()
+}
+
+/// Problems found while scanning one file's squashed code for `service`.
+#[derive(Debug, Default)]
+struct Scan {
+    operations: BTreeSet<String>,
+    problems: Vec<String>,
+}
+
+fn scan(file: &str, service: Option<&str>, code: &str) -> Scan {
+    let read = Regex::new(r"\.(describe|get|list|lookup)_([a-z0-9_]+)\(\)").expect("regex");
+    let write = Regex::new(&format!(r"(\.|::)({MUTATING})_[a-z0-9_]+\(")).expect("regex");
+    let client = Regex::new(&format!(r"self\.({CLIENTS})([^a-z0-9_]|$)")).expect("regex");
+    let any_op = Regex::new(&format!(r"self\.({CLIENTS})\.([a-z0-9_]+)\(")).expect("regex");
+    let mut out = Scan::default();
+    for m in write.find_iter(code) {
+        if PARAMETERS.iter().any(|p| m.as_str().trim_start_matches(['.', ':']).trim_end_matches('(') == *p) {
+            continue;
+        }
+        out.problems.push(format!("{file}: mutating call `{}`", m.as_str()));
+    }
+    for c in client.captures_iter(code) {
+        if Some(&c[1]) != service {
+            out.problems.push(format!("{file}: uses the {} client, but is mapped to {service:?}", &c[1]));
+        }
+    }
+    for c in any_op.captures_iter(code) {
+        if !READ_VERBS.iter().any(|v| c[2].starts_with(v)) {
+            out.problems.push(format!("{file}: `{}` is not a Describe/List/Get operation", &c[2]));
+        }
+    }
+    for c in read.captures_iter(code) {
+        let op = format!("{}_{}", &c[1], &c[2]);
+        match service {
+            Some(s) => {
+                out.operations.insert(format!("{s}:{}", pascal(s, &op)));
+            }
+            None => out.problems.push(format!("{file}: calls `{op}` but has no service in SERVICE_OF_FILE")),
+        }
+    }
+    out
+}
+
+/// Every AWS operation src/aws calls, as `service:Operation`.
+fn called_operations() -> BTreeSet<String> {
+    let mut files = Vec::new();
+    rust_files(&adapter(), &mut files);
+    let mut ops = BTreeSet::new();
+    let mut problems = Vec::new();
+    for path in files {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let service = SERVICE_OF_FILE.iter().find(|(f, _)| *f == name).map(|(_, s)| *s);
+        let code = squashed(&std::fs::read_to_string(&path).expect("read"));
+        let s = scan(&name, service, &code);
+        ops.extend(s.operations);
+        problems.extend(s.problems);
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+    ops
+}
+
+#[test]
+fn policy_matches_the_operations_called() {
+    let text = std::fs::read_to_string(root().join("assets/iam-policy.json")).expect("policy");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(v["Version"], "2012-10-17");
+    let statements = v["Statement"].as_array().expect("statements");
+    assert_eq!(statements.len(), 1);
+    assert_eq!(statements[0]["Effect"], "Allow");
+    assert_eq!(statements[0]["Resource"], "*");
+    let actions: Vec<String> = statements[0]["Action"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .map(|a| a.as_str().expect("str").to_string())
+        .collect();
+    let mut sorted = actions.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(actions, sorted, "keep the policy's actions sorted and unique");
+    let policy: BTreeSet<String> = actions.into_iter().collect();
+    let called = called_operations();
+    for (_, service) in SERVICE_OF_FILE {
+        assert!(called.iter().any(|op| op.starts_with(&format!("{service}:"))), "scan found no {service} call");
+    }
+    assert_eq!(policy, called, "assets/iam-policy.json differs from the operations crates/aws calls");
+}
+
+#[test]
+fn every_policy_action_is_read_only() {
+    for op in called_operations() {
+        let name = op.split(':').nth(1).unwrap_or_default();
+        assert!(
+            ["Describe", "List", "Get", "Lookup"].iter().any(|v| name.starts_with(v)),
+            "{op} is not a Describe/List/Get/Lookup operation"
+        );
+    }
+}
+
+#[test]
+fn the_scanner_sees_calls_it_must_see() {
+    let code = squashed(
+        "let s = self.rds\n    .describe_db_subnet_groups()\n    .max_records(100);\n\
+         // self.rds.delete_db_instance() in a comment is ignored\n",
+    );
+    let s = scan("rds.rs", Some("rds"), &code);
+    assert_eq!(s.operations, BTreeSet::from(["rds:DescribeDBSubnetGroups".to_string()]));
+    assert!(s.problems.is_empty(), "{:?}", s.problems);
+
+    let s = scan("ec2.rs", Some("ec2"), &squashed("let c = &self.ec2;\nc.create_vpc().send().await;"));
+    assert!(s.problems.iter().any(|p| p.contains("create_vpc")), "{:?}", s.problems);
+
+    let s = scan("ec2.rs", Some("ec2"), &squashed("self.rds.describe_db_instances()"));
+    assert!(s.problems.iter().any(|p| p.contains("uses the rds client")), "{:?}", s.problems);
+
+    let s = scan("new.rs", None, &squashed("x.list_metrics()"));
+    assert!(s.problems.iter().any(|p| p.contains("no service")), "{:?}", s.problems);
+
+    let s = scan("cloudtrail.rs", Some("cloudtrail"), &squashed("self.cloudtrail.lookup_events().start_time(t)"));
+    assert_eq!(s.operations, BTreeSet::from(["cloudtrail:LookupEvents".to_string()]));
+    assert!(s.problems.is_empty(), "a StartTime parameter is not an operation: {:?}", s.problems);
+
+    let s = scan("ec2.rs", Some("ec2"), &squashed("self.ec2.start_instances().send()"));
+    assert!(s.problems.iter().any(|p| p.contains("start_instances")), "{:?}", s.problems);
+
+    let s = scan("ec2.rs", Some("ec2"), &squashed("self.ec2.copy_image().send()"));
+    assert!(s.problems.len() >= 2, "both the verb and the client call are flagged: {:?}", s.problems);
+}
+
+#[test]
+fn clients_never_leave_the_adapter() {
+    let mut files = Vec::new();
+    rust_files(&adapter(), &mut files);
+    let exposed = Regex::new(r"(\bpub\b.*\bClient\b)|(->.*\bClient\b)").expect("regex");
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("read");
+        for (n, line) in text.lines().enumerate() {
+            assert!(!exposed.is_match(line), "{}:{}: an SDK client escapes crates/aws: {line}", path.display(), n + 1);
+        }
+    }
+}

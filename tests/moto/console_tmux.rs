@@ -1,0 +1,223 @@
+//! The real binary in a real terminal (tmux): it starts, shows seeded drift highlighted,
+//! moves between panes, filters, and quits with the terminal restored. Against the
+//! built-in demo and against moto.
+
+use crate::harness as common;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(name: &str, cmd: &str, env: &[(&str, &str)]) -> Tmux {
+        let socket = format!("driftdeck-{name}-{}", std::process::id());
+        let bin = env!("CARGO_BIN_EXE_driftdeck");
+        let home = std::env::temp_dir().join(&socket);
+        std::fs::create_dir_all(&home).expect("home");
+        let mut exports = format!(
+            "export HOME='{h}' XDG_STATE_HOME='{h}/state' XDG_CONFIG_HOME='{h}/config' TERM=xterm-256color; ",
+            h = home.display()
+        );
+        for (k, v) in env {
+            exports.push_str(&format!("export {k}='{v}'; "));
+        }
+        // After the console exits, print a marker so the test can see the shell again.
+        let script =
+            format!("{exports} cd '{}'; {bin} {cmd}; echo DRIFTDECK_EXIT=$?; sleep 60", env!("CARGO_MANIFEST_DIR"));
+        // A clean environment: the pane sees only what is exported above.
+        let ok = Command::new("tmux")
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "35", "sh", "-c", &script])
+            .status()
+            .expect("tmux installed (scripts/test.sh / .ci/run install it)");
+        assert!(ok.success());
+        Tmux { socket }
+    }
+
+    fn capture(&self, escapes: bool) -> String {
+        let mut args = vec!["-L", &self.socket, "capture-pane", "-p"];
+        if escapes {
+            args.push("-e");
+        }
+        String::from_utf8_lossy(&Command::new("tmux").args(&args).output().expect("capture").stdout).to_string()
+    }
+
+    fn keys(&self, keys: &str) {
+        Command::new("tmux").args(["-L", &self.socket, "send-keys", keys]).status().expect("send-keys");
+        // Separate keys, or Esc followed by a key reads as Alt-key.
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    /// Signal the driftdeck process running in the pane.
+    fn signal(&self, sig: &str) {
+        let out =
+            Command::new("tmux").args(["-L", &self.socket, "list-panes", "-F", "#{pane_pid}"]).output().expect("panes");
+        let shell = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let status =
+            Command::new("pkill").args([&format!("-{sig}"), "-P", &shell, "driftdeck"]).status().expect("pkill");
+        assert!(status.success(), "no driftdeck child of {shell}");
+    }
+
+    fn literal(&self, text: &str) {
+        Command::new("tmux").args(["-L", &self.socket, "send-keys", "-l", text]).status().expect("send-keys");
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    fn wait_for(&self, what: &str, secs: u64) -> String {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let screen = self.capture(false);
+            if screen.contains(what) {
+                return screen;
+            }
+            assert!(Instant::now() < deadline, "`{what}` did not appear within {secs} s; screen:\n{screen}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).status();
+    }
+}
+
+/// The line of a screen (captured with escapes) that contains `text`.
+fn line_with<'a>(screen: &'a str, text: &str) -> &'a str {
+    screen.lines().find(|l| l.contains(text)).unwrap_or_else(|| panic!("no line with {text}:\n{screen}"))
+}
+
+#[test]
+fn demo_starts_moves_filters_and_quits_cleanly() {
+    let t = Tmux::start("demo", "demo", &[]);
+    let first = t.wait_for("client-a-prod", 30);
+    assert!(first.contains("1 Overview"), "{first}");
+    t.wait_for("DRIFT:", 30);
+    t.keys("6");
+    let findings = t.wait_for("rds.multi-az", 10);
+    assert!(findings.contains("Findings ("), "{findings}");
+    // Drift is shown in colour: a HIGH finding's severity is red.
+    let coloured = t.capture(true);
+    let line = line_with(&coloured, "rds.multi-az");
+    assert!(line.contains("38;5;1m") || line.contains("[31m"), "no red on the HIGH row: {line:?}");
+
+    t.keys("/");
+    t.literal("cache.");
+    t.keys("Enter");
+    let filtered = t.wait_for("filter: cache.", 5);
+    assert!(filtered.contains("cache.multi-az") && !filtered.contains("rds.multi-az"), "{filtered}");
+    t.keys("3");
+    t.wait_for("Security groups", 5);
+    t.keys("Escape");
+    t.keys("?");
+    t.wait_for("this help", 5);
+    t.keys("Escape");
+    t.keys("q");
+    let after = t.wait_for("DRIFTDECK_EXIT=0", 10);
+    assert!(!after.contains("1 Overview"), "the alternate screen is gone: {after}");
+}
+
+#[test]
+fn live_console_against_moto_shows_the_seeded_drift() {
+    let (moto, _g) = common::Moto::shared();
+    let ids = moto.seed("client-a", true);
+    let rt_data = ids["rt_data"].as_str().expect("rt_data").to_string();
+    let t = Tmux::start(
+        "live",
+        "--design config/designs/client-a-prod.toml",
+        &[
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+            ("AWS_CONFIG_FILE", "/dev/null"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+            ("AWS_ENDPOINT_URL", &moto.endpoint),
+        ],
+    );
+    t.wait_for("123456789012", 30);
+    t.wait_for("DRIFT:", 30);
+    t.keys("2");
+    t.keys("C-z");
+    let network = t.wait_for("✗ route.peering-forbidden", 10);
+    assert!(network.contains(&rt_data), "{network}");
+    let coloured = t.capture(true);
+    let line = line_with(&coloured, "✗ route.peering-forbidden");
+    assert!(line.contains("48;5;1m") || line.contains("[41m"), "critical drift has a red background: {line:?}");
+    t.keys("6");
+    t.wait_for("alarm.firing", 10);
+    t.keys("Enter");
+    t.wait_for("evidence", 5);
+    t.keys("Escape");
+    t.keys("q");
+    t.wait_for("DRIFTDECK_EXIT=0", 10);
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let t = Tmux::start("term", "demo", &[]);
+    t.wait_for("1 Overview", 30);
+    t.signal("TERM");
+    let after = t.wait_for("DRIFTDECK_EXIT=0", 10);
+    assert!(!after.contains("1 Overview"), "the alternate screen is gone: {after}");
+}
+
+#[test]
+fn estate_of_two_accounts_stays_live_and_switches_instantly() {
+    let (moto, _g) = common::Moto::shared();
+    moto.seed("pair-accounts", true);
+    let estate = common::Estate::new();
+    let wrong = estate.pci_with_wrong_account();
+    let designs = format!(
+        "--design {} --design {} --design {}",
+        estate.production.display(),
+        estate.pci.display(),
+        wrong.display()
+    );
+    // The third design is production-pci again under its own name, with a wrong account guard.
+    let text = std::fs::read_to_string(&wrong).expect("design").replacen(
+        "name = \"production-pci\"",
+        "name = \"pci-wrong\"",
+        1,
+    );
+    std::fs::write(&wrong, text).expect("write");
+    let config = estate.config.display().to_string();
+    let t = Tmux::start(
+        "estate",
+        &designs,
+        &[
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+            ("AWS_CONFIG_FILE", &config),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+            ("AWS_ENDPOINT_URL", &moto.endpoint),
+        ],
+    );
+    let screen = t.wait_for("Estate (3 environments)", 30);
+    assert!(screen.contains("0 Estate"), "{screen}");
+    // Both good environments poll and answer with their own accounts; the wrong one fails alone.
+    t.wait_for(common::PCI_ACCOUNT, 30);
+    let screen = t.wait_for("FAILED: credentials belong", 30);
+    let prod = line_with(&screen, "production ");
+    assert!(prod.contains("123456789012"), "{screen}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !line_with(&t.capture(false), "production-pci").contains(" ok") {
+        assert!(Instant::now() < deadline, "production-pci never became ok:\n{}", t.capture(false));
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // `:env` switches the view at once: the data is already there.
+    t.keys(":");
+    t.literal("env production-pci");
+    t.keys("Enter");
+    t.keys("2");
+    // Drift only: the data tier's route table is below the tiers' ACL rows.
+    t.keys("C-z");
+    let network = t.wait_for("✗ route.peering-forbidden", 3);
+    assert!(network.contains("production-pci"), "{network}");
+    t.keys("0");
+    t.wait_for("Estate (3 environments)", 3);
+    t.keys("q");
+    t.wait_for("DRIFTDECK_EXIT=0", 10);
+}
