@@ -13,8 +13,10 @@ use std::path::{Path, PathBuf};
 /// Which service's client each file in crates/aws/src may use. A new file that calls AWS must be
 /// added here, or the scan refuses it.
 const SERVICE_OF_FILE: &[(&str, &str)] = &[
-    ("ec2.rs", "ec2"),
-    ("ec2_network.rs", "ec2"),
+    ("ec2/vpc.rs", "ec2"),
+    ("ec2/routing.rs", "ec2"),
+    ("ec2/firewall.rs", "ec2"),
+    ("ec2/flow_logs.rs", "ec2"),
     ("rds.rs", "rds"),
     ("elasticache.rs", "elasticache"),
     ("cloudwatch.rs", "cloudwatch"),
@@ -26,7 +28,7 @@ const CLIENTS: &str = "ec2|rds|elasticache|cloudwatch|cloudtrail|sts";
 
 /// Request parameters and response fields whose names begin with a mutating verb but
 /// are not operations (LookupEvents' `StartTime`, DescribeAlarmHistory's `StartDate`,
-/// the `TagSet` of a managed prefix list in ec2_network.rs).
+/// the `TagSet` of a managed prefix list in ec2/routing.rs).
 const PARAMETERS: &[&str] = &["start_time", "start_date", "tag_set"];
 
 /// Read-only verbs: Describe/List/Get, and CloudTrail's LookupEvents.
@@ -119,14 +121,16 @@ fn scan(file: &str, service: Option<&str>, code: &str) -> Scan {
     out
 }
 
-/// Every AWS operation src/aws calls, as `service:Operation`.
+/// Every AWS operation the adapter calls, as `service:Operation`.
 fn called_operations() -> BTreeSet<String> {
     let mut files = Vec::new();
     rust_files(&adapter(), &mut files);
     let mut ops = BTreeSet::new();
     let mut problems = Vec::new();
     for path in files {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        // The path inside the adapter, `/`-separated: `ec2/routing.rs`, `rds.rs`.
+        let rel = path.strip_prefix(adapter()).unwrap_or(&path);
+        let name = rel.iter().map(|c| c.to_string_lossy()).collect::<Vec<_>>().join("/");
         let service = SERVICE_OF_FILE.iter().find(|(f, _)| *f == name).map(|(_, s)| *s);
         let code = squashed(&std::fs::read_to_string(&path).expect("read"));
         let s = scan(&name, service, &code);
@@ -185,10 +189,10 @@ fn the_scanner_sees_calls_it_must_see() {
     assert_eq!(s.operations, BTreeSet::from(["rds:DescribeDBSubnetGroups".to_string()]));
     assert!(s.problems.is_empty(), "{:?}", s.problems);
 
-    let s = scan("ec2.rs", Some("ec2"), &squashed("let c = &self.ec2;\nc.create_vpc().send().await;"));
+    let s = scan("ec2/vpc.rs", Some("ec2"), &squashed("let c = &self.ec2;\nc.create_vpc().send().await;"));
     assert!(s.problems.iter().any(|p| p.contains("create_vpc")), "{:?}", s.problems);
 
-    let s = scan("ec2.rs", Some("ec2"), &squashed("self.rds.describe_db_instances()"));
+    let s = scan("ec2/vpc.rs", Some("ec2"), &squashed("self.rds.describe_db_instances()"));
     assert!(s.problems.iter().any(|p| p.contains("uses the rds client")), "{:?}", s.problems);
 
     let s = scan("new.rs", None, &squashed("x.list_metrics()"));
@@ -198,10 +202,10 @@ fn the_scanner_sees_calls_it_must_see() {
     assert_eq!(s.operations, BTreeSet::from(["cloudtrail:LookupEvents".to_string()]));
     assert!(s.problems.is_empty(), "a StartTime parameter is not an operation: {:?}", s.problems);
 
-    let s = scan("ec2.rs", Some("ec2"), &squashed("self.ec2.start_instances().send()"));
+    let s = scan("ec2/vpc.rs", Some("ec2"), &squashed("self.ec2.start_instances().send()"));
     assert!(s.problems.iter().any(|p| p.contains("start_instances")), "{:?}", s.problems);
 
-    let s = scan("ec2.rs", Some("ec2"), &squashed("self.ec2.copy_image().send()"));
+    let s = scan("ec2/vpc.rs", Some("ec2"), &squashed("self.ec2.copy_image().send()"));
     assert!(s.problems.len() >= 2, "both the verb and the client call are flagged: {:?}", s.problems);
 }
 

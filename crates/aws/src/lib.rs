@@ -18,7 +18,6 @@ macro_rules! pages {
 mod cloudtrail;
 mod cloudwatch;
 mod ec2;
-mod ec2_network;
 mod elasticache;
 mod errors;
 mod guard;

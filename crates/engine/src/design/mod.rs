@@ -5,9 +5,6 @@
 //! `file:line:column`, what was found and what is expected.
 
 mod file;
-mod network_file;
-mod reach_file;
-mod security_file;
 
 use globset::GlobMatcher;
 use ipnet::{IpNet, Ipv4Net};

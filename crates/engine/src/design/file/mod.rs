@@ -1,9 +1,13 @@
 //! On-disk TOML shape of a design and its conversion into validated `Design` types.
 
-use super::network_file::{NaclFile, NetworkFile, convert_nacl, convert_network};
-use super::security_file::{PortFile, SecurityFile, convert_security};
+mod network;
+mod reach;
+mod security;
+
 use super::*;
 use globset::Glob;
+use network::{NaclFile, NetworkFile, convert_nacl, convert_network};
+use security::{PortFile, SecurityFile, convert_security};
 use serde::Deserialize;
 use serde_spanned::Spanned;
 use std::collections::BTreeMap;
@@ -33,7 +37,7 @@ struct DesignFile {
     #[serde(default)]
     mutes: Vec<MuteFile>,
     #[serde(default)]
-    reach: Vec<Spanned<super::reach_file::ReachFile>>,
+    reach: Vec<Spanned<reach::ReachFile>>,
 }
 
 #[derive(Deserialize)]
@@ -150,14 +154,14 @@ struct MuteFile {
 }
 
 /// Collects located errors while converting.
-pub(super) struct Ctx<'a> {
+struct Ctx<'a> {
     name: &'a str,
     text: &'a str,
     errors: Vec<DesignError>,
 }
 
 impl Ctx<'_> {
-    pub(super) fn locate(&self, offset: usize) -> (usize, usize) {
+    fn locate(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let before = &self.text[..offset];
         let line = before.matches('\n').count() + 1;
@@ -165,16 +169,16 @@ impl Ctx<'_> {
         (line, col)
     }
 
-    pub(super) fn err(&mut self, span: std::ops::Range<usize>, message: String) {
+    fn err(&mut self, span: std::ops::Range<usize>, message: String) {
         let (line, column) = self.locate(span.start);
         self.errors.push(DesignError { file: self.name.to_string(), line, column, message });
     }
 
-    pub(super) fn line_of(&self, span: &std::ops::Range<usize>) -> usize {
+    fn line_of(&self, span: &std::ops::Range<usize>) -> usize {
         self.locate(span.start).0
     }
 
-    pub(super) fn net(&mut self, s: &Spanned<String>, what: &str) -> Option<IpNet> {
+    fn net(&mut self, s: &Spanned<String>, what: &str) -> Option<IpNet> {
         match s.get_ref().parse::<IpNet>() {
             Ok(n) if n.trunc() == n => Some(n),
             Ok(n) => {
@@ -195,7 +199,7 @@ impl Ctx<'_> {
         }
     }
 
-    pub(super) fn choice<T: Copy>(&mut self, s: &Spanned<String>, what: &str, options: &[(&str, T)]) -> Option<T> {
+    fn choice<T: Copy>(&mut self, s: &Spanned<String>, what: &str, options: &[(&str, T)]) -> Option<T> {
         if let Some((_, v)) = options.iter().find(|(k, _)| *k == s.get_ref()) {
             return Some(*v);
         }
@@ -204,7 +208,7 @@ impl Ctx<'_> {
         None
     }
 
-    pub(super) fn glob(&mut self, s: &Spanned<String>, what: &str) -> Option<GlobMatcher> {
+    fn glob(&mut self, s: &Spanned<String>, what: &str) -> Option<GlobMatcher> {
         match Glob::new(s.get_ref()) {
             Ok(g) => Some(g.compile_matcher()),
             Err(e) => {
@@ -214,7 +218,7 @@ impl Ctx<'_> {
         }
     }
 
-    pub(super) fn ports(&mut self, ports: &Spanned<Vec<PortFile>>, what: &str) -> Vec<PortRange> {
+    fn ports(&mut self, ports: &Spanned<Vec<PortFile>>, what: &str) -> Vec<PortRange> {
         if ports.get_ref().is_empty() {
             self.err(ports.span(), format!("{what}: no ports listed; expected e.g. `[443]` or `[\"8000-8100\"]`"));
         }
@@ -239,7 +243,7 @@ impl Ctx<'_> {
         out
     }
 
-    pub(super) fn protocol(&mut self, p: &Option<Spanned<String>>, what: &str) -> String {
+    fn protocol(&mut self, p: &Option<Spanned<String>>, what: &str) -> String {
         match p {
             None => "tcp".into(),
             Some(s) => self.choice(s, what, &[("tcp", "tcp"), ("udp", "udp")]).unwrap_or("tcp").to_string(),
@@ -410,7 +414,7 @@ fn convert(cx: &mut Ctx<'_>, f: DesignFile) -> Design {
 
     let tier_names: Vec<String> = tiers.iter().map(|t| t.name.clone()).collect();
     let security = convert_security(cx, f.security.as_ref(), &cidr_sets, &tier_names);
-    let reach = super::reach_file::convert_reach(cx, &f.reach, &cidr_sets, &tier_names, &security);
+    let reach = reach::convert_reach(cx, &f.reach, &cidr_sets, &tier_names, &security);
 
     let network = convert_network(cx, f.network.as_ref());
 

@@ -2,9 +2,9 @@
 //! `[network]` section (required VPC endpoints, flow logs), converted and cross-checked
 //! (unknown CIDR sets, empty lists and half-given deny clauses are errors).
 
-use super::file::Ctx;
-use super::security_file::PortFile;
-use super::*;
+use super::Ctx;
+use super::security::PortFile;
+use crate::design::*;
 use serde::Deserialize;
 use serde_spanned::Spanned;
 

@@ -1,34 +1,21 @@
-//! EC2 network collectors: VPCs, subnets, route tables, gateways, peering, security groups.
-//!
-//! Each uses the SDK paginator with the largest page the API allows and counts every
-//! page as one call.
+//! EC2 collectors: Route tables and what their routes lead to: internet and NAT gateways, peering
+//! connections, managed prefix lists (with their entries) and VPC endpoints.
+//! Paginators with the largest page the API allows; every page counts as one call.
 
-use super::{Aws, tag_map};
+use super::{PAGE, tags};
+use crate::Aws;
 use aws_sdk_ec2::types as t;
 use model::source::FetchError;
 use model::*;
-use std::collections::BTreeMap;
 
-/// DescribeRouteTables caps pages at 100; the other EC2 describes allow 1000.
-const PAGE: i32 = 1000;
+/// DescribeRouteTables caps pages at 100.
 const ROUTE_TABLE_PAGE: i32 = 100;
 
-pub(super) fn tags(ts: &[t::Tag]) -> Tags {
-    tag_map(ts.iter().map(|x| (x.key(), x.value())))
-}
+/// DescribeManagedPrefixLists and GetManagedPrefixListEntries cap pages at 100.
+const PREFIX_LIST_PAGE: i32 = 100;
 
 impl Aws {
-    pub(super) async fn vpcs(&self) -> Result<Vec<Vpc>, FetchError> {
-        let stream = self.ec2.describe_vpcs().max_results(PAGE).into_paginator().send();
-        Ok(pages!(self, "ec2:DescribeVpcs", stream, |p| p.vpcs().iter().map(vpc).collect::<Vec<_>>()))
-    }
-
-    pub(super) async fn subnets(&self) -> Result<Vec<Subnet>, FetchError> {
-        let stream = self.ec2.describe_subnets().max_results(PAGE).into_paginator().send();
-        Ok(pages!(self, "ec2:DescribeSubnets", stream, |p| p.subnets().iter().map(subnet).collect::<Vec<_>>()))
-    }
-
-    pub(super) async fn route_tables(&self) -> Result<Vec<RouteTable>, FetchError> {
+    pub(crate) async fn route_tables(&self) -> Result<Vec<RouteTable>, FetchError> {
         let stream = self.ec2.describe_route_tables().max_results(ROUTE_TABLE_PAGE).into_paginator().send();
         Ok(pages!(self, "ec2:DescribeRouteTables", stream, |p| p
             .route_tables()
@@ -37,7 +24,7 @@ impl Aws {
             .collect::<Vec<_>>()))
     }
 
-    pub(super) async fn internet_gateways(&self) -> Result<Vec<InternetGateway>, FetchError> {
+    pub(crate) async fn internet_gateways(&self) -> Result<Vec<InternetGateway>, FetchError> {
         let stream = self.ec2.describe_internet_gateways().max_results(PAGE).into_paginator().send();
         Ok(pages!(self, "ec2:DescribeInternetGateways", stream, |p| p
             .internet_gateways()
@@ -50,7 +37,7 @@ impl Aws {
             .collect::<Vec<_>>()))
     }
 
-    pub(super) async fn nat_gateways(&self) -> Result<Vec<NatGateway>, FetchError> {
+    pub(crate) async fn nat_gateways(&self) -> Result<Vec<NatGateway>, FetchError> {
         let stream = self.ec2.describe_nat_gateways().max_results(PAGE).into_paginator().send();
         Ok(pages!(self, "ec2:DescribeNatGateways", stream, |p| p
             .nat_gateways()
@@ -66,7 +53,7 @@ impl Aws {
             .collect::<Vec<_>>()))
     }
 
-    pub(super) async fn peering_connections(&self) -> Result<Vec<PeeringConnection>, FetchError> {
+    pub(crate) async fn peering_connections(&self) -> Result<Vec<PeeringConnection>, FetchError> {
         let stream = self.ec2.describe_vpc_peering_connections().max_results(PAGE).into_paginator().send();
         Ok(pages!(self, "ec2:DescribeVpcPeeringConnections", stream, |p| p
             .vpc_peering_connections()
@@ -81,79 +68,59 @@ impl Aws {
             .collect::<Vec<_>>()))
     }
 
-    /// Groups from DescribeSecurityGroups, rules (with their ids) from
-    /// DescribeSecurityGroupRules; both must succeed for the kind to count as fetched.
-    pub(super) async fn security_groups(&self) -> Result<Vec<SecurityGroup>, FetchError> {
-        let stream = self.ec2.describe_security_groups().max_results(PAGE).into_paginator().send();
-        let mut groups: Vec<SecurityGroup> = pages!(self, "ec2:DescribeSecurityGroups", stream, |p| p
-            .security_groups()
+    /// Every prefix list of the region with its entries. A list whose entries cannot be
+    /// read is kept with `entries: None` and the reason: unknown, never empty.
+    pub(crate) async fn prefix_lists(&self) -> Result<Vec<PrefixList>, FetchError> {
+        let stream = self.ec2.describe_managed_prefix_lists().max_results(PREFIX_LIST_PAGE).into_paginator().send();
+        let mut lists: Vec<PrefixList> = pages!(self, "ec2:DescribeManagedPrefixLists", stream, |p| p
+            .prefix_lists()
             .iter()
-            .map(|g| SecurityGroup {
-                id: g.group_id().unwrap_or_default().to_string(),
-                name: g.group_name().unwrap_or_default().to_string(),
-                description: g.description().unwrap_or_default().to_string(),
-                vpc_id: g.vpc_id().map(str::to_string),
-                tags: tags(g.tags()),
-                ingress: Vec::new(),
-                egress: Vec::new(),
-            })
+            .map(prefix_list)
             .collect::<Vec<_>>());
-        let stream = self.ec2.describe_security_group_rules().max_results(PAGE).into_paginator().send();
-        let rules: Vec<(String, bool, SgRule)> = pages!(self, "ec2:DescribeSecurityGroupRules", stream, |p| p
-            .security_group_rules()
-            .iter()
-            .filter_map(sg_rule)
-            .collect::<Vec<_>>());
-        let index: BTreeMap<String, usize> = groups.iter().enumerate().map(|(i, g)| (g.id.clone(), i)).collect();
-        for (group_id, egress, rule) in rules {
-            if let Some(g) = index.get(&group_id).and_then(|i| groups.get_mut(*i)) {
-                if egress { g.egress.push(rule) } else { g.ingress.push(rule) }
+        for list in &mut lists {
+            let stream = self
+                .ec2
+                .get_managed_prefix_list_entries()
+                .prefix_list_id(&list.id)
+                .max_results(PREFIX_LIST_PAGE)
+                .into_paginator()
+                .send();
+            let entries: Result<Vec<PrefixListEntry>, FetchError> = async {
+                Ok(pages!(self, "ec2:GetManagedPrefixListEntries", stream, |p| p
+                    .entries()
+                    .iter()
+                    .filter_map(|e| Some(PrefixListEntry {
+                        cidr: e.cidr()?.to_string(),
+                        description: e.description().filter(|d| !d.is_empty()).map(str::to_string),
+                    }))
+                    .collect::<Vec<_>>()))
+            }
+            .await;
+            match entries {
+                Ok(e) => list.entries = Some(e),
+                Err(e) => list.entries_error = Some(e.message),
             }
         }
-        Ok(groups)
+        Ok(lists)
     }
-}
 
-fn vpc(v: &t::Vpc) -> Vpc {
-    let mut cidrs: Vec<String> = v.cidr_block().map(str::to_string).into_iter().collect();
-    for a in v.cidr_block_association_set() {
-        let live = a
-            .cidr_block_state()
-            .and_then(|s| s.state())
-            .is_none_or(|s| matches!(s, t::VpcCidrBlockStateCode::Associated));
-        if let Some(c) = a.cidr_block()
-            && live
-            && !cidrs.iter().any(|x| x == c)
-        {
-            cidrs.push(c.to_string());
-        }
-    }
-    Vpc {
-        id: v.vpc_id().unwrap_or_default().to_string(),
-        cidrs,
-        ipv6_cidrs: v
-            .ipv6_cidr_block_association_set()
+    pub(crate) async fn vpc_endpoints(&self) -> Result<Vec<VpcEndpoint>, FetchError> {
+        let stream = self.ec2.describe_vpc_endpoints().max_results(PAGE).into_paginator().send();
+        Ok(pages!(self, "ec2:DescribeVpcEndpoints", stream, |p| p
+            .vpc_endpoints()
             .iter()
-            .filter_map(|a| a.ipv6_cidr_block().map(str::to_string))
-            .collect(),
-        is_default: v.is_default().unwrap_or(false),
-        state: v.state().map(|s| s.as_str().to_string()).unwrap_or_default(),
-        tags: tags(v.tags()),
-    }
-}
-
-fn subnet(s: &t::Subnet) -> Subnet {
-    Subnet {
-        id: s.subnet_id().unwrap_or_default().to_string(),
-        vpc_id: s.vpc_id().unwrap_or_default().to_string(),
-        cidr: s.cidr_block().unwrap_or_default().to_string(),
-        ipv6_cidrs: s
-            .ipv6_cidr_block_association_set()
-            .iter()
-            .filter_map(|a| a.ipv6_cidr_block().map(str::to_string))
-            .collect(),
-        az: s.availability_zone().unwrap_or_default().to_string(),
-        tags: tags(s.tags()),
+            .map(|e| VpcEndpoint {
+                id: e.vpc_endpoint_id().unwrap_or_default().to_string(),
+                vpc_id: e.vpc_id().unwrap_or_default().to_string(),
+                service_name: e.service_name().unwrap_or_default().to_string(),
+                endpoint_type: e.vpc_endpoint_type().map(|t| t.as_str().to_string()).unwrap_or_default(),
+                state: e.state().map(|s| s.as_str().to_string()).unwrap_or_default(),
+                route_table_ids: e.route_table_ids().to_vec(),
+                subnet_ids: e.subnet_ids().to_vec(),
+                security_groups: e.groups().iter().filter_map(|g| g.group_id().map(str::to_string)).collect(),
+                tags: tags(e.tags()),
+            })
+            .collect::<Vec<_>>()))
     }
 }
 
@@ -179,7 +146,7 @@ fn route_table(r: &t::RouteTable) -> RouteTable {
 }
 
 /// Classify a route's target from whichever id field AWS filled in.
-pub(super) fn target_of(gateway: Option<&str>, r: &t::Route) -> (TargetKind, Option<String>) {
+pub(crate) fn target_of(gateway: Option<&str>, r: &t::Route) -> (TargetKind, Option<String>) {
     let id = |s: &str| Some(s.to_string());
     if let Some(g) = gateway {
         let kind = match g {
@@ -246,29 +213,18 @@ fn peer_side(info: Option<&t::VpcPeeringConnectionVpcInfo>) -> PeeringSide {
     }
 }
 
-/// (group id, is egress, rule); `None` for a rule without a group or a peer.
-fn sg_rule(r: &t::SecurityGroupRule) -> Option<(String, bool, SgRule)> {
-    let peer = if let Some(c) = r.cidr_ipv4() {
-        RulePeer::Cidr4(c.to_string())
-    } else if let Some(c) = r.cidr_ipv6() {
-        RulePeer::Cidr6(c.to_string())
-    } else if let Some(g) = r.referenced_group_info().and_then(|g| g.group_id()) {
-        RulePeer::Group(g.to_string())
-    } else {
-        RulePeer::PrefixList(r.prefix_list_id()?.to_string())
-    };
-    let protocol = r.ip_protocol().unwrap_or("-1").to_string();
-    // AWS reports all-traffic rules with ports -1/-1; the model says "every port" as None.
-    let all = protocol == "-1";
-    let rule = SgRule {
-        rule_id: r.security_group_rule_id().map(str::to_string),
-        from_port: r.from_port().filter(|_| !all),
-        to_port: r.to_port().filter(|_| !all),
-        protocol,
-        peer,
-        description: r.description().filter(|d| !d.is_empty()).map(str::to_string),
-    };
-    Some((r.group_id()?.to_string(), r.is_egress().unwrap_or(false), rule))
+fn prefix_list(p: &t::ManagedPrefixList) -> PrefixList {
+    PrefixList {
+        id: p.prefix_list_id().unwrap_or_default().to_string(),
+        name: p.prefix_list_name().unwrap_or_default().to_string(),
+        owner_id: p.owner_id().map(str::to_string),
+        address_family: p.address_family().map(str::to_string),
+        state: p.state().map(|s| s.as_str().to_string()).unwrap_or_default(),
+        max_entries: p.max_entries(),
+        entries: None,
+        entries_error: None,
+        tags: tags(p.tags()),
+    }
 }
 
 #[cfg(test)]
@@ -338,55 +294,5 @@ mod tests {
         assert!(rt.main);
         assert_eq!(rt.associations.len(), 2);
         assert_eq!(rt.associations[0].subnet_id.as_deref(), Some("subnet-1"));
-    }
-
-    #[test]
-    fn sg_rules_pick_their_peer_and_direction() {
-        let base = || t::SecurityGroupRule::builder().group_id("sg-1").ip_protocol("tcp").from_port(22).to_port(22);
-        let (g, egress, r) = sg_rule(&base().cidr_ipv4("0.0.0.0/0").is_egress(false).build()).unwrap();
-        assert_eq!((g.as_str(), egress, r.peer), ("sg-1", false, RulePeer::Cidr4("0.0.0.0/0".into())));
-        let (_, _, r) = sg_rule(&base().cidr_ipv6("::/0").build()).unwrap();
-        assert_eq!(r.peer, RulePeer::Cidr6("::/0".into()));
-        let reference = t::ReferencedSecurityGroup::builder().group_id("sg-2").build();
-        let (_, egress, r) = sg_rule(&base().referenced_group_info(reference).is_egress(true).build()).unwrap();
-        assert_eq!((egress, r.peer), (true, RulePeer::Group("sg-2".into())));
-        let (_, _, r) = sg_rule(&base().prefix_list_id("pl-1").build()).unwrap();
-        assert_eq!(r.peer, RulePeer::PrefixList("pl-1".into()));
-        assert!(sg_rule(&base().build()).is_none(), "a rule without a peer is dropped");
-    }
-
-    #[test]
-    fn all_traffic_rules_have_no_ports() {
-        let rule = t::SecurityGroupRule::builder()
-            .group_id("sg-1")
-            .ip_protocol("-1")
-            .from_port(-1)
-            .to_port(-1)
-            .cidr_ipv4("10.0.0.0/8")
-            .build();
-        let (_, _, r) = sg_rule(&rule).unwrap();
-        assert!(r.all_traffic());
-        assert_eq!((r.from_port, r.to_port), (None, None));
-        assert_eq!(r.ports_label(), "all");
-    }
-
-    #[test]
-    fn vpc_keeps_associated_cidrs_only_once() {
-        let assoc = |c: &str, s: t::VpcCidrBlockStateCode| {
-            t::VpcCidrBlockAssociation::builder()
-                .cidr_block(c)
-                .cidr_block_state(t::VpcCidrBlockState::builder().state(s).build())
-                .build()
-        };
-        let v = vpc(&t::Vpc::builder()
-            .vpc_id("vpc-1")
-            .cidr_block("10.0.0.0/16")
-            .cidr_block_association_set(assoc("10.0.0.0/16", t::VpcCidrBlockStateCode::Associated))
-            .cidr_block_association_set(assoc("10.1.0.0/16", t::VpcCidrBlockStateCode::Associated))
-            .cidr_block_association_set(assoc("10.2.0.0/16", t::VpcCidrBlockStateCode::Disassociated))
-            .tags(t::Tag::builder().key("Name").value("prod").build())
-            .build());
-        assert_eq!(v.cidrs, vec!["10.0.0.0/16", "10.1.0.0/16"]);
-        assert_eq!(v.tags.get("Name").map(String::as_str), Some("prod"));
     }
 }

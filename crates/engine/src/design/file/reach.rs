@@ -1,9 +1,9 @@
 //! The `[[reach]]` section of a design file: end-to-end path assertions, checked for
 //! syntax and local names here (other environments' names are resolved at evaluation).
 
-use super::file::Ctx;
-use super::security_file::PortFile;
-use super::*;
+use super::Ctx;
+use super::security::PortFile;
+use crate::design::*;
 use crate::reach::endpoint::{Target, parse_endpoint};
 use serde::Deserialize;
 use serde_spanned::Spanned;

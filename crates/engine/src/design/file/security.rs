@@ -1,8 +1,8 @@
 //! The `[security]` section of a design file: roles, public ports, allowed flows and
 //! admin access, converted and cross-checked (unknown roles and CIDR sets are errors).
 
-use super::file::Ctx;
-use super::*;
+use super::Ctx;
+use crate::design::*;
 use serde::Deserialize;
 use serde_spanned::Spanned;
 use std::collections::BTreeMap;
