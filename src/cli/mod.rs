@@ -50,6 +50,10 @@ pub struct HistoryArgs {
     /// Do not read CloudTrail or alarm history.
     #[arg(long, global = true)]
     pub no_history: bool,
+    /// `check`: seconds the history of the reported resources may take (most severe
+    /// first); a finding whose resource it did not reach says "history not read: budget".
+    #[arg(long, global = true, default_value_t = 5, value_name = "SECS")]
+    pub history_budget: u64,
 }
 
 #[derive(Args, Debug, Clone, Default)]

@@ -5,7 +5,7 @@
 use super::{Budget, aws_options, fetch_all_within, guard};
 use crate::cli::{AwsArgs, HistoryArgs};
 use engine::design::Design;
-use model::history::{History, HistoryStatus};
+use model::history::History;
 use model::source::Source;
 use model::{Kind, Snapshot};
 use std::time::Duration;
@@ -36,26 +36,18 @@ pub async fn fetch_estate(
             let inventory = fetch_all_within(&aws, &kinds, deadline, bound, Some(budget.for_account(&key)));
             // History runs beside the inventory on the same connection and never holds it
             // back; with `--no-history` (or for snapshots) it is not read at all.
-            let (snap, history) = match history.filter(|h| !h.no_history) {
+            let snap = inventory.await;
+            // History of what the report names, after the inventory (it needs the
+            // findings), within the history budget and the same one bound; with
+            // `--no-history` (or for snapshots) it is not read at all.
+            let history = match history.filter(|h| !h.no_history) {
                 Some(h) => {
-                    let prefix = design.alarms.as_ref().and_then(|a| a.prefix.as_deref());
-                    let past = aws.history(prefix, h.since.start(jiff::Timestamp::now()));
-                    // History lives within the same one bound: a hung endpoint ends it too.
-                    let past = async {
-                        tokio::time::timeout_at(deadline, past).await.unwrap_or_else(|_| History {
-                            window_start: None,
-                            events: Vec::new(),
-                            transitions: Vec::new(),
-                            problems: vec![(
-                                "cloudtrail".into(),
-                                HistoryStatus::Unavailable(model::source::deadline_message("history", bound)),
-                            )],
-                        })
-                    };
-                    let (snap, past) = futures::join!(inventory, past);
-                    (snap, Some(past))
+                    let report = engine::drift::evaluate(design, &snap);
+                    let budget = tokio::time::Instant::now() + Duration::from_secs(h.history_budget);
+                    let start = h.since.start(jiff::Timestamp::now());
+                    Some(super::history::of_report(&aws, design, &report, start, budget.min(deadline)).await)
                 }
-                None => (inventory.await, None),
+                None => None,
             };
             let (calls, errors) = aws.call_stats();
             tracing::info!(environment = %design.environment.name, calls, errors, "inventory fetched");

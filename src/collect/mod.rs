@@ -3,6 +3,7 @@
 //! so the live AWS adapter and the demo replay are collected by the same code.
 
 pub mod estate;
+pub mod history;
 
 use crate::cli::AwsArgs;
 use aws::{AccountGuard, Aws, AwsOptions};

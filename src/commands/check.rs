@@ -141,6 +141,11 @@ pub fn run(args: &CheckArgs, aws: &AwsArgs, hist: &HistoryArgs) -> ExitCode {
         for (source, status) in history.iter().flat_map(|h| h.problems.iter()) {
             eprintln!("driftdeck: {source}: {}", status.label());
         }
+        if let Some(n) = history.as_ref().map(|h| h.unread.len()).filter(|n| *n > 0) {
+            eprintln!(
+                "driftdeck: history of {n} reported resource(s) not read within --history-budget; their findings say so"
+            );
+        }
         if !report.unavailable.is_empty() {
             let kinds: Vec<&str> = report.unavailable.iter().map(|k| k.as_str()).collect();
             let env = if designs.len() > 1 { format!("{}: ", design.environment.name) } else { String::new() };

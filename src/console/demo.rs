@@ -180,7 +180,7 @@ impl Source for DemoSource {
                 .filter(|t| within(t.time) && prefix.as_deref().is_none_or(|p| t.alarm.starts_with(p)))
                 .cloned()
                 .collect(),
-            problems: Vec::new(),
+            ..Default::default()
         };
         Box::pin(async move { h })
     }

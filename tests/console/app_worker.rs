@@ -334,3 +334,43 @@ fn a_kind_fetched_again_unchanged_runs_no_rule_again() {
     drain(&mut app, &rx);
     assert!(keys(&app).iter().any(|k| k.contains("9999")), "the new rule is judged");
 }
+
+/// Finding lines of the Timeline (what appeared or cleared), as text.
+fn finding_lines(app: &App) -> Vec<String> {
+    app.timeline
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::FindingAppeared | EventKind::FindingCleared))
+        .map(|e| e.text.clone())
+        .collect()
+}
+
+/// Issue 19, item 13: while kinds are still loading, findings that appear and clear are
+/// the picture filling in, not events. Every kind's result reaches the App at once (as
+/// on a fast account) while the worker still evaluates the first ones, so its first
+/// answers judge partial snapshots: reach assertions over kinds not applied yet read
+/// `reach.unknown`, and rules over a missing kind find nothing. The first complete
+/// evaluation is the baseline; the Timeline holds only what changes after it.
+#[test]
+fn the_first_complete_picture_is_the_baseline_not_a_stream_of_events() {
+    let (mut app, rx) = worker_app();
+    load(&mut app, &drifted(), 0);
+    drain(&mut app, &rx);
+    assert!(!app.env().report.findings.is_empty(), "the drifted fixture has findings");
+    assert!(app.env().baseline, "every polled kind answered");
+    assert_eq!(finding_lines(&app), Vec::<String>::new(), "the first picture made Timeline lines");
+
+    // After the baseline, a change is an event, once.
+    let mut open = drifted();
+    testkit::fixtures::sg_mut(&mut open, "sg-app").ingress.push(testkit::fixtures::rule(
+        "tcp",
+        3389,
+        3389,
+        testkit::fixtures::cidr("0.0.0.0/0"),
+    ));
+    let a = fetched(&app, Kind::SecurityGroups, &open, 5);
+    app.update(a);
+    drain(&mut app, &rx);
+    let lines = finding_lines(&app);
+    assert!(!lines.is_empty() && lines.iter().all(|l| l.contains("sg-app")), "{lines:?}");
+    assert!(lines.iter().any(|l| l.contains("sg.admin-port-open")), "{lines:?}");
+}

@@ -52,6 +52,7 @@ _lock = threading.Lock()
 _events = []        # CloudTrail records (dicts), oldest first
 _transitions = []   # alarm history items (dicts)
 _lookups = []       # wall-clock times of LookupEvents requests
+_lookup_keys = []   # the lookup attribute each of them asked by
 
 
 def reset():
@@ -59,6 +60,7 @@ def reset():
         _events.clear()
         _transitions.clear()
         _lookups.clear()
+        _lookup_keys.clear()
 
 
 def age(seconds):
@@ -74,7 +76,7 @@ def age(seconds):
 
 def lookups():
     with _lock:
-        return list(_lookups)
+        return list(_lookups), list(_lookup_keys)
 
 
 def _iso(t):
@@ -152,6 +154,37 @@ def params_of(environ, body, json_request):
     return _query_params(flat)
 
 
+# Request parameters that name a resource, as CloudTrail lists it in an event's
+# `resources` (what LookupEvents' ResourceName attribute matches).
+ID_KEYS = {"groupId", "routeTableId", "networkAclId", "vpcEndpointId", "vpcPeeringConnectionId", "subnetId",
+           "vpcId", "resourceId", "flowLogId", "dBInstanceIdentifier", "dBClusterIdentifier", "replicationGroupId",
+           "cacheClusterId", "alarmName", "alarmNames"}
+# Ids a Create* answer names (the request cannot: the resource did not exist yet).
+CREATED = re.compile(r"<(groupId|routeTableId|networkAclId|vpcEndpointId|vpcPeeringConnectionId|flowLogId)>"
+                     r"([^<]+)</")
+
+
+def _resources(params, action, answer):
+    found = []
+
+    def walk(node, key=None):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, k if k != "items" else key)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, key)
+        elif isinstance(node, str) and key in ID_KEYS and node not in found:
+            found.append(node)
+
+    walk(params)
+    if action.startswith("Create"):
+        for _, rid in CREATED.findall(answer.decode("utf-8", "replace")):
+            if rid not in found:
+                found.append(rid)
+    return found
+
+
 def record(environ, service, action, params, status, answer, before):
     """Record one mutating call that moto answered (`answer`: response body bytes)."""
     if not action or READ.match(action) or service not in SOURCES:
@@ -171,6 +204,7 @@ def record(environ, service, action, params, status, answer, before):
         "requestID": str(uuid.uuid4()), "eventID": str(uuid.uuid4()), "readOnly": False,
         "eventType": "AwsApiCall", "managementEvent": True, "recipientAccountId": ACCOUNT,
         "eventCategory": "Management", "_t": now, "_key": key,
+        "_resources": _resources(params, action, answer) if status.startswith("2") else [],
     }
     if not status.startswith("2"):
         text = answer.decode("utf-8", "replace")
@@ -205,9 +239,11 @@ def _epoch(v):
 
 
 def lookup_events(request):
-    """CloudTrail LookupEvents (awsJson1_1): newest first, one lookup attribute, paged."""
+    """CloudTrail LookupEvents (awsJson1_1): newest first, one lookup attribute (ReadOnly,
+    EventName, EventSource, AccessKeyId, Username or ResourceName), paged."""
     with _lock:
         _lookups.append(time.time())
+        _lookup_keys.append(",".join(a.get("AttributeKey", "") for a in request.get("LookupAttributes") or []))
         events = list(_events)
     attrs = request.get("LookupAttributes") or []
     start, end = _epoch(request.get("StartTime")), _epoch(request.get("EndTime"))
@@ -218,6 +254,9 @@ def lookup_events(request):
         ok = True
         for a in attrs:
             k, v = a.get("AttributeKey"), a.get("AttributeValue")
+            if k == "ResourceName":
+                ok = ok and v in e["_resources"]
+                continue
             have = {"EventName": e["eventName"], "ReadOnly": "false", "EventSource": e["eventSource"],
                     "AccessKeyId": e["_key"], "Username": e["userIdentity"].get("userName", "")}.get(k)
             ok = ok and have == v
@@ -229,7 +268,7 @@ def lookup_events(request):
     body = {"Events": [{
         "EventId": e["eventID"], "EventName": e["eventName"], "ReadOnly": "false", "AccessKeyId": e["_key"],
         "EventTime": e["_t"], "EventSource": e["eventSource"], "Username": e["userIdentity"].get("userName", ""),
-        "Resources": [],
+        "Resources": [{"ResourceName": r} for r in e["_resources"]],
         "CloudTrailEvent": json.dumps({k: v for k, v in e.items() if not k.startswith("_")}),
     } for e in page]}
     if offset + size < len(out):

@@ -111,7 +111,10 @@ fn throttled_history_leaves_findings_untouched_and_says_delayed() {
         check_json(moto.driftdeck().args(["check", "--design", DESIGN, "--format", "json", "--no-history"]));
     assert!(without.get("history").is_none());
     moto.faults(serde_json::json!([{"action": "LookupEvents", "status": 400, "code": "ThrottlingException", "message": "Rate exceeded"}]));
-    let (code, report, stderr) = check_json(moto.driftdeck().args(["check", "--design", DESIGN, "--format", "json"]));
+    // A budget that outlasts the SDK's retries and our back-offs, so the throttling itself
+    // is the answer (a shorter one ends as "history not read: budget", tested below).
+    let (code, report, stderr) =
+        check_json(moto.driftdeck().args(["check", "--design", DESIGN, "--format", "json", "--history-budget", "30"]));
     assert_eq!(code, code_off);
     assert_eq!(finding_pairs(&report), finding_pairs(&without));
     for (kind, status) in report["inventory"].as_object().expect("inventory") {
@@ -165,4 +168,53 @@ fn the_client_side_rate_limit_holds() {
         // 2 per second: at least 0.5 s apart (a little slack for clock reads).
         assert!(w[1] - w[0] >= 0.45, "two LookupEvents {:.3} s apart", w[1] - w[0]);
     }
+}
+
+/// The lookup attribute of every LookupEvents request the harness has answered so far.
+fn lookups(moto: &Moto) -> Vec<String> {
+    let raw = moto.http("GET", "/_driftdeck/history/lookups", "").expect("lookups");
+    let body = raw.find('{').zip(raw.rfind('}')).map_or("{}", |(a, b)| &raw[a..=b]);
+    let v: Value = serde_json::from_str(body).expect("json");
+    v["keys"].as_array().expect("keys").iter().filter_map(Value::as_str).map(str::to_string).collect()
+}
+
+/// Issue 19, item 14: `check` reads the history of the resources it reports (LookupEvents
+/// by ResourceName, newest first, stopping at what explains their findings), not the
+/// whole window: on a busy account the cost follows the findings, not the account's
+/// write volume, and every attribution is the same as from the whole window.
+#[test]
+fn check_reads_the_history_of_what_it_reports_not_the_whole_window() {
+    let (moto, _g) = Moto::shared();
+    // 300 routine writes after the drift: the whole window is 7 pages at 50 events.
+    let ids = moto.seed("busy-history", false);
+    let before = lookups(moto).len();
+    let (code, report, stderr) = check_json(moto.driftdeck().args(["check", "--design", DESIGN, "--format", "json"]));
+    assert_eq!(code, Some(1), "{stderr}");
+    let asked = lookups(moto).split_off(before);
+    let reported: std::collections::BTreeSet<&str> =
+        report["findings"].as_array().expect("findings").iter().filter_map(|f| f["resource"].as_str()).collect();
+    // Every request asks by resource (never the whole window's ReadOnly=false), at most
+    // one page per reported resource here: each is explained by its newest page.
+    assert!(asked.iter().all(|k| k == "ResourceName"), "{asked:?}");
+    assert!(asked.len() <= reported.len(), "{} LookupEvents for {} reported resources", asked.len(), reported.len());
+    let ssh = &finding(&report, "sg.admin-port-open", &id(&ids, "sg_app"))["changed_by"];
+    assert_eq!((&ssh["status"], &ssh["actor"]), (&Value::from("changed"), &Value::from("platform-deploy/ci-run-42")));
+    let flow = &finding(&report, "sg.flow-undeclared", &id(&ids, "sg_app"))["changed_by"];
+    assert_eq!(flow["actor"], "alice", "{flow:#}");
+    let route = &finding(&report, "route.peering-forbidden", &id(&ids, "rt_data"))["changed_by"];
+    assert_eq!(route["actor"], "bob@example.com (SSO NetworkAdmin)", "{route:#}");
+}
+
+/// A finding whose resource the history budget did not reach says so: never "no
+/// matching change", never "older than the window"; the gate's exit code is unchanged.
+#[test]
+fn a_finding_beyond_the_history_budget_says_history_not_read() {
+    let (moto, _g) = Moto::shared();
+    let ids = moto.seed("history", false);
+    let (code, report, stderr) =
+        check_json(moto.driftdeck().args(["check", "--design", DESIGN, "--format", "json", "--history-budget", "0"]));
+    assert_eq!(code, Some(1), "{stderr}");
+    let ssh = &finding(&report, "sg.admin-port-open", &id(&ids, "sg_app"))["changed_by"];
+    assert_eq!(ssh["status"], "unavailable", "{ssh:#}");
+    assert_eq!(ssh["reason"], "history not read: budget", "{ssh:#}");
 }

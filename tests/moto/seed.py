@@ -12,6 +12,7 @@ state the exact findings they expect.
 """
 
 import json
+import os
 import sys
 import urllib.request
 
@@ -412,11 +413,22 @@ def history(endpoint, drift):
     return ids
 
 
+def busy_history(endpoint, drift):
+    """`history`, then a busy account's routine writes after it: DRIFTDECK_NOISE (default
+    300) CreateTags calls on the VPC, by the deploy role, as deployments and tagging jobs
+    make them. None touches a reported resource, but each is a write event in the window."""
+    ids = history(endpoint, drift)
+    role = Env(endpoint, "eu-west-2", key="ASIADEPLOYROLESESSION")
+    for i in range(int(os.environ.get("DRIFTDECK_NOISE", "300"))):
+        role.tag(ids["vpc"], Deployment=f"run-{i}")
+    return ids
+
+
 def main():
     endpoint, scenario = sys.argv[1], sys.argv[2]
     drift = "--drift" in sys.argv[3:]
     scenarios = {"client-a": client_a, "pair": pair, "pair-accounts": pair_accounts, "network": network,
-                 "paging": paging, "history": history}
+                 "paging": paging, "history": history, "busy-history": busy_history}
     ids = scenarios[scenario](endpoint, drift)
     print(json.dumps(ids, sort_keys=True))
 

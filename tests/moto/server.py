@@ -241,7 +241,8 @@ def _control(environ, start_response, body):
     if path == "/_driftdeck/history/age" and method == "POST":
         return _json_reply(start_response, "200 OK", history.age(float(json.loads(body)["seconds"])))
     if path == "/_driftdeck/history/lookups":
-        return _json_reply(start_response, "200 OK", {"times": history.lookups()})
+        times, keys = history.lookups()
+        return _json_reply(start_response, "200 OK", {"times": times, "keys": keys})
     if path == "/_driftdeck/composite-alarm" and method == "POST":
         from moto.cloudwatch.models import cloudwatch_backends
 

@@ -24,8 +24,24 @@ const PAGE: i32 = 50;
 /// Back-offs after a throttled page (the SDK has retried it already).
 pub(super) const BACKOFF: [Duration; 3] = [Duration::from_secs(2), Duration::from_secs(4), Duration::from_secs(8)];
 
+/// A LookupEvents attribute (the API takes one per call).
+fn lookup(key: t::LookupAttributeKey, value: &str) -> Result<t::LookupAttribute, FetchError> {
+    t::LookupAttribute::builder()
+        .attribute_key(key)
+        .attribute_value(value)
+        .build()
+        .map_err(|e| FetchError::new(format!("cloudtrail:LookupEvents: {e}")))
+}
+
 pub(super) fn smithy_time(t: Timestamp) -> aws_smithy_types::DateTime {
     aws_smithy_types::DateTime::from_secs(t.as_second())
+}
+
+/// The end of a window that reaches `now`, rounded up to the whole second: the APIs take
+/// whole seconds, and truncating would leave out a change made in the last second.
+pub(super) fn window_end(now: Timestamp) -> aws_smithy_types::DateTime {
+    let up = if now.subsec_nanosecond() > 0 { 1 } else { 0 };
+    aws_smithy_types::DateTime::from_secs(now.as_second() + up)
 }
 
 /// Relevant events of one LookupEvents page, converted; a record that does not parse is
@@ -62,48 +78,89 @@ fn convert(events: &[t::Event]) -> Vec<ChangeEvent> {
 }
 
 impl Aws {
+    /// One LookupEvents page for one lookup attribute in `start..end`, newest first
+    /// (the API's order), after the account's history rate limit; a throttled page is
+    /// retried after a back-off, unless the back-off would pass `deadline`: then the
+    /// throttling is the answer ("delayed"), not a silent timeout.
+    async fn lookup_page(
+        &self,
+        attribute: &t::LookupAttribute,
+        (start, end): (Timestamp, Timestamp),
+        token: Option<&str>,
+        deadline: Option<tokio::time::Instant>,
+    ) -> Result<aws_sdk_cloudtrail::operation::lookup_events::LookupEventsOutput, FetchError> {
+        let mut attempt = 0;
+        loop {
+            self.history_limit.wait().await;
+            self.count_call();
+            let mut req = self
+                .cloudtrail
+                .lookup_events()
+                .lookup_attributes(attribute.clone())
+                .start_time(smithy_time(start))
+                .end_time(window_end(end))
+                .max_results(PAGE);
+            if let Some(tok) = token {
+                req = req.next_token(tok);
+            }
+            match req.send().await {
+                Ok(page) => return Ok(page),
+                Err(e) => {
+                    let err = self.fail("cloudtrail:LookupEvents", &e);
+                    let in_time = |wait: &&Duration| deadline.is_none_or(|d| tokio::time::Instant::now() + **wait < d);
+                    match BACKOFF.get(attempt).filter(in_time) {
+                        Some(wait) if err.throttled => {
+                            tracing::info!("LookupEvents throttled; backing off {wait:?}");
+                            self.history_limit.back_off(*wait).await;
+                            attempt += 1;
+                        }
+                        _ => return Err(err),
+                    }
+                }
+            }
+        }
+    }
+
     /// Write events from `start` to now, every page, oldest first.
     pub async fn change_events(&self, start: Timestamp) -> Result<Vec<ChangeEvent>, FetchError> {
-        let read_only_false = t::LookupAttribute::builder()
-            .attribute_key(t::LookupAttributeKey::ReadOnly)
-            .attribute_value("false")
-            .build()
-            .map_err(|e| FetchError::new(format!("cloudtrail:LookupEvents: {e}")))?;
+        let read_only_false = lookup(t::LookupAttributeKey::ReadOnly, "false")?;
         // A fixed end keeps NextToken valid: it must be re-sent with the same parameters.
         let end = Timestamp::now();
         let mut token: Option<String> = None;
         let mut out = Vec::new();
         loop {
-            let mut attempt = 0;
-            let page = loop {
-                self.history_limit.wait().await;
-                self.count_call();
-                let mut req = self
-                    .cloudtrail
-                    .lookup_events()
-                    .lookup_attributes(read_only_false.clone())
-                    .start_time(smithy_time(start))
-                    .end_time(smithy_time(end))
-                    .max_results(PAGE);
-                if let Some(tok) = &token {
-                    req = req.next_token(tok);
-                }
-                match req.send().await {
-                    Ok(page) => break page,
-                    Err(e) => {
-                        let err = self.fail("cloudtrail:LookupEvents", &e);
-                        match BACKOFF.get(attempt) {
-                            Some(wait) if err.throttled => {
-                                tracing::info!("LookupEvents throttled; backing off {wait:?}");
-                                self.history_limit.back_off(*wait).await;
-                                attempt += 1;
-                            }
-                            _ => return Err(err),
-                        }
-                    }
-                }
-            };
+            let page = self.lookup_page(&read_only_false, (start, end), token.as_deref(), None).await?;
             out.extend(convert(page.events()));
+            match page.next_token() {
+                Some(tok) if !tok.is_empty() => token = Some(tok.to_string()),
+                _ => break,
+            }
+        }
+        out.sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id)));
+        Ok(out)
+    }
+
+    /// The changes of one resource from `start` to now (`ResourceName` lookup), read
+    /// newest first a page at a time until `enough` says the events read so far answer
+    /// what is asked, or the window is read. Oldest first, like `change_events`. Throttling
+    /// that would outlast `deadline` is returned as a throttled error.
+    pub async fn changes_of(
+        &self,
+        resource: &str,
+        start: Timestamp,
+        enough: &(dyn Fn(&[ChangeEvent]) -> bool + Sync),
+        deadline: tokio::time::Instant,
+    ) -> Result<Vec<ChangeEvent>, FetchError> {
+        let by_name = lookup(t::LookupAttributeKey::ResourceName, resource)?;
+        let end = Timestamp::now();
+        let mut token: Option<String> = None;
+        let mut out = Vec::new();
+        loop {
+            let page = self.lookup_page(&by_name, (start, end), token.as_deref(), Some(deadline)).await?;
+            out.extend(convert(page.events()));
+            if enough(&out) {
+                break;
+            }
             match page.next_token() {
                 Some(tok) if !tok.is_empty() => token = Some(tok.to_string()),
                 _ => break,
@@ -141,6 +198,17 @@ fn status_of(e: FetchError) -> history::HistoryStatus {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_window_ends_at_the_next_whole_second() {
+        // Issue 19, item 13: a change made at 12:00:00.400 must be inside a window asked
+        // at 12:00:00.700; truncated, the window ended at 12:00:00 and missed it.
+        let now: Timestamp = "2026-12-06T12:00:00.7Z".parse().expect("ts");
+        assert_eq!(window_end(now).secs(), now.as_second() + 1);
+        let whole: Timestamp = "2026-12-06T12:00:00Z".parse().expect("ts");
+        assert_eq!(window_end(whole).secs(), whole.as_second());
+    }
+
     use super::*;
 
     #[test]

@@ -93,7 +93,7 @@ impl Aws {
                     .alarm_types(t::AlarmType::CompositeAlarm)
                     .history_item_type(t::HistoryItemType::StateUpdate)
                     .start_date(super::cloudtrail::smithy_time(start))
-                    .end_date(super::cloudtrail::smithy_time(end))
+                    .end_date(super::cloudtrail::window_end(end))
                     .scan_by(t::ScanBy::TimestampDescending)
                     .max_records(HISTORY_PAGE);
                 if let Some(tok) = &token {

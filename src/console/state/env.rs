@@ -48,6 +48,10 @@ pub struct EnvState {
     /// The Security pane's rows for `report`, when the worker built them with it
     /// (`view::security::worker_rows`); cleared whenever the report changes otherwise.
     pub security_rows: Option<Arc<Vec<crate::console::action::Item>>>,
+    /// The first complete picture is on screen: every polled kind has answered (or
+    /// failed) in `snapshot`. Findings that appear or clear before it are the picture
+    /// filling in, not events: the Timeline starts with what changes after it.
+    pub baseline: bool,
 }
 
 /// Positions of each resource's findings in a report.
@@ -87,6 +91,7 @@ impl EnvState {
             by_resource: HashMap::new(),
             keys: Default::default(),
             security_rows: None,
+            baseline: false,
         };
         env.reevaluate(Timestamp::UNIX_EPOCH);
         env
@@ -180,6 +185,11 @@ impl EnvState {
         } else {
             EnvStatus::Ok
         }
+    }
+
+    /// Has every polled kind answered (ok or failed) in the snapshot on screen?
+    pub fn complete(&self) -> bool {
+        polled_kinds(&self.design).iter().all(|k| self.snapshot.inventory.contains_key(k))
     }
 
     /// Time of the oldest data held for a polled kind (what "how fresh is this" means).

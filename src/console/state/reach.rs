@@ -86,6 +86,10 @@ impl App {
         // While a kind the engine reads is still loading anywhere in the estate, an
         // unknown answer means "not fetched yet", as `inventory.unavailable` does.
         let loading = self.envs.iter().any(|e| engine::reach::assert::NEEDED.iter().any(|k| e.pending.contains(k)));
+        // Assertions cross environments: their first judgement over complete pictures of
+        // every environment is the baseline, and only what changes after it is an event.
+        let baseline = self.bg.reach_baseline;
+        self.bg.reach_baseline |= !loading && self.envs.iter().all(|e| e.baseline);
         let mut events = Vec::new();
         let mut changed = Vec::new();
         for (i, (env, mut new)) in self.envs.iter_mut().zip(per_env).enumerate() {
@@ -100,7 +104,7 @@ impl App {
             drop(env.merge_reach());
             changed.push(i);
             // Changes of the first picture are not events (as for the other findings).
-            if !loading && env.pending.is_empty() {
+            if baseline && !loading && env.pending.is_empty() {
                 events.extend(changes(&old, &env.reach_findings).into_iter().map(|(k, f, text)| (i, k, f, text)));
             }
         }

@@ -211,6 +211,9 @@ pub struct Background {
     /// A reach job is to be sent (the channel was full), and how many are unanswered.
     pub(super) reach_wanted: bool,
     pub(super) reach_inflight: usize,
+    /// Reach findings have been judged once over every environment's complete picture
+    /// (see `apply_reach_findings`).
+    pub(super) reach_baseline: bool,
     /// Where replaced snapshots and reports go to be freed, off the UI thread.
     trash: Option<std::sync::mpsc::Sender<Trash>>,
 }
@@ -415,6 +418,9 @@ impl App {
         self.reattribute(i);
         self.recompute_plan(i);
         let Some(env) = self.envs.get(i) else { return };
+        // Before the first complete picture, findings that come and go are the picture
+        // filling in (a rule reading a kind not arrived yet), not changes.
+        let baseline = env.baseline;
         let mut events: Vec<(EventKind, Option<Severity>, String)> = Vec::new();
         let failed = |s: Option<FetchStatus>| matches!(s, Some(FetchStatus::Failed | FetchStatus::Stale));
         for kind in fetched {
@@ -451,7 +457,7 @@ impl App {
                 _ => {}
             }
         }
-        if settled {
+        if settled && baseline {
             for x in &appeared {
                 events.push((
                     EventKind::FindingAppeared,
@@ -479,6 +485,9 @@ impl App {
         }
         for (kind, sev, text) in events {
             self.note_for(i, kind, sev, text);
+        }
+        if let Some(env) = self.envs.get_mut(i) {
+            env.baseline |= env.complete();
         }
     }
 }

@@ -14,6 +14,9 @@ fn cloudtrail_problem(h: &History) -> Option<&HistoryStatus> {
 
 /// Attribution of one finding against the window's history.
 pub fn attribution(f: &Finding, h: &History, first_seen: Timestamp) -> Attribution {
+    if h.unread.iter().any(|r| r.as_str() == f.resource.as_str()) {
+        return Attribution::Unavailable { reason: crate::history::UNREAD_BUDGET.into() };
+    }
     match cloudtrail_problem(h) {
         Some(HistoryStatus::Unavailable(r)) => Attribution::Unavailable { reason: r.clone() },
         Some(HistoryStatus::Delayed(r)) => Attribution::Unavailable { reason: format!("delayed: {r}") },
@@ -76,7 +79,7 @@ pub fn annotate(doc: &mut Value, report: &Report, h: &History) {
 fn status_json(h: &History) -> Value {
     let problems: serde_json::Map<String, Value> =
         h.problems.iter().map(|(source, s)| (source.clone(), Value::String(s.label()))).collect();
-    json!({"since": h.window_start, "events": h.events.len(), "transitions": h.transitions.len(), "problems": problems})
+    json!({"since": h.window_start, "events": h.events.len(), "transitions": h.transitions.len(), "problems": problems, "unread": h.unread.len()})
 }
 
 /// The merged timeline, restricted to one resource when asked.

@@ -185,7 +185,15 @@ pub struct History {
     pub transitions: Vec<AlarmTransition>,
     /// Per source (`cloudtrail`, `alarm-history`), when it is not plain ok.
     pub problems: Vec<(String, HistoryStatus)>,
+    /// Resources whose history was not read: `check` reads the history of the resources
+    /// it reports within a time budget, and what the budget did not reach is said, never
+    /// taken for "nothing changed".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<String>,
 }
+
+/// Why a resource's history was not read, as `changed_by` says it.
+pub const UNREAD_BUDGET: &str = "history not read: budget";
 
 /// CloudTrail event names that change something driftdeck judges. LookupEvents cannot
 /// filter by a list, so this is applied on our side (see `aws/cloudtrail.rs`).
