@@ -50,6 +50,7 @@ pub async fn fetch_estate(
                                 "cloudtrail".into(),
                                 HistoryStatus::Unavailable(model::source::deadline_message("history", bound)),
                             )],
+                            ..Default::default()
                         })
                     };
                     let (snap, past) = futures::join!(inventory, past);

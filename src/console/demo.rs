@@ -181,6 +181,7 @@ impl Source for DemoSource {
                 .cloned()
                 .collect(),
             problems: Vec::new(),
+            ..Default::default()
         };
         Box::pin(async move { h })
     }

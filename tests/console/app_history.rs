@@ -65,6 +65,7 @@ fn window() -> History {
             reason: Some("Threshold Crossed: 1 datapoint [91.0] was greater than the threshold (80.0)".into()),
         }],
         problems: vec![],
+        ..Default::default()
     }
 }
 
