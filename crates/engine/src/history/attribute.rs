@@ -61,6 +61,9 @@ fn matches(want: &Ask, got: &Ask) -> bool {
 /// it created the resource and set that attribute by default; `None` when it touched
 /// nothing the finding reads.
 fn explains(f: &Finding, e: &ChangeEvent) -> Option<bool> {
+    if cannot_cause(f, e) {
+        return None;
+    }
     if let Some(want) = wanted(f)
         && e.asked.iter().any(|a| matches(&want, a))
     {
@@ -68,6 +71,46 @@ fn explains(f: &Finding, e: &ChangeEvent) -> Option<bool> {
     }
     let reads = touches::reads(&f.rule);
     touched(e, &f.resource_kind).into_iter().filter(|t| reads.contains(&t.attr)).map(|t| t.explicit).max()
+}
+
+/// Calls on the very rule, route or entry that still cannot have brought the finding
+/// about: revoking a rule opens nothing, deleting a route cannot add one (it can only
+/// make one missing), and an ACL entry matters only for the entry reported or one
+/// evaluated before it.
+fn cannot_cause(f: &Finding, e: &ChangeEvent) -> bool {
+    let name = e.name.as_str();
+    match f.resource_kind.as_str() {
+        "security_group" => name.starts_with("Revoke"),
+        "route_table" => name == "DeleteRoute" && !touches::judges_absence(&f.rule),
+        "network_acl" if name.ends_with("NetworkAclEntry") => !acl_entry_may_cause(f, e),
+        _ => false,
+    }
+}
+
+/// The finding reports the first ingress entry that lets the port in. An entry call on
+/// that entry can have made it so, and so can replacing an entry evaluated before it (it
+/// may have been the deny that stopped it) or deleting one; an egress entry cannot.
+fn acl_entry_may_cause(f: &Finding, e: &ChangeEvent) -> bool {
+    let set = |p: &str| {
+        e.asked.iter().find_map(|a| match a {
+            Ask::Set { param, value } if param == p => Some(value.as_str()),
+            _ => None,
+        })
+    };
+    if set("egress") == Some("true") {
+        return false;
+    }
+    let asked = set("ruleNumber").and_then(|v| v.parse::<u32>().ok());
+    // `*` is the default entry, evaluated last.
+    let reported =
+        f.evidence.get("rule_number").and_then(|r| if r == "*" { Some(32767) } else { r.parse::<u32>().ok() });
+    let (Some(n), Some(r)) = (asked, reported) else { return true };
+    match e.name.as_str() {
+        "CreateNetworkAclEntry" => n == r,
+        "ReplaceNetworkAclEntry" => n <= r,
+        "DeleteNetworkAclEntry" => n < r,
+        _ => true,
+    }
 }
 
 /// The latest successful change on the finding's resource, at or before `first_seen`,

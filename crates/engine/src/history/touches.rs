@@ -66,6 +66,11 @@ pub fn reads(rule: &str) -> &'static [Attr] {
     }
 }
 
+/// Rules that judge something missing: a deletion can explain them.
+pub fn judges_absence(rule: &str) -> bool {
+    matches!(rule, "route.internet-missing" | "route.nat-missing")
+}
+
 /// Request parameters (as CloudTrail logs them, flat form) and what each sets. Names
 /// from the RDS, ElastiCache, CloudWatch and EC2 API references.
 const PARAMS: &[(&str, &str, &[Attr])] = &[
