@@ -27,6 +27,7 @@ pub fn changed_by_json(a: &Attribution) -> Value {
         Attribution::Changed { event, exact } => json!({
             "status": "changed",
             "exact": exact,
+            "how": a.how(),
             "time": event.time,
             "event": event.name,
             "event_id": event.id,

@@ -25,6 +25,18 @@ pub enum Attribution {
 }
 
 impl Attribution {
+    /// Why a change is blamed, for a detail view and `changed_by.how`: it asked for what
+    /// the finding reads, or it created the resource and the default set it.
+    pub fn how(&self) -> Option<&'static str> {
+        match self {
+            Attribution::Changed { exact: true, .. } => Some("the request asked for what this finding reads"),
+            Attribution::Changed { exact: false, .. } => {
+                Some("it created the resource, whose default set what this finding reads")
+            }
+            _ => None,
+        }
+    }
+
     /// Short cell for a table: `platform-deploy/alice 3h ago`, `older than 24h window`.
     pub fn short(&self, now: Timestamp) -> String {
         match self {

@@ -186,6 +186,11 @@ fn the_latest_change_that_touched_the_attribute_is_blamed() {
     };
     assert_eq!(blame("rds.multi-az"), ("2026-11-23T09:00:00Z".into(), true));
     assert_eq!(blame("rds.encryption"), ("2026-11-23T08:00:00Z".into(), false), "set by the creation's default");
+    let by_default = attribute(&finding("rds.encryption", "db_instance", "db-1"), &events, t(SEEN), t(START));
+    assert_eq!(
+        fmt::changed_by_json(&by_default)["how"],
+        "it created the resource, whose default set what this finding reads"
+    );
     assert_eq!(blame("rds.public"), ("2026-11-23T10:00:00Z".into(), true));
     // Only the window's unrelated writes: the honest answer.
     let later = &events[2..];
