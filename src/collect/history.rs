@@ -73,6 +73,8 @@ pub async fn of_report(
         let mut events = Vec::new();
         let mut unread = Vec::new();
         let mut failed: Option<HistoryStatus> = None;
+        // Unreadable records are counted here, then carried into the answer.
+        let mut skipped = History::default();
         for (resource, findings) in targets(report) {
             // After a failed lookup or past the budget, the rest is not read.
             if failed.is_some() || tokio::time::Instant::now() >= deadline {
@@ -80,7 +82,9 @@ pub async fn of_report(
                 continue;
             }
             let enough = |evs: &[engine::history::ChangeEvent]| explained(&findings, evs, now, start);
-            match tokio::time::timeout_at(deadline, aws.changes_of(&resource, start, &enough, deadline)).await {
+            match tokio::time::timeout_at(deadline, aws.changes_of(&resource, start, &enough, deadline, &mut skipped))
+                .await
+            {
                 Ok(Ok(found)) => events.extend(found),
                 Ok(Err(e)) => {
                     failed = Some(status_of(e));
@@ -89,9 +93,11 @@ pub async fn of_report(
                 Err(_) => unread.push(resource),
             }
         }
-        (events, unread, failed)
+        (events, unread, failed, skipped)
     };
-    let (alarms, (mut events, unread, failed)) = futures::join!(alarms, changes);
+    let (alarms, (mut events, unread, failed, skipped)) = futures::join!(alarms, changes);
+    h.skipped = skipped.skipped;
+    h.skipped_reason = skipped.skipped_reason;
     // A change that names several reported resources is read once per resource.
     events.sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id)));
     events.dedup_by(|a, b| a.id == b.id);

@@ -138,8 +138,8 @@ pub fn run(args: &CheckArgs, aws: &AwsArgs, hist: &HistoryArgs) -> ExitCode {
         return ExitCode::from(EXIT_ERROR);
     }
     for (design, report, history, _) in &reports {
-        for (source, status) in history.iter().flat_map(|h| h.problems.iter()) {
-            eprintln!("driftdeck: {source}: {}", status.label());
+        for (source, line) in history.iter().flat_map(formats::history::problems) {
+            eprintln!("driftdeck: {source}: {line}");
         }
         if let Some(n) = history.as_ref().map(|h| h.unread.len()).filter(|n| *n > 0) {
             eprintln!(

@@ -44,8 +44,11 @@ pub fn run(args: &HistoryCommandArgs, aws: &AwsArgs, hist: &HistoryArgs) -> Exit
     if !crate::exit::print(&text) {
         return ExitCode::from(EXIT_ERROR);
     }
-    for (source, status) in &h.problems {
-        eprintln!("driftdeck: {source}: {}", status.label());
+    // A source that could not be read, or records that could not be: the output is
+    // incomplete, and the exit code says so.
+    let problems = engine::formats::history::problems(&h);
+    for (source, line) in &problems {
+        eprintln!("driftdeck: {source}: {line}");
     }
-    if h.problems.is_empty() { ExitCode::from(EXIT_OK) } else { ExitCode::from(EXIT_ERROR) }
+    if problems.is_empty() { ExitCode::from(EXIT_OK) } else { ExitCode::from(EXIT_ERROR) }
 }

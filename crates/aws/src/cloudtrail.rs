@@ -44,23 +44,29 @@ pub(super) fn window_end(now: Timestamp) -> aws_smithy_types::DateTime {
     aws_smithy_types::DateTime::from_secs(now.as_second() + up)
 }
 
-/// Relevant events of one LookupEvents page, converted; a record that does not parse is
-/// logged and skipped (it is not a change driftdeck can show).
-fn convert(events: &[t::Event]) -> Vec<ChangeEvent> {
+/// Relevant events of one LookupEvents page, converted. A record that does not parse is
+/// counted in `skipped` with its reason (it may be the change a finding needs), never
+/// only logged.
+fn convert(events: &[t::Event], skipped: &mut history::History) -> Vec<ChangeEvent> {
     events
         .iter()
         .filter(|e| e.event_name().is_some_and(history::is_relevant))
         .filter_map(|e| {
             let names: Vec<String> =
                 e.resources().iter().filter_map(|r| r.resource_name().map(str::to_string)).collect();
+            let envelope = history::Envelope {
+                resources: &names,
+                event_name: e.event_name(),
+                event_time: e.event_time().and_then(timestamp),
+            };
             let parsed = match e.cloud_trail_event() {
-                Some(json) => history::parse_record(json, &names),
+                Some(json) => history::parse_lookup_event(json, &envelope),
                 None => Err("LookupEvents returned an event without its CloudTrailEvent record".to_string()),
             };
             match parsed {
                 Ok(mut ev) => {
                     // The API's own fields win over the record's where both exist.
-                    if let Some(when) = e.event_time().and_then(timestamp) {
+                    if let Some(when) = envelope.event_time {
                         ev.time = when;
                     }
                     if let Some(id) = e.event_id() {
@@ -69,7 +75,8 @@ fn convert(events: &[t::Event]) -> Vec<ChangeEvent> {
                     Some(ev)
                 }
                 Err(why) => {
-                    tracing::warn!(event = ?e.event_id(), "skipping CloudTrail event: {why}");
+                    tracing::warn!(event = ?e.event_id(), "unreadable CloudTrail event: {why}");
+                    skipped.skip(why);
                     None
                 }
             }
@@ -121,8 +128,13 @@ impl Aws {
         }
     }
 
-    /// Write events from `start` to now, every page, oldest first.
-    pub async fn change_events(&self, start: Timestamp) -> Result<Vec<ChangeEvent>, FetchError> {
+    /// Write events from `start` to now, every page, oldest first. Unreadable records are
+    /// counted in `skipped` (its `skipped` and `skipped_reason`).
+    pub async fn change_events(
+        &self,
+        start: Timestamp,
+        skipped: &mut history::History,
+    ) -> Result<Vec<ChangeEvent>, FetchError> {
         let read_only_false = lookup(t::LookupAttributeKey::ReadOnly, "false")?;
         // A fixed end keeps NextToken valid: it must be re-sent with the same parameters.
         let end = Timestamp::now();
@@ -130,7 +142,7 @@ impl Aws {
         let mut out = Vec::new();
         loop {
             let page = self.lookup_page(&read_only_false, (start, end), token.as_deref(), None).await?;
-            out.extend(convert(page.events()));
+            out.extend(convert(page.events(), skipped));
             match page.next_token() {
                 Some(tok) if !tok.is_empty() => token = Some(tok.to_string()),
                 _ => break,
@@ -150,6 +162,7 @@ impl Aws {
         start: Timestamp,
         enough: &(dyn Fn(&[ChangeEvent]) -> bool + Sync),
         deadline: tokio::time::Instant,
+        skipped: &mut history::History,
     ) -> Result<Vec<ChangeEvent>, FetchError> {
         let by_name = lookup(t::LookupAttributeKey::ResourceName, resource)?;
         let end = Timestamp::now();
@@ -157,7 +170,7 @@ impl Aws {
         let mut out = Vec::new();
         loop {
             let page = self.lookup_page(&by_name, (start, end), token.as_deref(), Some(deadline)).await?;
-            out.extend(convert(page.events()));
+            out.extend(convert(page.events(), skipped));
             if enough(&out) {
                 break;
             }
@@ -173,9 +186,9 @@ impl Aws {
     /// Change events and alarm transitions of the window, each source failing on its own:
     /// a failed source is recorded in `problems`, never read as "nothing changed".
     pub async fn history(&self, alarm_prefix: Option<&str>, start: Timestamp) -> history::History {
-        let (events, transitions) =
-            futures::join!(self.change_events(start), self.alarm_transitions(alarm_prefix, start));
         let mut h = history::History { window_start: Some(start), ..Default::default() };
+        let (events, transitions) =
+            futures::join!(self.change_events(start, &mut h), self.alarm_transitions(alarm_prefix, start));
         match events {
             Ok(e) => h.events = e,
             Err(e) => h.problems.push(("cloudtrail".into(), status_of(e))),
@@ -222,8 +235,10 @@ mod tests {
             .build();
         let drop = t::Event::builder().event_id("e-2").event_name("RunInstances").cloud_trail_event(record).build();
         let broken = t::Event::builder().event_id("e-3").event_name("CreateRoute").cloud_trail_event("{").build();
-        let out = convert(&[keep, drop, broken]);
+        let mut h = history::History::default();
+        let out = convert(&[keep, drop, broken], &mut h);
         assert_eq!(out.len(), 1);
+        assert_eq!(h.skipped_label().as_deref(), Some("1 record unreadable"), "said, not only logged");
         assert_eq!((out[0].id.as_str(), out[0].resources.as_slice()), ("e-1", ["rtb-1".to_string()].as_slice()));
         assert_eq!(out[0].time.as_second(), 1_795_424_400);
     }

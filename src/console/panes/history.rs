@@ -16,9 +16,9 @@ pub fn attribution_lines(app: &App, f: &Finding) -> Vec<Line<'static>> {
     let h = &app.env().history;
     let mut lines = vec![Line::from(Span::styled("how it came to be", th.title))];
     match h.attribution(f) {
-        Some(Attribution::Changed { event, exact }) => {
+        Some(attribution @ Attribution::Changed { event, .. }) => {
             let e = event.as_ref();
-            let matched = if *exact { "the request matches this finding" } else { "latest change to the resource" };
+            let matched = attribution.how().unwrap_or_default();
             lines.push(Line::from(vec![label("time"), Span::raw(format!("{} ({})", e.time, age(e.time, app.now)))]));
             lines.push(Line::from(vec![label("event"), Span::raw(format!("{} · {}", e.name, e.source))]));
             lines.push(Line::from(vec![label("actor"), Span::styled(e.actor.display(), th.title)]));

@@ -27,6 +27,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             _ => th.failed,
         };
         spans.push(Span::styled(format!(" {} · window {} ", h.label(), app.hist.since.label()), style));
+        // Records that could not be read are said where the history is shown, never only logged.
+        if let Some(skipped) = h.data.skipped_label() {
+            spans.push(Span::styled(format!(" {skipped} "), th.stale));
+        }
     }
     let title = Line::from(spans);
     draw_items(

@@ -285,6 +285,12 @@ impl App {
         data.transitions.extend(new_transitions);
         data.transitions.sort_by_key(|t| t.time);
         data.problems = h.history.problems;
+        // Unreadable records add up over incremental loads (a full load started from zero
+        // above); the first reason is kept.
+        data.skipped += h.history.skipped;
+        if data.skipped_reason.is_none() {
+            data.skipped_reason = h.history.skipped_reason;
+        }
         if !h.incremental && !cloudtrail_failed {
             env.history.loaded = true;
         }

@@ -30,6 +30,7 @@ pub fn changed_by_json(a: &Attribution) -> Value {
         Attribution::Changed { event, exact } => json!({
             "status": "changed",
             "exact": exact,
+            "how": a.how(),
             "time": event.time,
             "event": event.name,
             "event_id": event.id,
@@ -40,7 +41,8 @@ pub fn changed_by_json(a: &Attribution) -> Value {
             "source_ip": event.source_ip,
             "user_agent": event.user_agent,
             "agent": event.agent,
-            "asked": event.asked.iter().map(crate::history::Ask::describe).collect::<Vec<_>>(),
+            // Bounded: a request of thousands of entries shows a few and counts the rest.
+            "asked": crate::history::asked_lines(&event.asked),
         }),
         Attribution::OlderThanWindow { since } => json!({"status": "older_than_window", "since": since}),
         Attribution::NoMatchingChange { since, other_changes } => {
@@ -65,7 +67,14 @@ pub fn annotate(doc: &mut Value, report: &Report, h: &History) {
                 item["message"].as_str().unwrap_or_default(),
             );
             let Some(f) = by_key.get(&key).copied() else { continue };
-            let changed = changed_by_json(&attribution(f, h, first_seen));
+            let mut changed = changed_by_json(&attribution(f, h, first_seen));
+            // An unreadable record may be the very change: "no matching change" is then
+            // said with that caveat, not as a clean answer.
+            if let (Some(label), Some(obj)) = (h.skipped_label(), changed.as_object_mut())
+                && obj.get("status").and_then(Value::as_str) != Some("changed")
+            {
+                obj.insert("caveat".into(), Value::String(label));
+            }
             if let Some(obj) = item.as_object_mut() {
                 obj.insert("changed_by".into(), changed);
             }
@@ -76,10 +85,30 @@ pub fn annotate(doc: &mut Value, report: &Report, h: &History) {
     }
 }
 
-fn status_json(h: &History) -> Value {
+/// Key of the unreadable records among the problems.
+pub const SKIPPED_SOURCE: &str = "cloudtrail-records";
+
+/// Every problem of the window as `(source, line)`: each source's status, then the
+/// unreadable records (`cloudtrail-records: 2 records unreadable (first: ...)`).
+pub fn problems(h: &History) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = h.problems.iter().map(|(source, s)| (source.clone(), s.label())).collect();
+    out.extend(h.skipped_problem().map(|p| (SKIPPED_SOURCE.to_string(), p)));
+    out
+}
+
+/// The `history` object of `check --format json` and `history --format json`.
+pub fn status_json(h: &History) -> Value {
     let problems: serde_json::Map<String, Value> =
-        h.problems.iter().map(|(source, s)| (source.clone(), Value::String(s.label()))).collect();
-    json!({"since": h.window_start, "events": h.events.len(), "transitions": h.transitions.len(), "problems": problems, "unread": h.unread.len()})
+        problems(h).into_iter().map(|(source, line)| (source, Value::String(line))).collect();
+    json!({
+        "since": h.window_start,
+        "events": h.events.len(),
+        "transitions": h.transitions.len(),
+        "skipped": h.skipped,
+        "skipped_reason": h.skipped_reason,
+        "problems": problems,
+        "unread": h.unread.len(),
+    })
 }
 
 /// The merged timeline, restricted to one resource when asked.
@@ -100,10 +129,12 @@ pub fn to_table(h: &History, lines: &[TimelineEntry], now: Timestamp) -> String 
         h.events.len(),
         h.transitions.len()
     );
-    for (source, status) in &h.problems {
-        let _ = writeln!(out, "  {source}: {}", status.label());
+    let problems = problems(h);
+    for (source, line) in &problems {
+        let _ = writeln!(out, "  {source}: {line}");
     }
-    if lines.is_empty() && h.problems.is_empty() {
+    // With unreadable records, "nothing changed" would be a guess.
+    if lines.is_empty() && problems.is_empty() {
         let _ = writeln!(out, "nothing changed in the window");
     }
     for l in lines {

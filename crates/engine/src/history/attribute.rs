@@ -1,6 +1,7 @@
 //! Attribution: which change introduced a finding. Pure; it never guesses: when no
 //! event in the window explains a finding it says so.
 
+use super::touches::{self, touched};
 use super::{Ask, ChangeEvent};
 use crate::drift::Finding;
 use jiff::Timestamp;
@@ -11,7 +12,8 @@ use serde::Serialize;
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Attribution {
     /// The change that introduced it. `exact` when the request matched the finding's
-    /// rule or route, not only its resource.
+    /// rule or route or named a parameter its rule reads; not exact when the resource's
+    /// creation set the attribute by default.
     Changed { event: Box<ChangeEvent>, exact: bool },
     /// Nothing in the window touched the resource: the change predates `since`.
     OlderThanWindow { since: Timestamp },
@@ -23,6 +25,18 @@ pub enum Attribution {
 }
 
 impl Attribution {
+    /// Why a change is blamed, for a detail view and `changed_by.how`: it asked for what
+    /// the finding reads, or it created the resource and the default set it.
+    pub fn how(&self) -> Option<&'static str> {
+        match self {
+            Attribution::Changed { exact: true, .. } => Some("the request asked for what this finding reads"),
+            Attribution::Changed { exact: false, .. } => {
+                Some("it created the resource, whose default set what this finding reads")
+            }
+            _ => None,
+        }
+    }
+
     /// Short cell for a table: `platform-deploy/alice 3h ago`, `older than 24h window`.
     pub fn short(&self, now: Timestamp) -> String {
         match self {
@@ -54,20 +68,78 @@ fn matches(want: &Ask, got: &Ask) -> bool {
     }
 }
 
-/// The latest successful write on the finding's resource at or before `first_seen`;
-/// for a security-group rule or a route, only an event whose request matches it.
+/// Whether `e` explains `f`, and how exactly: `Some(true)` when the request asked for
+/// the finding's rule or route, or named a parameter the rule reads; `Some(false)` when
+/// it created the resource and set that attribute by default; `None` when it touched
+/// nothing the finding reads.
+fn explains(f: &Finding, e: &ChangeEvent) -> Option<bool> {
+    if cannot_cause(f, e) {
+        return None;
+    }
+    if let Some(want) = wanted(f)
+        && e.asked.iter().any(|a| matches(&want, a))
+    {
+        return Some(true);
+    }
+    let reads = touches::reads(&f.rule);
+    touched(e, &f.resource_kind).into_iter().filter(|t| reads.contains(&t.attr)).map(|t| t.explicit).max()
+}
+
+/// Calls on the very rule, route or entry that still cannot have brought the finding
+/// about: revoking a rule opens nothing, deleting a route cannot add one (it can only
+/// make one missing), and an ACL entry matters only for the entry reported or one
+/// evaluated before it.
+fn cannot_cause(f: &Finding, e: &ChangeEvent) -> bool {
+    let name = e.name.as_str();
+    match f.resource_kind.as_str() {
+        "security_group" => name.starts_with("Revoke"),
+        "route_table" => name == "DeleteRoute" && !touches::judges_absence(&f.rule),
+        "network_acl" if name.ends_with("NetworkAclEntry") => !acl_entry_may_cause(f, e),
+        _ => false,
+    }
+}
+
+/// The finding reports the first ingress entry that lets the port in. An entry call on
+/// that entry can have made it so, and so can replacing an entry evaluated before it (it
+/// may have been the deny that stopped it) or deleting one; an egress entry cannot.
+fn acl_entry_may_cause(f: &Finding, e: &ChangeEvent) -> bool {
+    let set = |p: &str| {
+        e.asked.iter().find_map(|a| match a {
+            Ask::Set { param, value } if param == p => Some(value.as_str()),
+            _ => None,
+        })
+    };
+    if set("egress") == Some("true") {
+        return false;
+    }
+    let asked = set("ruleNumber").and_then(|v| v.parse::<u32>().ok());
+    // `*` is the default entry, evaluated last.
+    let reported =
+        f.evidence.get("rule_number").and_then(|r| if r == "*" { Some(32767) } else { r.parse::<u32>().ok() });
+    let (Some(n), Some(r)) = (asked, reported) else { return true };
+    match e.name.as_str() {
+        "CreateNetworkAclEntry" => n == r,
+        "ReplaceNetworkAclEntry" => n <= r,
+        "DeleteNetworkAclEntry" => n < r,
+        _ => true,
+    }
+}
+
+/// The latest successful change on the finding's resource, at or before `first_seen`,
+/// that touched what the finding reads: for a security-group rule or a route the very
+/// rule or route, for anything else an attribute its rule reads (see `touches`). Never
+/// merely the latest write: a change that asked for something else does not explain.
 /// `events` need not be sorted. `window_start` is the oldest instant history covers.
 pub fn attribute(f: &Finding, events: &[ChangeEvent], first_seen: Timestamp, window_start: Timestamp) -> Attribution {
     let on_resource: Vec<&ChangeEvent> = events
         .iter()
         .filter(|e| !e.failed() && e.touches(&f.resource) && e.time <= first_seen && e.time >= window_start)
         .collect();
-    let pick = |candidates: Vec<&ChangeEvent>| candidates.into_iter().max_by_key(|e| (e.time, e.id.clone())).cloned();
-    let found = match wanted(f) {
-        Some(want) => pick(on_resource.iter().copied().filter(|e| e.asked.iter().any(|a| matches(&want, a))).collect())
-            .map(|e| (e, true)),
-        None => pick(on_resource.clone()).map(|e| (e, false)),
-    };
+    let found = on_resource
+        .iter()
+        .filter_map(|e| explains(f, e).map(|exact| (*e, exact)))
+        .max_by_key(|(e, _)| (e.time, e.id.clone()))
+        .map(|(e, exact)| (e.clone(), exact));
     match found {
         Some((event, exact)) => Attribution::Changed { event: Box::new(event), exact },
         None if on_resource.is_empty() => Attribution::OlderThanWindow { since: window_start },
@@ -217,19 +289,16 @@ mod tests {
     }
 
     #[test]
-    fn other_kinds_take_the_latest_write_on_the_resource() {
+    fn a_write_that_asked_for_nothing_the_rule_reads_is_not_a_guess() {
+        // Before issue 19 the latest write on the resource was blamed, whatever it asked.
         let f = FindingBuilder::new("rds.multi-az", Severity::High, "db_instance", "db-1").message("single az");
         let events = vec![
             ev("1", "2026-11-23T08:00:00Z", "ModifyDBInstance", "db-1", vec![], "dba/frank"),
             ev("2", "2026-11-23T09:00:00Z", "RebootDBInstance", "db-1", vec![], "dba/grace"),
             ev("3", "2026-11-23T09:30:00Z", "ModifyDBInstance", "db-2", vec![], "dba/heidi"),
         ];
-        match attribute(&f, &events, t(SEEN), t(START)) {
-            Attribution::Changed { event, exact } => {
-                assert_eq!((event.actor.name.as_str(), exact), ("dba/grace", false))
-            }
-            other => panic!("{other:?}"),
-        }
-        assert_eq!(attribute(&f, &events, t(SEEN), t(START)).short(t(SEEN)), "dba/grace 3h ago");
+        let a = attribute(&f, &events, t(SEEN), t(START));
+        assert_eq!(a, Attribution::NoMatchingChange { since: t(START), other_changes: 2 });
+        assert_eq!(a.short(t(SEEN)), "no matching change");
     }
 }

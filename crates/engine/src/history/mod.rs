@@ -4,7 +4,9 @@
 
 pub mod attribute;
 pub mod timeline;
+pub mod touches;
 
 pub use attribute::{Attribution, attribute};
 pub use model::history::*;
 pub use timeline::{TimelineEntry, merge};
+pub use touches::{Attr, Touch, reads, touched};

@@ -5,7 +5,7 @@
 pub mod record;
 pub mod window;
 
-pub use record::{parse_alarm_history_data, parse_record};
+pub use record::{Envelope, parse_alarm_history_data, parse_lookup_event, parse_record};
 pub use window::Since;
 
 use jiff::Timestamp;
@@ -82,7 +82,17 @@ pub enum Ask {
     Rule { protocol: String, ports: String, source: String },
     /// One route: destination (CIDR or prefix list) and target id (`None` on delete).
     Route { destination: String, target: Option<String> },
+    /// One top-level request parameter of any other call (`publiclyAccessible` = `true`),
+    /// its name spelt as the flat form spells it. The engine maps it to the attributes it
+    /// touches; the value is kept short (`VALUE_MAX`) because it is shown, not judged.
+    Set { param: String, value: String },
 }
+
+/// Longest value an `Ask::Set` keeps: a parameter can hold thousands of entries.
+pub const VALUE_MAX: usize = 120;
+
+/// How many asks one event's line shows; the rest are counted, not printed.
+pub const ASKED_SHOWN: usize = 8;
 
 impl Ask {
     pub fn describe(&self) -> String {
@@ -90,8 +100,28 @@ impl Ask {
             Ask::Rule { protocol, ports, source } => format!("{protocol} {ports} from {source}"),
             Ask::Route { destination, target: Some(t) } => format!("{destination} -> {t}"),
             Ask::Route { destination, target: None } => destination.clone(),
+            Ask::Set { param, value } => format!("{param}={value}"),
         }
     }
+}
+
+/// `s` cut to at most `max` characters, marked with `…` when cut.
+pub fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &s[..at]),
+        None => s.to_string(),
+    }
+}
+
+/// What one event asked, bounded for a line: at most `ASKED_SHOWN` asks, each at most
+/// `VALUE_MAX` characters, then `… N more` (one real request held 6,000 entries and
+/// made a 181 KB table line).
+pub fn asked_lines(asked: &[Ask]) -> Vec<String> {
+    let mut out: Vec<String> = asked.iter().take(ASKED_SHOWN).map(|a| clip(&a.describe(), VALUE_MAX)).collect();
+    if asked.len() > ASKED_SHOWN {
+        out.push(format!("… {} more", asked.len() - ASKED_SHOWN));
+    }
+    out
 }
 
 /// One CloudTrail management event on something driftdeck judges.
@@ -124,8 +154,9 @@ impl ChangeEvent {
     }
 
     /// One line: `AuthorizeSecurityGroupIngress sg-1 (tcp 22 from 0.0.0.0/0) by deploy/alice via cli`.
+    /// Bounded however large the request was (see `asked_lines`).
     pub fn summary(&self) -> String {
-        let asked: Vec<String> = self.asked.iter().map(Ask::describe).collect();
+        let asked = asked_lines(&self.asked);
         let what = if asked.is_empty() { String::new() } else { format!(" ({})", asked.join("; ")) };
         let failed = match &self.error {
             Some(e) => format!(" FAILED {e}"),
@@ -190,6 +221,41 @@ pub struct History {
     /// taken for "nothing changed".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unread: Vec<String>,
+    /// Relevant CloudTrail records that could not be read: counted and said, because a
+    /// skipped record may be the very change a finding needs.
+    #[serde(default)]
+    pub skipped: usize,
+    /// Why the first skipped record could not be read.
+    #[serde(default)]
+    pub skipped_reason: Option<String>,
+}
+
+impl History {
+    /// Count one unreadable record, keeping the first reason.
+    pub fn skip(&mut self, reason: impl Into<String>) {
+        self.skipped += 1;
+        if self.skipped_reason.is_none() {
+            self.skipped_reason = Some(reason.into());
+        }
+    }
+
+    /// `2 records unreadable`, for a title; `None` when every record was read.
+    pub fn skipped_label(&self) -> Option<String> {
+        match self.skipped {
+            0 => None,
+            1 => Some("1 record unreadable".into()),
+            n => Some(format!("{n} records unreadable")),
+        }
+    }
+
+    /// The problem line of skipped records: `2 records unreadable (first: ...)`.
+    pub fn skipped_problem(&self) -> Option<String> {
+        let label = self.skipped_label()?;
+        Some(match &self.skipped_reason {
+            Some(r) => format!("{label} (first: {})", clip(r, VALUE_MAX)),
+            None => label,
+        })
+    }
 }
 
 /// Why a resource's history was not read, as `changed_by` says it.
@@ -248,8 +314,15 @@ pub const RELEVANT_EVENTS: &[&str] = &[
     // flow logs
     "CreateFlowLogs",
     "DeleteFlowLogs",
+    // VPC endpoints
+    "CreateVpcEndpoint",
+    "ModifyVpcEndpoint",
+    "DeleteVpcEndpoints",
     // RDS
     "CreateDBInstance",
+    "CreateDBInstanceReadReplica",
+    "RestoreDBInstanceFromDBSnapshot",
+    "RestoreDBClusterFromSnapshot",
     "ModifyDBInstance",
     "DeleteDBInstance",
     "RebootDBInstance",

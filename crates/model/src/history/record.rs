@@ -1,7 +1,7 @@
 //! Parsing of CloudTrail records (the `CloudTrailEvent` JSON string LookupEvents returns)
 //! and of CloudWatch alarm-history `HistoryData`: pure code, no SDK.
 
-use super::{Actor, ActorKind, Agent, AlarmTransition, Ask, ChangeEvent};
+use super::{Actor, ActorKind, Agent, AlarmTransition, Ask, ChangeEvent, VALUE_MAX, clip};
 use crate::{RulePeer, SgRule};
 use jiff::Timestamp;
 use serde_json::Value;
@@ -62,7 +62,34 @@ pub fn actor(id: &Value) -> Actor {
         "AWSAccount" => (ActorKind::AwsAccount, s(id, "accountId").map(|a| format!("account {a}"))),
         other => (ActorKind::Unknown, Some(if other.is_empty() { "unknown".to_string() } else { other.to_string() })),
     };
-    Actor { kind, name: name.unwrap_or_else(|| "unknown".to_string()), arn }
+    let name = name.unwrap_or_else(|| "unknown".to_string());
+    let name = match human_behind(id) {
+        Some(human) => format!("{human} via {name}"),
+        None => name,
+    };
+    Actor { kind, name, arn }
+}
+
+/// The person behind a shared role, when the record names one: the STS source identity
+/// (`sessionContext.sourceIdentity`, set at AssumeRole and kept through role chaining), or
+/// the Identity Center user of an identity-enhanced session (`onBehalfOf.userId`, with
+/// the identity store it belongs to). An `IdentityCenterUser` already names that user.
+fn human_behind(id: &Value) -> Option<String> {
+    if let Some(source) = id.pointer("/sessionContext/sourceIdentity").and_then(Value::as_str).filter(|x| !x.is_empty())
+    {
+        return Some(source.to_string());
+    }
+    if s(id, "type").as_deref() == Some("IdentityCenterUser") {
+        return None;
+    }
+    let behalf = id.get("onBehalfOf")?;
+    let user = s(behalf, "userId")?;
+    // arn:aws:identitystore::ACC:identitystore/d-1234567890 -> d-1234567890
+    let store = s(behalf, "identityStoreArn").and_then(|a| a.rsplit('/').next().map(str::to_string));
+    Some(match store {
+        Some(store) => format!("{user} (Identity Center {store})"),
+        None => format!("{user} (Identity Center)"),
+    })
 }
 
 /// The tool behind a call. Console calls come from `console.amazonaws.com` or
@@ -86,10 +113,10 @@ pub fn agent(user_agent: &str) -> Agent {
     }
 }
 
-/// Request-parameter keys that name a resource, in the casing each service uses.
+/// Request-parameter keys that name a resource, as the flat form spells them (the
+/// wrapped form is brought to it first, see `flatten`).
 const ID_KEYS: &[&str] = &[
     "groupId",
-    "GroupId",
     "routeTableId",
     "dBInstanceIdentifier",
     "dBClusterIdentifier",
@@ -105,31 +132,86 @@ const ID_KEYS: &[&str] = &[
     "egressOnlyInternetGatewayId",
     "flowLogId",
     "resourceId",
+    "vpcEndpointId",
 ];
 
 /// Keys under which ids also appear but that describe a rule's peer, not the resource.
-const PEER_CONTAINERS: &[&str] =
-    &["ipPermissions", "groups", "userIdGroupPairs", "prefixListIds", "ReferencedGroupId", "referencedGroupInfo"];
+const PEER_CONTAINERS: &[&str] = &[
+    "ipPermissions",
+    "groups",
+    "userIdGroupPairs",
+    "prefixListIds",
+    "referencedGroupId",
+    "referencedGroupInfo",
+    // ModifySecurityGroupRules' new rule: its peer, not the group changed.
+    "securityGroupRule",
+];
 
-fn collect_ids(v: &Value, out: &mut Vec<String>) {
+/// Keys of a response that list other resources than the one the call changed: a
+/// cluster's answer lists its member instances, which the call did not touch.
+const MEMBER_CONTAINERS: &[&str] = &["dBClusterMembers", "readReplicaDBInstanceIdentifiers", "memberClusters"];
+
+/// Request parameters that say how to call, not what to change.
+const NOISE: &[&str] = &["applyImmediately", "clientToken", "dryRun"];
+
+/// `FlowLogId` -> `flowLogId`: the wrapped form capitalises what the flat form does not.
+fn flat_key(k: &str) -> String {
+    let mut c = k.chars();
+    match c.next() {
+        Some(first) => first.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Bring EC2's wrapped request form to the flat form, for every API alike:
+/// `{"DeleteFlowLogsRequest":{"FlowLogId":{"content":"fl-1","tag":1}}}` becomes
+/// `{"flowLogId":"fl-1"}`. The one `…Request` key is opened, each `{content, tag}` is
+/// its content, and keys lose their capital. A `…Response` wrapper is opened alike.
+fn flatten(params: &Value) -> Value {
+    let inner = match params {
+        Value::Object(m) if m.len() == 1 => match m.iter().next() {
+            Some((k, v)) if (k.ends_with("Request") || k.ends_with("Response")) && v.is_object() => v,
+            _ => params,
+        },
+        _ => params,
+    };
+    unwrap_values(inner)
+}
+
+fn unwrap_values(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            if let Some(content) = m.get("content")
+                && m.keys().all(|k| k == "content" || k == "tag")
+            {
+                return unwrap_values(content);
+            }
+            Value::Object(m.iter().map(|(k, x)| (flat_key(k), unwrap_values(x))).collect())
+        }
+        Value::Array(xs) => Value::Array(xs.iter().map(unwrap_values).collect()),
+        other => other.clone(),
+    }
+}
+
+fn collect_ids(v: &Value, skip: &[&str], out: &mut Vec<String>) {
     match v {
         Value::Object(map) => {
             for (k, val) in map {
-                if PEER_CONTAINERS.contains(&k.as_str()) {
+                if PEER_CONTAINERS.contains(&k.as_str()) || skip.contains(&k.as_str()) {
                     continue;
                 }
                 if ID_KEYS.contains(&k.as_str()) {
                     match val {
                         Value::String(x) if !x.is_empty() => out.push(x.clone()),
                         Value::Array(xs) => out.extend(xs.iter().filter_map(Value::as_str).map(str::to_string)),
-                        other => collect_ids(other, out),
+                        other => collect_ids(other, skip, out),
                     }
                 } else {
-                    collect_ids(val, out);
+                    collect_ids(val, skip, out);
                 }
             }
         }
-        Value::Array(xs) => xs.iter().for_each(|x| collect_ids(x, out)),
+        Value::Array(xs) => xs.iter().for_each(|x| collect_ids(x, skip, out)),
         _ => {}
     }
 }
@@ -204,19 +286,19 @@ fn asks(event_name: &str, p: &Value) -> Vec<Ask> {
             rule_asks(&proto, int(p.get("fromPort")), int(p.get("toPort")), vec![RulePeer::Cidr4(cidr)], &mut out);
         }
     } else if event_name == "ModifySecurityGroupRules" {
-        let req = p.get("ModifySecurityGroupRulesRequest").unwrap_or(p);
-        for item in items(req.get("SecurityGroupRule"))
+        // Flattened already: the wrapped form's `SecurityGroupRule` is `securityGroupRule`.
+        for item in items(p.get("securityGroupRule"))
             .into_iter()
-            .chain(req.get("SecurityGroupRule").filter(|v| v.is_object() && v.get("items").is_none()))
+            .chain(p.get("securityGroupRule").filter(|v| v.is_object() && v.get("items").is_none()))
         {
-            let rule = item.get("SecurityGroupRule").unwrap_or(item);
-            let proto = s(rule, "IpProtocol").unwrap_or_else(|| "-1".into());
+            let rule = item.get("securityGroupRule").unwrap_or(item);
+            let proto = s(rule, "ipProtocol").unwrap_or_else(|| "-1".into());
             let mut peers = Vec::new();
-            peers.extend(s(rule, "CidrIpv4").map(RulePeer::Cidr4));
-            peers.extend(s(rule, "CidrIpv6").map(RulePeer::Cidr6));
-            peers.extend(s(rule, "PrefixListId").map(RulePeer::PrefixList));
-            peers.extend(s(rule, "ReferencedGroupId").map(RulePeer::Group));
-            rule_asks(&proto, int(rule.get("FromPort")), int(rule.get("ToPort")), peers, &mut out);
+            peers.extend(s(rule, "cidrIpv4").map(RulePeer::Cidr4));
+            peers.extend(s(rule, "cidrIpv6").map(RulePeer::Cidr6));
+            peers.extend(s(rule, "prefixListId").map(RulePeer::PrefixList));
+            peers.extend(s(rule, "referencedGroupId").map(RulePeer::Group));
+            rule_asks(&proto, int(rule.get("fromPort")), int(rule.get("toPort")), peers, &mut out);
         }
     } else if matches!(event_name, "CreateRoute" | "ReplaceRoute" | "DeleteRoute") {
         let destination = ["destinationCidrBlock", "destinationIpv6CidrBlock", "destinationPrefixListId"]
@@ -240,32 +322,76 @@ fn asks(event_name: &str, p: &Value) -> Vec<Ask> {
         if let Some(destination) = destination {
             out.push(Ask::Route { destination, target });
         }
+    } else if let Value::Object(m) = p {
+        // Any other call: what it set, parameter by parameter, for the engine to map to
+        // the attributes each touches. Ids name the resource (in `resources`), not a change.
+        for (k, v) in m.iter().filter(|(k, _)| !NOISE.contains(&k.as_str()) && !ID_KEYS.contains(&k.as_str())) {
+            out.push(Ask::Set { param: k.clone(), value: show_value(v) });
+        }
     }
     out
+}
+
+/// A parameter's value as shown: scalars as they are, lists and objects as compact JSON,
+/// bounded either way.
+fn show_value(v: &Value) -> String {
+    let text = match v {
+        Value::String(x) => x.clone(),
+        Value::Null => "null".into(),
+        other => other.to_string(),
+    };
+    clip(&text, VALUE_MAX)
+}
+
+/// Calls whose resource's id may be known only from the response.
+fn creates(event_name: &str) -> bool {
+    ["Create", "Restore", "Copy"].iter().any(|p| event_name.starts_with(p))
+}
+
+/// What LookupEvents says about an event beside its record: `Resources[].ResourceName`,
+/// `EventName` and `EventTime`. A trail file's record has none of them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Envelope<'a> {
+    pub resources: &'a [String],
+    pub event_name: Option<&'a str>,
+    pub event_time: Option<Timestamp>,
 }
 
 /// Parse one CloudTrail record. `api_resources` are the `Resources[].ResourceName` the
 /// LookupEvents answer listed; when empty, ids come from the request parameters.
 pub fn parse_record(json: &str, api_resources: &[String]) -> Result<ChangeEvent, String> {
+    parse_lookup_event(json, &Envelope { resources: api_resources, ..Envelope::default() })
+}
+
+/// Parse one record as LookupEvents returns it: the envelope's name and time stand in
+/// when the record lacks its own, so such a record is read rather than skipped.
+pub fn parse_lookup_event(json: &str, envelope: &Envelope<'_>) -> Result<ChangeEvent, String> {
     let v: Value = serde_json::from_str(json).map_err(|e| format!("CloudTrail record is not JSON: {e}"))?;
-    let name = s(&v, "eventName").ok_or("CloudTrail record without eventName")?;
-    let time: Timestamp = s(&v, "eventTime")
-        .ok_or("CloudTrail record without eventTime")?
-        .parse()
-        .map_err(|e| format!("CloudTrail eventTime: {e}"))?;
-    let params = v.get("requestParameters").cloned().unwrap_or(Value::Null);
-    let mut resources: Vec<String> = api_resources.iter().filter(|r| !r.is_empty()).cloned().collect();
+    let name = s(&v, "eventName")
+        .or_else(|| envelope.event_name.filter(|n| !n.is_empty()).map(str::to_string))
+        .ok_or("CloudTrail record without eventName")?;
+    let time: Timestamp = match (s(&v, "eventTime"), envelope.event_time) {
+        (Some(t), _) => t.parse().map_err(|e| format!("CloudTrail eventTime: {e}"))?,
+        (None, Some(t)) => t,
+        (None, None) => return Err("CloudTrail record without eventTime".into()),
+    };
+    let params = flatten(v.get("requestParameters").unwrap_or(&Value::Null));
+    let mut resources: Vec<String> = envelope.resources.iter().filter(|r| !r.is_empty()).cloned().collect();
     // Resources[] names the group or table, but not always; the request always does.
     if matches!(name.as_str(), "CreateRoute" | "ReplaceRoute" | "DeleteRoute") {
         // A route's target (pcx-, nat-, igw-) is named in the request but not changed.
         resources.extend(s(&params, "routeTableId"));
     } else {
-        collect_ids(&params, &mut resources);
+        collect_ids(&params, &[], &mut resources);
     }
     // A created resource's id is only in the response (CreateSecurityGroup's groupId).
-    if let Some(resp) = v.get("responseElements") {
+    // Other answers describe the resource's surroundings too (a modified member names its
+    // cluster), which the call did not change.
+    if creates(&name)
+        && let Some(resp) = v.get("responseElements")
+    {
         let mut created = Vec::new();
-        collect_ids(resp, &mut created);
+        collect_ids(&flatten(resp), MEMBER_CONTAINERS, &mut created);
         resources.extend(created);
     }
     let mut seen = std::collections::BTreeSet::new();

@@ -196,3 +196,135 @@ fn garbage_is_an_error_not_an_event() {
     assert!(parse_record("not json", &[]).is_err());
     assert!(parse_record(r#"{"eventTime":"2026-11-23T09:14:02Z"}"#, &[]).is_err());
 }
+
+/// Issue 19 item 9. ModifyDBCluster's response is the whole `DBCluster`, members
+/// included (RDS API Reference, "DBCluster" data type: `DBClusterMembers[]` with
+/// `DBInstanceIdentifier`; CloudTrail logs it camel-cased as `dBClusterMembers`).
+#[test]
+fn a_cluster_change_touches_the_cluster_not_its_members() {
+    let params = r#"{"dBClusterIdentifier":"client-a-prod-aurora","backupRetentionPeriod":14,"applyImmediately":true}"#;
+    let response = r#"{"dBClusterIdentifier":"client-a-prod-aurora","backupRetentionPeriod":14,"multiAZ":true,"storageEncrypted":true,"dBClusterMembers":[{"dBInstanceIdentifier":"client-a-prod-aurora-1","isClusterWriter":true,"promotionTier":1},{"dBInstanceIdentifier":"client-a-prod-aurora-2","isClusterWriter":false,"promotionTier":1}]}"#;
+    let json = record(r#"{"type":"Root"}"#, "ModifyDBCluster", params, "").replace(
+        r#""responseElements":{"requestId":"7d1b0e6a-1111-2222-3333-444455556666","_return":true}"#,
+        &format!(r#""responseElements":{response}"#),
+    );
+    assert!(json.contains("dBClusterMembers"), "the fixture carries the member list");
+    let e = parse_record(&json, &[]).expect("parse");
+    assert_eq!(e.resources, vec!["client-a-prod-aurora".to_string()]);
+    // What it asked: the retention only (how to apply it is not a change).
+    assert_eq!(e.asked, vec![Ask::Set { param: "backupRetentionPeriod".into(), value: "14".into() }]);
+}
+
+/// A created cluster's members in the answer are not created by the call either.
+#[test]
+fn a_created_cluster_does_not_collect_its_members() {
+    let params = r#"{"dBClusterIdentifier":"c-1","engine":"aurora-postgresql","storageEncrypted":true}"#;
+    let json = record(r#"{"type":"Root"}"#, "CreateDBCluster", params, "").replace(
+        r#""responseElements":{"requestId":"7d1b0e6a-1111-2222-3333-444455556666","_return":true}"#,
+        r#""responseElements":{"dBClusterIdentifier":"c-1","dBClusterMembers":[{"dBInstanceIdentifier":"c-1-a"}]}"#,
+    );
+    assert_eq!(parse_record(&json, &[]).expect("parse").resources, vec!["c-1".to_string()]);
+}
+
+/// Issue 19 item 10. Newer EC2 APIs log the wrapped request form, each value as
+/// `{"content": ..., "tag": n}` (CloudTrail User Guide, "Amazon EC2 API" examples of
+/// `DeleteFlowLogs` and `CreateFlowLogs`; EC2 API Reference for the parameter names).
+#[test]
+fn the_wrapped_request_form_names_its_resource_like_the_flat_form() {
+    let cases = [
+        (
+            "DeleteFlowLogs",
+            r#"{"DeleteFlowLogsRequest":{"FlowLogId":{"content":"fl-0123456789abcdef0","tag":1}}}"#,
+            vec!["fl-0123456789abcdef0"],
+        ),
+        (
+            "CreateFlowLogs",
+            r#"{"CreateFlowLogsRequest":{"ResourceId":{"content":"vpc-0a1b2c3d","tag":1},"ResourceType":"VPC","TrafficType":"REJECT","LogDestinationType":"cloud-watch-logs","LogGroupName":"vpc-flow"}}"#,
+            vec!["vpc-0a1b2c3d"],
+        ),
+        (
+            "DeleteVpcEndpoints",
+            r#"{"DeleteVpcEndpointsRequest":{"VpcEndpointId":[{"content":"vpce-1","tag":1},{"content":"vpce-2","tag":2}]}}"#,
+            vec!["vpce-1", "vpce-2"],
+        ),
+    ];
+    for (name, params, want) in &cases {
+        let e = parse_record(&record(r#"{"type":"Root"}"#, name, params, ""), &[]).expect(name);
+        assert_eq!(e.resources, want.iter().map(|x| x.to_string()).collect::<Vec<_>>(), "{name}");
+    }
+    let e = parse_record(&record(r#"{"type":"Root"}"#, "CreateFlowLogs", cases[1].1, ""), &[]).expect("parse");
+    assert!(e.asked.contains(&Ask::Set { param: "trafficType".into(), value: "REJECT".into() }), "{:?}", e.asked);
+}
+
+/// Issue 19 item 11. "CloudTrail userIdentity element": `sessionContext.sourceIdentity`
+/// ("AWS STS source identity") names who assumed the shared role.
+#[test]
+fn the_source_identity_is_the_person_behind_the_role() {
+    let e = parse(
+        r#"{"type":"AssumedRole","principalId":"AROAIDPPEZS35WEXAMPLE:ci-run-42","arn":"arn:aws:sts::123456789012:assumed-role/platform-deploy/ci-run-42","accountId":"123456789012","accessKeyId":"ASIAEXAMPLE","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROAIDPPEZS35WEXAMPLE","arn":"arn:aws:iam::123456789012:role/platform-deploy","accountId":"123456789012","userName":"platform-deploy"},"attributes":{"creationDate":"2026-11-23T08:58:12Z","mfaAuthenticated":"false"},"sourceIdentity":"alice@example.com"}}"#,
+    );
+    assert_eq!(e.actor.kind, ActorKind::AssumedRole);
+    assert_eq!(e.actor.name, "alice@example.com via platform-deploy/ci-run-42");
+}
+
+/// Identity-enhanced role sessions log the Identity Center user in `onBehalfOf`
+/// (IAM Identity Center User Guide, "Identity-enhanced IAM role session logging").
+#[test]
+fn identity_center_on_behalf_of_is_the_person_behind_the_role() {
+    let e = parse(
+        r#"{"type":"AssumedRole","principalId":"AROAEXAMPLE:app-session","arn":"arn:aws:sts::123456789012:assumed-role/analytics-app/app-session","accountId":"123456789012","accessKeyId":"ASIAEXAMPLE","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROAEXAMPLE","arn":"arn:aws:iam::123456789012:role/analytics-app","accountId":"123456789012","userName":"analytics-app"},"attributes":{"creationDate":"2026-11-23T08:58:12Z","mfaAuthenticated":"false"}},"onBehalfOf":{"userId":"544894e8-80c1-707f-60e3-3ba6510dfac1","identityStoreArn":"arn:aws:identitystore::123456789012:identitystore/d-9067642ac7"}}"#,
+    );
+    assert_eq!(
+        e.actor.name,
+        "544894e8-80c1-707f-60e3-3ba6510dfac1 (Identity Center d-9067642ac7) via analytics-app/app-session"
+    );
+}
+
+/// Issue 19 item 12. LookupEvents returns `EventName` and `EventTime` beside the record
+/// (CloudTrail API Reference, "Event" data type); they stand in when the record lacks them.
+#[test]
+fn the_envelope_names_and_times_a_record_that_lacks_them() {
+    let json = r#"{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","userName":"Alice"},"eventSource":"rds.amazonaws.com","requestParameters":{"dBInstanceIdentifier":"db-1","publiclyAccessible":true},"eventID":"e-9"}"#;
+    assert!(parse_record(json, &[]).is_err(), "a trail record without them is unreadable");
+    let at: Timestamp = "2026-11-23T09:14:02Z".parse().expect("ts");
+    let env = Envelope { resources: &[], event_name: Some("ModifyDBInstance"), event_time: Some(at) };
+    let e = parse_lookup_event(json, &env).expect("read through the envelope");
+    assert_eq!(
+        (e.name.as_str(), e.time, e.resources.as_slice()),
+        ("ModifyDBInstance", at, ["db-1".to_string()].as_slice())
+    );
+}
+
+/// One real record asked for thousands of entries and made a 181 KB line: the line is
+/// bounded and says how many entries it left out.
+#[test]
+fn a_huge_request_renders_to_a_bounded_line() {
+    let ranges: Vec<String> = (0..6000).map(|i| format!(r#"{{"cidrIp":"10.{}.{}.0/24"}}"#, i / 256, i % 256)).collect();
+    let params = format!(
+        r#"{{"groupId":"sg-1","ipPermissions":{{"items":[{{"ipProtocol":"tcp","fromPort":443,"toPort":443,"ipRanges":{{"items":[{}]}}}}]}}}}"#,
+        ranges.join(",")
+    );
+    let e =
+        parse_record(&record(r#"{"type":"Root"}"#, "AuthorizeSecurityGroupIngress", &params, ""), &[]).expect("parse");
+    assert_eq!(e.asked.len(), 6000, "every entry is kept for attribution");
+    let line = e.summary();
+    assert!(line.len() < 2_000, "{} bytes", line.len());
+    assert!(line.contains("… 5992 more"), "{line}");
+    let long =
+        format!(r#"{{"dBInstanceIdentifier":"db-1","tags":[{}]}}"#, vec![r#"{"key":"k","value":"v"}"#; 3000].join(","));
+    let e = parse_record(&record(r#"{"type":"Root"}"#, "CreateDBInstance", &long, ""), &[]).expect("parse");
+    assert!(e.summary().len() < 1_000, "{}", e.summary().len());
+}
+
+#[test]
+fn skipped_records_are_counted_with_the_first_reason() {
+    let mut h = crate::history::History::default();
+    assert_eq!(h.skipped_label(), None);
+    h.skip("CloudTrail record is not JSON: EOF");
+    h.skip("CloudTrail record without eventName");
+    assert_eq!(h.skipped_label().as_deref(), Some("2 records unreadable"));
+    assert_eq!(
+        h.skipped_problem().as_deref(),
+        Some("2 records unreadable (first: CloudTrail record is not JSON: EOF)")
+    );
+}
