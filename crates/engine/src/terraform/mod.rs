@@ -9,10 +9,12 @@
 //! "unknown until apply" apart.
 
 mod apply;
+mod decode;
 mod state_diff;
 mod values;
 
 pub use apply::{Applied, Unknown, Variant, apply};
+pub use decode::decode;
 pub use state_diff::{Differs, LiveOnly, StateDiff, compare_state};
 pub use values::describe as describe_values;
 
@@ -233,10 +235,19 @@ pub fn parse_plan(text: &str) -> Result<Plan, String> {
 pub fn parse_state(text: &str) -> Result<Plan, String> {
     let raw: Value = serde_json::from_str(text).map_err(|e| format!("not a Terraform state JSON: {e}"))?;
     let format_version = check_version(raw.get("format_version").and_then(Value::as_str), "state")?;
-    let root = raw
-        .get("values")
-        .and_then(|v| v.get("root_module"))
-        .ok_or("not a Terraform state JSON: no values.root_module (for a plan use --plan)")?;
+    if raw.get("resource_changes").is_some() || raw.get("planned_values").is_some() {
+        return Err("this is a Terraform plan, not a state (for a plan use --plan)".into());
+    }
+    // With no state at all `terraform show -json` prints only `{"format_version":"1.0"}`:
+    // an empty state (nothing managed), not an error.
+    let Some(values) = raw.get("values") else {
+        return Ok(Plan {
+            format_version,
+            terraform_version: raw.get("terraform_version").and_then(Value::as_str).map(str::to_string),
+            ..Plan::default()
+        });
+    };
+    let root = values.get("root_module").ok_or("not a Terraform state JSON: no values.root_module")?;
     let mut ids = BTreeMap::new();
     collect_state_ids(Some(root), &mut ids);
     let mut changes = Vec::new();

@@ -7,6 +7,7 @@ mod drift_rules;
 mod drift_texts;
 mod init_design;
 mod plan_engine;
+mod plan_inputs;
 mod plan_network;
 mod reach_engine;
 mod reach_memo;
