@@ -11,9 +11,13 @@ impl Cx<'_> {
     pub(super) fn remove_security(&mut self, s: &Side) -> Option<String> {
         let snap = &mut self.out.snapshot;
         if s.ch.rtype == "aws_security_group" {
-            let id = str_at(s.v, "id");
-            snap.security_groups.retain(|g| Some(&g.id) != id.as_ref());
-            return id;
+            let id = str_at(s.v, "id")?;
+            // Kept so that the `after` side of an update reuses the live rule ids.
+            if let Some(pos) = snap.security_groups.iter().position(|g| g.id == id) {
+                let old = snap.security_groups.remove(pos);
+                self.removed_groups.insert(id.clone(), old);
+            }
+            return Some(id);
         }
         let (gid, egress, rules) = rules_of(s);
         if let Some(g) = snap.security_groups.iter_mut().find(|g| g.id == gid) {
@@ -66,12 +70,28 @@ impl Cx<'_> {
                         peers.push(RulePeer::Cidr4("0.0.0.0/0".into()));
                     }
                 }
-                rules.extend(peers.into_iter().map(|p| sg_rule(&proto, from, to, p)));
+                // AWS keeps a block's description on each rule it becomes.
+                let description = str_at(b, "description");
+                rules.extend(
+                    peers
+                        .into_iter()
+                        .map(|p| SgRule { description: description.clone(), ..sg_rule(&proto, from, to, p) }),
+                );
             }
         }
-        let [(_, ingress), (_, egress)] = sides;
+        let [(_, mut ingress), (_, mut egress)] = sides;
         let snap = &mut self.out.snapshot;
-        snap.security_groups.retain(|g| g.id != id);
+        // The live group (still in place for a state's replay, taken out by an update's
+        // `before`): its rules' ids are what a finding's identity reads, and Terraform's
+        // inline blocks do not carry them.
+        let old = match snap.security_groups.iter().position(|g| g.id == id) {
+            Some(pos) => Some(snap.security_groups.remove(pos)),
+            None => self.removed_groups.remove(&id),
+        };
+        if let Some(old) = &old {
+            keep_rule_ids(&mut ingress, &old.ingress);
+            keep_rule_ids(&mut egress, &old.egress);
+        }
         snap.security_groups.push(SecurityGroup {
             id: id.clone(),
             name: str_at(s.v, "name").unwrap_or_else(|| s.ch.address.clone()),
@@ -90,6 +110,9 @@ impl Cx<'_> {
             _ => return self.unplaced(s, "security_group_id is unknown until apply".into()),
         };
         let (_, egress, mut rules) = rules_of(s);
+        if let Some(g) = self.out.snapshot.security_groups.iter().find(|g| g.id == gid) {
+            keep_rule_ids(&mut rules, if egress { &g.egress } else { &g.ingress });
+        }
         // A source only known after apply: resolve a group reference, else fill it.
         for key in ["source_security_group_id", "referenced_security_group_id"] {
             if s.unknown(key) {
@@ -137,9 +160,33 @@ fn sg_rule(proto: &str, from: Option<i32>, to: Option<i32>, peer: RulePeer) -> S
     }
 }
 
+/// A standalone rule resource's rule: its own id (`security_group_rule_id`) and
+/// description when the provider knows them.
 fn sg_rule_like(v: &Value, peer: RulePeer) -> SgRule {
     let proto = str_at(v, "protocol").or_else(|| str_at(v, "ip_protocol")).unwrap_or_else(|| "-1".into());
-    sg_rule(&proto, int_at(v, "from_port").map(|p| p as i32), int_at(v, "to_port").map(|p| p as i32), peer)
+    SgRule {
+        rule_id: str_at(v, "security_group_rule_id"),
+        description: str_at(v, "description"),
+        ..sg_rule(&proto, int_at(v, "from_port").map(|p| p as i32), int_at(v, "to_port").map(|p| p as i32), peer)
+    }
+}
+
+/// Give each replayed rule the id of the live rule it is (same protocol, ports and
+/// peer), each live rule used once, preferring one with the same description.
+fn keep_rule_ids(rules: &mut [SgRule], live: &[SgRule]) {
+    let mut used = vec![false; live.len()];
+    for r in rules.iter_mut() {
+        let hit = (0..live.len()).find(|&i| {
+            !used[i] && same_rule(&live[i], r) && (r.description.is_none() || live[i].description == r.description)
+        });
+        let Some(i) = hit.or_else(|| (0..live.len()).find(|&i| !used[i] && same_rule(&live[i], r))) else {
+            continue;
+        };
+        used[i] = true;
+        if r.rule_id.is_none() {
+            r.rule_id = live[i].rule_id.clone();
+        }
+    }
 }
 
 /// Known peers of a rule block; `kinds`: 4 = IPv4 CIDR, 6 = IPv6, 0 = prefix list, 1 = group.

@@ -57,7 +57,12 @@ pub struct Applied {
 const AFTER_APPLY: &str = "(known after apply)";
 
 pub fn apply(snapshot: &Snapshot, plan: &Plan, variant: Variant) -> Applied {
-    let mut cx = Cx { plan, variant, out: Applied { snapshot: snapshot.clone(), ..Default::default() } };
+    let mut cx = Cx {
+        plan,
+        variant,
+        out: Applied { snapshot: snapshot.clone(), ..Default::default() },
+        removed_groups: BTreeMap::new(),
+    };
     // Containers before their members: a route lands in a table created by the same plan.
     let mut order: Vec<usize> = (0..plan.changes.len()).filter(|i| plan.changes[*i].mapped()).collect();
     order.sort_by_key(|i| member_rank(&plan.changes[*i].rtype));
@@ -93,6 +98,8 @@ struct Cx<'p> {
     plan: &'p Plan,
     variant: Variant,
     out: Applied,
+    /// Groups an update's `before` took out, by id, for its `after` to read back.
+    removed_groups: BTreeMap<String, SecurityGroup>,
 }
 
 impl Side<'_> {
@@ -264,8 +271,12 @@ fn member_rank(rtype: &str) -> u8 {
     }
 }
 
+/// The tags AWS will hold: `tags_all` (the resource's tags merged with the provider's
+/// `default_tags`) when known, else `tags`.
 fn tags_of(v: &Value) -> Tags {
-    v.get("tags")
+    v.get("tags_all")
+        .filter(|t| t.as_object().is_some_and(|m| !m.is_empty()))
+        .or_else(|| v.get("tags"))
         .and_then(Value::as_object)
         .map(|m| m.iter().filter_map(|(k, x)| x.as_str().map(|s| (k.clone(), s.to_string()))).collect())
         .unwrap_or_default()
