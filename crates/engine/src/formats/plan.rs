@@ -47,6 +47,9 @@ pub fn to_json(design: &Design, r: &PlanReport, source: &str) -> serde_json::Val
             "unchanged": count(Verdict::Unchanged),
             "unknown": count(Verdict::Unknown),
             "not_judged": r.changes.iter().filter(|c| c.verdict == "not judged").count(),
+            "changes_unknown_until_apply": r.unplaced(),
+            "changes_not_in_inventory": r.not_in_inventory(),
+            "changes_out_of_scope": r.out_of_scope(),
         },
         "unavailable": r.before.unavailable,
         "changes": r.changes,
@@ -83,6 +86,7 @@ pub fn to_table(r: &PlanReport, source: &str, state: bool) -> String {
         }
         let _ = writeln!(out);
     }
+    // Changes that could not be placed carry no finding: counted on their own line.
     let _ = writeln!(
         out,
         "summary: {} introduced, {} fixed, {} unchanged, {} unknown until apply, {} not judged",
@@ -91,6 +95,14 @@ pub fn to_table(r: &PlanReport, source: &str, state: bool) -> String {
         r.count(Verdict::Unchanged),
         r.count(Verdict::Unknown),
         r.changes.iter().filter(|c| c.verdict == "not judged").count()
+    );
+    let _ = writeln!(
+        out,
+        "changes not placed: {} {}, {} unknown until apply, {} out of scope (another region)",
+        r.not_in_inventory(),
+        crate::plan::NOT_IN_INVENTORY,
+        r.unplaced(),
+        r.out_of_scope()
     );
     out
 }

@@ -10,10 +10,11 @@
 
 mod apply;
 mod decode;
+mod region;
 mod state_diff;
 mod values;
 
-pub use apply::{Applied, Unknown, Variant, apply};
+pub use apply::{Applied, UNKNOWN_VPC, Unknown, Variant, apply, apply_in};
 pub use decode::decode;
 pub use state_diff::{Differs, LiveOnly, StateDiff, compare_state};
 pub use values::describe as describe_values;
@@ -25,6 +26,8 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Resource types replayed onto the inventory; every other managed type is listed as
 /// "not judged" in the output, never silently dropped.
 pub const MAPPED_TYPES: &[&str] = &[
+    "aws_vpc",
+    "aws_vpc_ipv4_cidr_block_association",
     "aws_route",
     "aws_route_table",
     "aws_route_table_association",
@@ -112,6 +115,10 @@ pub struct PlannedChange {
     /// separate `aws_route` resources) is then known to be the provider's default.
     /// `None` when the plan has no configuration for it: then nothing is assumed.
     pub configured: Option<BTreeSet<String>>,
+    /// The AWS region it is planned in: the resource's own `region` (AWS provider 6),
+    /// else its provider configuration's constant `region`; `None` when the plan does not
+    /// say (a variable, the environment), and then it is judged as in the design's.
+    pub region: Option<String>,
 }
 
 impl PlannedChange {
@@ -188,6 +195,7 @@ pub fn parse_plan(text: &str) -> Result<Plan, String> {
         return Err("not a Terraform plan JSON: no resource_changes (for a state file use --state)".into());
     }
     let config = config_expressions(&raw.configuration);
+    let regions = region::resource_regions(&raw.configuration);
     let mut ids = BTreeMap::new();
     collect_state_ids(raw.prior_state.get("values").and_then(|v| v.get("root_module")), &mut ids);
     let mut changes = Vec::new();
@@ -197,6 +205,14 @@ pub fn parse_plan(text: &str) -> Result<Plan, String> {
         }
         let known_id = values::str_at(&rc.change.before, "id").or_else(|| values::str_at(&rc.change.after, "id"));
         ids.insert(rc.address.clone(), known_id.unwrap_or_else(|| rc.address.clone()));
+        if rc.rtype == "aws_vpc" {
+            // `aws_vpc.x.main_route_table_id` and the like name the parts AWS creates
+            // with the VPC; `apply` gives them these ids.
+            for part in apply::DEFAULT_PARTS {
+                let id = values::str_at(&rc.change.after, part).or_else(|| values::str_at(&rc.change.before, part));
+                ids.insert(format!("{}.{part}", rc.address), id.unwrap_or_else(|| format!("{}.{part}", rc.address)));
+            }
+        }
         let Some(action) = Action::parse(&rc.change.actions) else {
             continue; // no-op and read
         };
@@ -215,6 +231,9 @@ pub fn parse_plan(text: &str) -> Result<Plan, String> {
                     .collect()
             })
             .unwrap_or_default();
+        let region = values::str_at(&rc.change.after, "region")
+            .or_else(|| values::str_at(&rc.change.before, "region"))
+            .or_else(|| regions.get(&config_key).cloned());
         changes.push(PlannedChange {
             address: rc.address,
             module_address,
@@ -225,6 +244,7 @@ pub fn parse_plan(text: &str) -> Result<Plan, String> {
             after_unknown: rc.change.after_unknown,
             references,
             configured,
+            region,
         });
     }
     Ok(Plan { format_version, terraform_version: raw.terraform_version, changes, ids })
@@ -261,13 +281,16 @@ pub fn parse_state(text: &str) -> Result<Plan, String> {
             return;
         };
         let module_address = address.rsplit_once(".aws_").map(|(m, _)| m.to_string()).unwrap_or_default();
+        let after = r.get("values").cloned().unwrap_or(Value::Null);
         changes.push(PlannedChange {
             address: address.to_string(),
             module_address,
             rtype: rtype.to_string(),
             action: Action::Create,
             before: Value::Null,
-            after: r.get("values").cloned().unwrap_or(Value::Null),
+            // A state carries no configuration: only a resource's own `region` says.
+            region: values::str_at(&after, "region"),
+            after,
             after_unknown: Value::Null,
             references: BTreeMap::new(),
             configured: None,
@@ -376,6 +399,11 @@ fn collect_state_ids(root: Option<&Value>, ids: &mut BTreeMap<String, String>) {
             let id = r.pointer("/values/id").and_then(Value::as_str);
             if let (Some(a), Some(id)) = (r.get("address").and_then(Value::as_str), id) {
                 ids.insert(a.to_string(), id.to_string());
+                for part in apply::DEFAULT_PARTS {
+                    if let Some(p) = r.get("values").and_then(|v| values::str_at(v, part)) {
+                        ids.insert(format!("{a}.{part}"), p);
+                    }
+                }
             }
         });
     }

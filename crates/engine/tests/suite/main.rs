@@ -9,6 +9,7 @@ mod init_design;
 mod plan_engine;
 mod plan_inputs;
 mod plan_network;
+mod plan_real;
 mod plan_state;
 mod reach_engine;
 mod reach_memo;

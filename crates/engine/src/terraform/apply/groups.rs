@@ -33,10 +33,7 @@ impl Cx<'_> {
 
     pub(super) fn add_group(&mut self, s: &Side) {
         let id = self.own_id(s, "id");
-        let vpc = match self.field(s, "vpc_id") {
-            Field::Known(v) => Some(v),
-            _ => None,
-        };
+        let vpc = self.vpc_of(s, &id, "vpc_id");
         let mut sides = [(false, Vec::new()), (true, Vec::new())];
         for (egress, rules) in &mut sides {
             let key = if *egress { "egress" } else { "ingress" };
@@ -143,7 +140,7 @@ impl Cx<'_> {
         self.touch(&gid, s.i);
         match self.out.snapshot.security_groups.iter_mut().find(|g| g.id == gid) {
             Some(g) => (if egress { &mut g.egress } else { &mut g.ingress }).extend(rules),
-            None => self.unplaced(s, format!("security group {gid} is not in the inventory")),
+            None => self.missing(s, format!("security group {gid} is not in the inventory")),
         }
     }
 }

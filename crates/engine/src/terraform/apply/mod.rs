@@ -7,7 +7,8 @@
 //! names. A judged value still unknown is filled from the `Variant` (one extreme each
 //! time) and recorded in `Applied::unknowns`.
 //!
-//! One module per resource family: `routes` (routes, tables, associations), `groups`
+//! One module per resource family: `vpcs` (VPCs, their default parts, and where a
+//! resource with an unknown VPC lands), `routes` (routes, tables, associations), `groups`
 //! (security groups and their rules), `nacl`, `network` (peering, subnets, gateways,
 //! endpoints), `databases` (RDS, ElastiCache), `alarms`.
 
@@ -17,6 +18,9 @@ mod groups;
 mod nacl;
 mod network;
 mod routes;
+mod vpcs;
+
+pub use vpcs::{DEFAULT_PARTS, UNKNOWN_VPC};
 
 use super::values::{bool_at, int_at, str_at, unknown_at};
 use super::{Action, Plan, PlannedChange};
@@ -50,13 +54,30 @@ pub struct Applied {
     /// Inventory id -> indexes of the changes that touched it.
     pub touched: BTreeMap<String, BTreeSet<usize>>,
     pub unknowns: Vec<Unknown>,
-    /// Changes that could not be placed (e.g. the route table id is unknown), and why.
+    /// Changes that could not be placed because an id is unknown until apply, and why.
     pub unplaced: Vec<(usize, String)>,
+    /// Changes whose container (table, group, ACL, ...) is not in the inventory: applying
+    /// will not resolve these, the inventory is incomplete or the plan refers elsewhere.
+    pub missing: Vec<(usize, String)>,
+    /// VPCs that may be in the design's scope or not depending on a value known only
+    /// after apply -> (the attribute, the change). The high replay's evaluation counts
+    /// them in scope, the low one does not.
+    pub uncertain_vpcs: BTreeMap<String, (String, usize)>,
+    /// Changes planned in another region than the inventory's, with that region: out of
+    /// the design's scope, and not replayed.
+    pub other_region: Vec<(usize, String)>,
 }
 
 const AFTER_APPLY: &str = "(known after apply)";
 
+/// Replay `plan` onto `snapshot`, in the snapshot's own region.
 pub fn apply(snapshot: &Snapshot, plan: &Plan, variant: Variant) -> Applied {
+    apply_in(snapshot, plan, variant, &snapshot.region)
+}
+
+/// Replay `plan` onto `snapshot`, leaving out the changes planned in a region other than
+/// `region` (listed in `Applied::other_region`): the inventory holds one region.
+pub fn apply_in(snapshot: &Snapshot, plan: &Plan, variant: Variant, region: &str) -> Applied {
     let mut cx = Cx {
         plan,
         variant,
@@ -64,7 +85,13 @@ pub fn apply(snapshot: &Snapshot, plan: &Plan, variant: Variant) -> Applied {
         removed_groups: BTreeMap::new(),
     };
     // Containers before their members: a route lands in a table created by the same plan.
-    let mut order: Vec<usize> = (0..plan.changes.len()).filter(|i| plan.changes[*i].mapped()).collect();
+    let mut order: Vec<usize> = Vec::new();
+    for (i, ch) in plan.changes.iter().enumerate().filter(|(_, c)| c.mapped()) {
+        match &ch.region {
+            Some(r) if !region.is_empty() && r != region => cx.out.other_region.push((i, r.clone())),
+            _ => order.push(i),
+        }
+    }
     order.sort_by_key(|i| member_rank(&plan.changes[*i].rtype));
     for i in order {
         let ch = &plan.changes[i];
@@ -75,6 +102,29 @@ pub fn apply(snapshot: &Snapshot, plan: &Plan, variant: Variant) -> Applied {
         if matches!(ch.action, Action::Create | Action::Update | Action::Replace) {
             let side = Side { ch, v: &ch.after, unknown: &ch.after_unknown, after: true, i };
             cx.add(&side);
+        }
+    }
+    // What lands in a VPC whose scope is uncertain is uncertain with it.
+    let uncertain: Vec<(String, String, usize)> = cx
+        .out
+        .uncertain_vpcs
+        .iter()
+        .filter(|(v, _)| v.as_str() != UNKNOWN_VPC)
+        .map(|(v, (a, i))| (v.clone(), a.clone(), *i))
+        .collect();
+    for (vpc, attribute, change) in uncertain {
+        let snap = &cx.out.snapshot;
+        let inside: Vec<String> = snap
+            .security_groups
+            .iter()
+            .filter(|g| g.vpc_id.as_deref() == Some(vpc.as_str()))
+            .map(|g| g.id.clone())
+            .chain(snap.route_tables.iter().filter(|t| t.vpc_id == vpc).map(|t| t.id.clone()))
+            .chain(snap.network_acls.iter().filter(|a| a.vpc_id == vpc).map(|a| a.id.clone()))
+            .chain(snap.subnets.iter().filter(|x| x.vpc_id == vpc).map(|x| x.id.clone()))
+            .collect();
+        for resource in inside {
+            cx.out.unknowns.push(Unknown { resource, field: "vpc", attribute: attribute.clone(), change });
         }
     }
     cx.out
@@ -124,6 +174,11 @@ impl Cx<'_> {
 
     fn unplaced(&mut self, s: &Side, why: String) {
         self.out.unplaced.push((s.i, why));
+    }
+
+    /// A change whose container is not in the inventory.
+    fn missing(&mut self, s: &Side, why: String) {
+        self.out.missing.push((s.i, why));
     }
 
     /// A string attribute: known, unknown (and not resolvable through a reference), or absent.
@@ -215,6 +270,7 @@ impl Cx<'_> {
             "aws_cloudwatch_metric_alarm" | "aws_cloudwatch_composite_alarm" => {
                 self.remove_alarm(s).into_iter().collect()
             }
+            "aws_vpc" | "aws_vpc_ipv4_cidr_block_association" => self.remove_vpc(s),
             _ => self.remove_network(s),
         };
         for t in touched {
@@ -225,6 +281,8 @@ impl Cx<'_> {
     /// Put the `after` value into the inventory.
     fn add(&mut self, s: &Side) {
         match s.ch.rtype.as_str() {
+            "aws_vpc" => self.add_vpc(s),
+            "aws_vpc_ipv4_cidr_block_association" => self.add_vpc_cidr(s),
             "aws_route" => self.add_route(s),
             "aws_route_table" => self.add_route_table(s),
             "aws_route_table_association" => self.add_association(s),
@@ -253,9 +311,12 @@ impl Cx<'_> {
     }
 }
 
-/// Containers (rank 0) are placed before the members that land in them (rank 1).
+/// Containers are placed before the members that land in them: VPCs (rank 0), then
+/// what lives in a VPC (1), then what lives in those (2).
 fn member_rank(rtype: &str) -> u8 {
     match rtype {
+        "aws_vpc" => 0,
+        "aws_vpc_ipv4_cidr_block_association" => 1,
         "aws_route"
         | "aws_route_table_association"
         | "aws_main_route_table_association"
@@ -266,8 +327,8 @@ fn member_rank(rtype: &str) -> u8 {
         | "aws_network_acl_association"
         | "aws_vpc_endpoint"
         | "aws_vpc_peering_connection_accepter"
-        | "aws_rds_cluster_instance" => 1,
-        _ => 0,
+        | "aws_rds_cluster_instance" => 2,
+        _ => 1,
     }
 }
 
