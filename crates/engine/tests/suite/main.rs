@@ -11,6 +11,7 @@ mod plan_inputs;
 mod plan_network;
 mod plan_real;
 mod plan_state;
+mod plan_unplaced;
 mod reach_engine;
 mod reach_memo;
 mod reach_verdict;
