@@ -16,7 +16,7 @@ mod values;
 
 pub use apply::{Applied, UNKNOWN_VPC, Unknown, Variant, apply, apply_in};
 pub use decode::decode;
-pub use state_diff::{Differs, LiveOnly, StateDiff, compare_state};
+pub use state_diff::{Differs, LiveOnly, MissingLive, StateDiff, compare_state};
 pub use values::describe as describe_values;
 
 use serde::Deserialize;

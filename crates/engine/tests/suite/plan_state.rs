@@ -136,3 +136,78 @@ fn a_tags_only_update_of_a_group_would_not_drift() {
     assert_eq!(r.changes[0].verdict, "would not drift");
     assert!(r.with(Verdict::Unchanged).any(|f| f.finding.resource == "sg-legacy"));
 }
+
+// Item 5 -----------------------------------------------------------------------------
+
+#[test]
+fn state_resources_missing_live_are_listed_as_deleted_outside_terraform() {
+    let live = live();
+    let mut resources = Vec::new();
+    // Thirty groups, subnets and tables of the in-scope VPC that live no longer has.
+    for i in 0..10 {
+        resources.push(state_resource(
+            &format!("aws_security_group.gone[{i}]"),
+            "aws_security_group",
+            json!({"id": format!("sg-gone{i}"), "name": format!("gone-{i}"), "vpc_id": "vpc-a", "ingress": [], "egress": []}),
+        ));
+        resources.push(state_resource(
+            &format!("module.net.aws_subnet.gone[\"{i}\"]"),
+            "aws_subnet",
+            json!({"id": format!("subnet-gone{i}"), "vpc_id": "vpc-a", "cidr_block": format!("10.0.{}.0/24", 100 + i)}),
+        ));
+        resources.push(state_resource(
+            &format!("aws_route_table.gone[{i}]"),
+            "aws_route_table",
+            json!({"id": format!("rtb-gone{i}"), "vpc_id": "vpc-a", "route": []}),
+        ));
+    }
+    resources.push(state_resource(
+        "aws_db_instance.old",
+        "aws_db_instance",
+        json!({"id": "db-OLD", "identifier": "client-a-prod-old", "engine": "postgres"}),
+    ));
+    resources.push(state_resource(
+        "aws_cloudwatch_metric_alarm.old",
+        "aws_cloudwatch_metric_alarm",
+        json!({"id": "client-a-prod-old-cpu", "alarm_name": "client-a-prod-old-cpu"}),
+    ));
+    // Not listed: a group live has, one of a live VPC outside the scope, one planned in
+    // another region (AWS provider 6 writes `region` on each resource).
+    resources.push(state_resource(
+        "aws_security_group.app",
+        "aws_security_group",
+        json!({"id": "sg-app", "vpc_id": "vpc-a"}),
+    ));
+    resources.push(state_resource(
+        "aws_security_group.sandbox",
+        "aws_security_group",
+        json!({"id": "sg-sandbox", "vpc_id": "vpc-default"}),
+    ));
+    resources.push(state_resource(
+        "aws_security_group.virginia",
+        "aws_security_group",
+        json!({"id": "sg-virginia", "vpc_id": "vpc-0us", "region": "us-east-1"}),
+    ));
+    let state = terraform::parse_state(&state_doc(resources)).expect("state parses");
+    let vpcs = engine::drift::Context::new(&design("client-a-prod"), &live).vpcs.clone();
+    let diff = terraform::compare_state(&state, &live, &vpcs);
+    let ids: Vec<&str> = diff.missing_live.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(diff.missing_live.len(), 32, "{ids:?}");
+    for id in ["sg-gone3", "subnet-gone9", "rtb-gone0", "client-a-prod-old", "client-a-prod-old-cpu"] {
+        assert!(ids.contains(&id), "{id} in {ids:?}");
+    }
+    for id in ["sg-app", "sg-sandbox", "sg-virginia"] {
+        assert!(!ids.contains(&id), "{id} in {ids:?}");
+    }
+    let sub = diff.missing_live.iter().find(|m| m.id == "subnet-gone2").expect("subnet");
+    assert_eq!((sub.kind, sub.address.as_str()), ("subnet", "module.net.aws_subnet.gone[\"2\"]"));
+    let table = engine::formats::plan::state_table(&diff);
+    assert!(table.contains("IN THE STATE, MISSING LIVE: DELETED OUTSIDE TERRAFORM (32)"), "{table}");
+    assert!(table.contains("module.net.aws_subnet.gone[\"2\"]"), "{table}");
+    // A kind the inventory could not read proves nothing missing.
+    let mut partial = live.clone();
+    partial.inventory.insert(Kind::Alarms, KindStatus::failed("AccessDenied"));
+    let diff = terraform::compare_state(&state, &partial, &vpcs);
+    assert_eq!(diff.missing_live.len(), 31);
+    assert!(!diff.missing_live.iter().any(|m| m.kind == "alarm"));
+}
