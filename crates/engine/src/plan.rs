@@ -77,6 +77,10 @@ pub struct ChangeVerdict {
     /// `not judged`.
     pub verdict: String,
     pub detail: Option<String>,
+    /// The change could not be placed on the inventory (an id known only after apply,
+    /// or a container not in it); `detail` says why.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unplaced: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -99,7 +103,7 @@ impl PlanReport {
 
     /// Changes that could not be placed because an id is known only after apply.
     pub fn unplaced(&self) -> usize {
-        self.changes.iter().filter(|c| c.verdict == "unknown until apply" && c.detail.is_some()).count()
+        self.changes.iter().filter(|c| c.unplaced && c.verdict == "unknown until apply").count()
     }
 
     /// Changes planned in another region than the design's.
@@ -213,6 +217,8 @@ pub fn evaluate(design: &Design, snapshot: &Snapshot, plan: &Plan) -> PlanReport
         let unplaced = high.unplaced.iter().chain(&low.unplaced).find(|(j, _)| *j == i).map(|(_, why)| why.clone());
         let missing = high.missing.iter().chain(&low.missing).find(|(j, _)| *j == i).map(|(_, why)| why.clone());
         let elsewhere = high.other_region.iter().find(|(j, _)| *j == i).map(|(_, r)| r.clone());
+        // Another region's change is out of scope, not unplaced (nothing was tried).
+        let not_placed = ch.mapped() && elsewhere.is_none() && (missing.is_some() || unplaced.is_some());
         let cites =
             |v: Verdict| findings.iter().any(|f| f.verdict == v && f.causes.iter().any(|c| c.address == ch.address));
         let verdict = if !ch.mapped() {
@@ -248,6 +254,7 @@ pub fn evaluate(design: &Design, snapshot: &Snapshot, plan: &Plan) -> PlanReport
             rtype: ch.rtype.clone(),
             action: ch.action,
             verdict: verdict.into(),
+            unplaced: not_placed,
             detail,
         });
     }

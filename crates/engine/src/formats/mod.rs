@@ -246,7 +246,7 @@ pub fn plan_cases(design: &Design, r: &crate::plan::PlanReport) -> Vec<Case> {
         .collect();
     // Changes that could not be placed have no finding (and no severity) but decide the
     // gate: one unknown case each, named by its Terraform address.
-    for c in &r.changes {
+    for c in r.changes.iter().filter(|c| c.unplaced) {
         let Some(detail) = &c.detail else { continue };
         let rule = match c.verdict.as_str() {
             crate::plan::NOT_IN_INVENTORY => PLAN_NOT_IN_INVENTORY,
