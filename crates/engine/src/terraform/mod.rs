@@ -9,6 +9,7 @@
 //! "unknown until apply" apart.
 
 mod apply;
+mod config;
 mod decode;
 mod region;
 mod state_diff;
@@ -194,7 +195,7 @@ pub fn parse_plan(text: &str) -> Result<Plan, String> {
     if raw.resource_changes.is_empty() && raw.configuration.is_null() {
         return Err("not a Terraform plan JSON: no resource_changes (for a state file use --state)".into());
     }
-    let config = config_expressions(&raw.configuration);
+    let config = config::Config::parse(&raw.configuration);
     let regions = region::resource_regions(&raw.configuration);
     let mut ids = BTreeMap::new();
     collect_state_ids(raw.prior_state.get("values").and_then(|v| v.get("root_module")), &mut ids);
@@ -218,7 +219,8 @@ pub fn parse_plan(text: &str) -> Result<Plan, String> {
         };
         let module_address = rc.module_address.unwrap_or_default();
         let config_key = strip_indexes(&format!("{}{}", prefix(&module_address), local_name(&rc.address)));
-        let exprs = config.get(&config_key);
+        let module_path = strip_indexes(&prefix(&module_address));
+        let exprs = config.blocks.get(&config_key);
         let configured = exprs.map(|e| e.keys().cloned().collect());
         let references = exprs
             .map(|exprs| {
@@ -226,7 +228,11 @@ pub fn parse_plan(text: &str) -> Result<Plan, String> {
                     .iter()
                     .filter(|(_, refs)| !refs.is_empty())
                     .map(|(attr, refs)| {
-                        (attr.clone(), refs.iter().map(|r| format!("{}{r}", prefix(&module_address))).collect())
+                        let abs = refs
+                            .iter()
+                            .flat_map(|r| config.absolute(&module_path, &prefix(&module_address), r))
+                            .collect();
+                        (attr.clone(), abs)
                     })
                     .collect()
             })
@@ -346,40 +352,6 @@ fn strip_indexes(s: &str) -> String {
             _ if depth == 0 => out.push(c),
             _ => {}
         }
-    }
-    out
-}
-
-/// Configuration block address (module path without indexes + `type.name`) ->
-/// attribute -> referenced addresses (relative to that module).
-type Exprs = BTreeMap<String, Vec<String>>;
-
-fn config_expressions(configuration: &Value) -> BTreeMap<String, Exprs> {
-    fn walk(module: &Value, path: &str, out: &mut BTreeMap<String, Exprs>) {
-        for r in module.get("resources").and_then(Value::as_array).into_iter().flatten() {
-            let Some(addr) = r.get("address").and_then(Value::as_str) else { continue };
-            let mut exprs = BTreeMap::new();
-            for (attr, e) in r.get("expressions").and_then(Value::as_object).into_iter().flatten() {
-                let refs: Vec<String> = e
-                    .get("references")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect();
-                exprs.insert(attr.clone(), refs);
-            }
-            out.insert(format!("{path}{addr}"), exprs);
-        }
-        for (name, call) in module.get("module_calls").and_then(Value::as_object).into_iter().flatten() {
-            if let Some(m) = call.get("module") {
-                walk(m, &format!("{path}module.{name}."), out);
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    if let Some(root) = configuration.get("root_module") {
-        walk(root, "", &mut out);
     }
     out
 }

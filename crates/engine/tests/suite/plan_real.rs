@@ -109,6 +109,35 @@ fn a_group_whose_vpc_comes_from_a_module_output_is_unknown_until_apply_never_a_p
 }
 
 #[test]
+fn a_vpc_handed_from_a_vpc_module_to_another_module_is_followed_to_the_new_vpc() {
+    // The same plan, with module.vpc creating the VPC (count = 1, as the registry VPC
+    // module does): `var.vpc_id` <- `module.vpc.vpc_id` <- `aws_vpc.this[0].id`.
+    let mut doc: serde_json::Value = serde_json::from_str(&fixture("plan_module_vpc.json")).expect("json");
+    let vpc: serde_json::Value = serde_json::from_str(&fixture("plan_new_vpc.json")).expect("json");
+    let mut change = vpc["resource_changes"][0].clone();
+    change["address"] = "module.vpc.aws_vpc.this[0]".into();
+    change["module_address"] = "module.vpc".into();
+    change["name"] = "this".into();
+    change["index"] = 0.into();
+    doc["resource_changes"].as_array_mut().expect("changes").push(change);
+    let mut block = vpc["configuration"]["root_module"]["resources"][0].clone();
+    block["address"] = "aws_vpc.this".into();
+    block["name"] = "this".into();
+    doc["configuration"]["root_module"]["module_calls"]["vpc"]["module"]["resources"] = serde_json::json!([block]);
+    let tf = parse(&doc.to_string());
+    let group = tf.changes.iter().find(|c| c.rtype == "aws_security_group").expect("group");
+    assert!(
+        group.references["vpc_id"].iter().any(|r| r.starts_with("module.vpc.aws_vpc.this[0]")),
+        "{:?}",
+        group.references
+    );
+    let r = plan::evaluate(&design("client-a-prod"), &fresh_account(), &tf);
+    let address = "module.bastion[\"ops\"].aws_security_group.ssh[0]";
+    assert!(with(&r, Verdict::Introduced).contains(&p("sg.admin-port-open", address)), "{:?}", r.findings);
+    assert_eq!(plan::exit_code(&r, Severity::Low, UnknownPolicy::Pass).0, 1);
+}
+
+#[test]
 fn a_subnet_and_table_with_an_unknown_vpc_are_judged_at_worst_and_said_unknown() {
     // The same module shape for a route table and a subnet: placed in the high replay
     // (in scope), left out of the low one, never silently dropped.
