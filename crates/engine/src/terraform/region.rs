@@ -69,3 +69,42 @@ pub(super) fn resource_regions(configuration: &Value) -> BTreeMap<String, String
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// `provider_config` as the "JSON Output Format" documents it (keys `aws`,
+    /// `aws.ALIAS`, `module.NAME:aws`), with the older module-local keys of
+    /// hashicorp/terraform#30113 and a module call's `providers` mapping.
+    #[test]
+    fn aliases_modules_and_older_keys_resolve_to_a_region() {
+        let pc = |region: &str| json!({"name": "aws", "expressions": {"region": {"constant_value": region}}});
+        let res = |addr: &str, key: &str| json!({"address": addr, "provider_config_key": key});
+        let configuration = json!({
+            "provider_config": {
+                "aws": pc("eu-west-2"),
+                "aws.west": pc("us-west-2"),
+                "aws.var": {"name": "aws", "alias": "var", "expressions": {"region": {"references": ["var.region"]}}},
+            },
+            "root_module": {
+                "resources": [res("aws_vpc.a", "aws"), res("aws_vpc.b", "aws.west"), res("aws_vpc.c", "aws.var")],
+                "module_calls": {
+                    "net": {
+                        "providers": {"aws.second": "aws.west"},
+                        "module": {"resources": [res("aws_subnet.x", "net:aws.second"), res("aws_subnet.y", "net:aws")],
+                                   "module_calls": {"deep": {"module": {"resources": [res("aws_route.z", "module.net.module.deep:aws")]}}}}
+                    }
+                }
+            }
+        });
+        let r = resource_regions(&configuration);
+        assert_eq!(r.get("aws_vpc.a").map(String::as_str), Some("eu-west-2"));
+        assert_eq!(r.get("aws_vpc.b").map(String::as_str), Some("us-west-2"));
+        assert_eq!(r.get("aws_vpc.c"), None, "a region from a variable is not known");
+        assert_eq!(r.get("module.net.aws_subnet.x").map(String::as_str), Some("us-west-2"));
+        assert_eq!(r.get("module.net.aws_subnet.y").map(String::as_str), Some("eu-west-2"));
+        assert_eq!(r.get("module.net.module.deep.aws_route.z").map(String::as_str), Some("eu-west-2"));
+    }
+}

@@ -84,11 +84,19 @@ fn a_live_group_read_back_from_the_state_is_unchanged() {
     let on_legacy = before.findings.iter().filter(|f| f.resource == "sg-legacy").count();
     assert!(on_legacy >= 3, "the fixture must have findings to keep: {:?}", pairs(&before));
 
-    let text = state_doc(vec![state_resource(
-        "aws_security_group.legacy",
-        "aws_security_group",
-        group_values(json!({"Role": "app"})),
-    )]);
+    // The RDP rule is also managed as a standalone rule resource (the provider then lists
+    // it in the group's inline blocks as well).
+    let rdp = state_resource(
+        "aws_vpc_security_group_ingress_rule.rdp",
+        "aws_vpc_security_group_ingress_rule",
+        json!({"id": "sgr-0a2", "security_group_rule_id": "sgr-0a2", "security_group_id": "sg-legacy",
+               "ip_protocol": "tcp", "from_port": 3389, "to_port": 3389, "cidr_ipv4": "0.0.0.0/0",
+               "description": "rdp"}),
+    );
+    let text = state_doc(vec![
+        state_resource("aws_security_group.legacy", "aws_security_group", group_values(json!({"Role": "app"}))),
+        rdp,
+    ]);
     let state = terraform::parse_state(&text).expect("state parses");
     let r = plan::evaluate(&design("client-a-prod"), &live, &state);
     let show = |v| {
@@ -107,6 +115,8 @@ fn a_live_group_read_back_from_the_state_is_unchanged() {
         })
         .expect("the ssh rule keeps its id");
     assert_eq!(admin.finding.evidence.get("description").map(|t| &**t), Some("ssh from anywhere"));
+    let legacy = r.after.security_groups.iter().find(|g| g.id == "sg-legacy").expect("group");
+    assert_eq!(legacy.ingress.len(), 3, "{:?}", legacy.ingress);
 }
 
 #[test]

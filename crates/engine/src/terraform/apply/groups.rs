@@ -139,7 +139,16 @@ impl Cx<'_> {
         }
         self.touch(&gid, s.i);
         match self.out.snapshot.security_groups.iter_mut().find(|g| g.id == gid) {
-            Some(g) => (if egress { &mut g.egress } else { &mut g.ingress }).extend(rules),
+            Some(g) => {
+                // A rule the group already holds (a state lists it in the group's inline
+                // blocks too, and AWS refuses a duplicate) is the same rule, not another.
+                let list = if egress { &mut g.egress } else { &mut g.ingress };
+                for r in rules {
+                    if !list.iter().any(|x| same_rule(x, &r) && x.rule_id == r.rule_id) {
+                        list.push(r);
+                    }
+                }
+            }
             None => self.missing(s, format!("security group {gid} is not in the inventory")),
         }
     }
