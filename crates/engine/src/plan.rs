@@ -247,7 +247,7 @@ pub fn evaluate(design: &Design, snapshot: &Snapshot, plan: &Plan) -> PlanReport
         } else if cites(Verdict::Fixed) {
             Some("fixes a finding".into())
         } else {
-            None
+            high.notes.iter().find(|(j, _)| *j == i).map(|(_, n)| n.clone())
         };
         changes.push(ChangeVerdict {
             address: ch.address.clone(),

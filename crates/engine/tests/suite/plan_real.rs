@@ -187,6 +187,9 @@ fn a_db_without_a_subnet_group_lands_in_the_default_vpc() {
     assert!(r.findings.iter().all(|f| f.finding.resource != "scratch-eu"), "{:?}", with(&r, Verdict::Introduced));
     let db = r.after.db_instances.iter().find(|d| d.id == "scratch-eu").expect("placed");
     assert_eq!(db.vpc_id.as_deref(), Some("vpc-default"));
+    let c = r.changes.iter().find(|c| c.address == "aws_db_instance.scratch").expect("change");
+    assert_eq!(c.verdict, "would not drift");
+    assert_eq!(c.detail.as_deref(), Some("no db_subnet_group_name: lands in the default VPC vpc-default"));
     assert_eq!(plan::exit_code(&r, Severity::Low, UnknownPolicy::Fail).0, 0);
     // A design that covers the default VPC judges it.
     let mut d = design("client-a-prod");

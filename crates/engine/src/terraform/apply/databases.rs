@@ -59,7 +59,12 @@ impl Cx<'_> {
             Some(o) => o.vpc_id.clone(),
             None if str_at(s.v, "db_subnet_group_name").is_none() && !s.unknown("db_subnet_group_name") => {
                 let default = self.out.snapshot.vpcs.iter().find(|v| v.is_default).map(|v| v.id.clone());
-                Some(default.unwrap_or_else(|| DEFAULT_VPC.into()))
+                let vpc = default.unwrap_or_else(|| DEFAULT_VPC.into());
+                let note = format!("no db_subnet_group_name: lands in the default VPC {vpc}");
+                if !self.out.notes.iter().any(|(i, _)| *i == s.i) {
+                    self.out.notes.push((s.i, note));
+                }
+                Some(vpc)
             }
             None => None,
         };

@@ -66,6 +66,9 @@ pub struct Applied {
     /// Changes planned in another region than the inventory's, with that region: out of
     /// the design's scope, and not replayed.
     pub other_region: Vec<(usize, String)>,
+    /// Where a change landed when the plan does not say it (a DB instance without a
+    /// subnet group in the default VPC), for the change's detail.
+    pub notes: Vec<(usize, String)>,
 }
 
 const AFTER_APPLY: &str = "(known after apply)";
