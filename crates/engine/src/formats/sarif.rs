@@ -48,8 +48,11 @@ pub fn to_sarif(doc: &Doc) -> Sarif {
     // An empty uri is rejected by GitHub; a design path is never empty, but be safe.
     let uri = if doc.design.source.is_empty() { "design.toml".to_string() } else { doc.design.source.clone() };
     let mut rule_list = rule_list;
+    // Described only when a result uses them: they carry no `security-severity`, which
+    // the catalogue's rules always do.
+    let used = |id: &str| doc.cases.iter().any(|c| c.finding.is_none() && c.rule == id);
     if doc.command == "plan" {
-        rule_list.extend(PLACEMENT.iter().map(|(id, short, full)| {
+        rule_list.extend(PLACEMENT.iter().filter(|(id, _, _)| used(id)).map(|(id, short, full)| {
             ReportingDescriptor::builder()
                 .id(*id)
                 .name(*id)

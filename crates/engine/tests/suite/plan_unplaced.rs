@@ -81,6 +81,13 @@ fn every_format_shows_them() {
     let results = sarif.runs[0].results.as_ref().expect("results");
     let of = |rule: &str| results.iter().filter(|x| x.rule_id.as_deref() == Some(rule)).count();
     assert_eq!((of("plan.not-in-inventory"), of("plan.unplaced")), (2, 1));
+    // Each is described, and referenced by index as GitHub code scanning reads it.
+    let rules = sarif.runs[0].tool.driver.rules.as_ref().expect("rules");
+    for x in results.iter().filter(|x| x.rule_id.as_deref().is_some_and(|r| r.starts_with("plan."))) {
+        let i = x.rule_index.expect("rule index") as usize;
+        assert_eq!(Some(rules[i].id.as_str()), x.rule_id.as_deref());
+        assert!(rules[i].full_description.is_some() && rules[i].help.is_some());
+    }
     let sarif_text = formats::sarif::to_string(&doc).expect("sarif");
     assert!(sarif_text.contains("aws_route.peer: not in the inventory: route table rtb-elsewhere"), "{sarif_text}");
 
