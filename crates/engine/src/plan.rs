@@ -306,7 +306,7 @@ fn shown(rtype: &str) -> &'static [&'static str] {
             "cidr_ipv6",
             "referenced_security_group_id",
         ],
-        "aws_security_group" => &["name", "vpc_id", "ingress"],
+        "aws_security_group" | "aws_default_security_group" => &["name", "vpc_id", "ingress"],
         "aws_db_instance" => &[
             "identifier",
             "instance_class",

@@ -34,6 +34,7 @@ pub const MAPPED_TYPES: &[&str] = &[
     "aws_route_table_association",
     "aws_main_route_table_association",
     "aws_security_group",
+    "aws_default_security_group",
     "aws_security_group_rule",
     "aws_vpc_security_group_ingress_rule",
     "aws_vpc_security_group_egress_rule",

@@ -80,6 +80,35 @@ fn a_new_vpc_comes_with_the_parts_aws_creates_and_its_extra_cidr() {
 }
 
 #[test]
+fn an_adopted_default_group_opening_ssh_is_the_vpcs_default_group() {
+    // `aws_default_security_group` (as the registry VPC module writes it): Terraform
+    // adopts the group AWS made with the VPC and sets its rules.
+    let mut doc: serde_json::Value = serde_json::from_str(&fixture("plan_new_vpc.json")).expect("json");
+    let mut change = doc["resource_changes"][3].clone();
+    change["address"] = "aws_default_security_group.this".into();
+    change["type"] = "aws_default_security_group".into();
+    change["name"] = "this".into();
+    change["change"]["after"]["name"] = serde_json::Value::Null;
+    doc["resource_changes"].as_array_mut().expect("changes").push(change);
+    let mut block = doc["configuration"]["root_module"]["resources"][3].clone();
+    block["address"] = "aws_default_security_group.this".into();
+    block["type"] = "aws_default_security_group".into();
+    block["name"] = "this".into();
+    doc["configuration"]["root_module"]["resources"].as_array_mut().expect("blocks").push(block);
+    let r = plan::evaluate(&design("client-a-prod"), &fresh_account(), &parse(&doc.to_string()));
+    let default_id = "aws_vpc.main.default_security_group_id";
+    assert!(with(&r, Verdict::Introduced).contains(&p("sg.admin-port-open", default_id)), "{:?}", r.findings);
+    let defaults: Vec<_> = r
+        .after
+        .security_groups
+        .iter()
+        .filter(|g| g.vpc_id.as_deref() == Some("aws_vpc.main") && g.name == "default")
+        .collect();
+    assert_eq!(defaults.len(), 1, "{defaults:?}");
+    assert_eq!(verdict(&r, "aws_default_security_group.this"), "would drift");
+}
+
+#[test]
 fn a_new_vpc_outside_the_design_scope_is_not_judged_by_it() {
     let text = fixture("plan_new_vpc.json").replace("10.0.0.0/16", "10.9.0.0/16").replace("client-a-prod", "sandbox");
     let r = plan::evaluate(&design("client-a-prod"), &fresh_account(), &parse(&text));

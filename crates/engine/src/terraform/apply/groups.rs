@@ -10,8 +10,13 @@ impl Cx<'_> {
     /// Take a group or standalone rules out; returns the group it touched.
     pub(super) fn remove_security(&mut self, s: &Side) -> Option<String> {
         let snap = &mut self.out.snapshot;
-        if s.ch.rtype == "aws_security_group" {
+        if matches!(s.ch.rtype.as_str(), "aws_security_group" | "aws_default_security_group") {
             let id = str_at(s.v, "id")?;
+            // Destroying an `aws_default_security_group` only drops it from the state:
+            // the group and its rules stay (AWS cannot delete a VPC's default group).
+            if s.ch.action == crate::terraform::Action::Delete && s.ch.rtype == "aws_default_security_group" {
+                return Some(id);
+            }
             // Kept so that the `after` side of an update reuses the live rule ids.
             if let Some(pos) = snap.security_groups.iter().position(|g| g.id == id) {
                 let old = snap.security_groups.remove(pos);
@@ -34,6 +39,27 @@ impl Cx<'_> {
     pub(super) fn add_group(&mut self, s: &Side) {
         let id = self.own_id(s, "id");
         let vpc = self.vpc_of(s, &id, "vpc_id");
+        self.put_group(s, id, vpc, None);
+    }
+
+    /// `aws_default_security_group`: Terraform adopts the default group AWS made with the
+    /// VPC (it creates none) and replaces its rules with the configured ones.
+    pub(super) fn add_default_group(&mut self, s: &Side) {
+        let provisional = self.own_id(s, "id");
+        let vpc = self.vpc_of(s, &provisional, "vpc_id");
+        let adopted = vpc.as_ref().and_then(|v| {
+            let snap = &self.out.snapshot;
+            snap.security_groups
+                .iter()
+                .find(|g| g.vpc_id.as_ref() == Some(v) && g.name == "default")
+                .map(|g| g.id.clone())
+        });
+        let id = str_at(s.v, "id").or(adopted).unwrap_or(provisional);
+        self.put_group(s, id, vpc, Some("default"));
+    }
+
+    /// Put a group with the rules of its inline blocks in place of the one with its id.
+    fn put_group(&mut self, s: &Side, id: String, vpc: Option<String>, name: Option<&str>) {
         let mut sides = [(false, Vec::new()), (true, Vec::new())];
         for (egress, rules) in &mut sides {
             let key = if *egress { "egress" } else { "ingress" };
@@ -91,7 +117,7 @@ impl Cx<'_> {
         }
         snap.security_groups.push(SecurityGroup {
             id: id.clone(),
-            name: str_at(s.v, "name").unwrap_or_else(|| s.ch.address.clone()),
+            name: str_at(s.v, "name").or_else(|| name.map(str::to_string)).unwrap_or_else(|| s.ch.address.clone()),
             description: str_at(s.v, "description").unwrap_or_default(),
             vpc_id: vpc,
             tags: tags_of(s.v),

@@ -262,6 +262,7 @@ impl Cx<'_> {
                 self.remove_routing(s).into_iter().collect()
             }
             "aws_security_group"
+            | "aws_default_security_group"
             | "aws_security_group_rule"
             | "aws_vpc_security_group_ingress_rule"
             | "aws_vpc_security_group_egress_rule" => self.remove_security(s).into_iter().collect(),
@@ -291,6 +292,7 @@ impl Cx<'_> {
             "aws_route_table_association" => self.add_association(s),
             "aws_main_route_table_association" => self.add_main_association(s),
             "aws_security_group" => self.add_group(s),
+            "aws_default_security_group" => self.add_default_group(s),
             "aws_security_group_rule"
             | "aws_vpc_security_group_ingress_rule"
             | "aws_vpc_security_group_egress_rule" => self.add_rule(s),
