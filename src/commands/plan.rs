@@ -20,13 +20,13 @@ pub fn run(args: &PlanArgs, aws: &AwsArgs) -> ExitCode {
         Ok(d) => d,
         Err(code) => return code,
     };
+    // Read capped, then decoded by the engine (a UTF-8 BOM, or UTF-16 from PowerShell).
+    let read = |p: &std::path::Path, what: &str| {
+        model::limits::read_capped_bytes(p, what, model::limits::MAX_SNAPSHOT_BYTES).and_then(|b| terraform::decode(&b))
+    };
     let (path, parsed) = match (&args.plan, &args.state) {
-        (Some(p), _) => {
-            (p, std::fs::read_to_string(p).map_err(|e| e.to_string()).and_then(|t| terraform::parse_plan(&t)))
-        }
-        (None, Some(p)) => {
-            (p, std::fs::read_to_string(p).map_err(|e| e.to_string()).and_then(|t| terraform::parse_state(&t)))
-        }
+        (Some(p), _) => (p, read(p, "plan").and_then(|t| terraform::parse_plan(&t))),
+        (None, Some(p)) => (p, read(p, "state").and_then(|t| terraform::parse_state(&t))),
         (None, None) => return fail("give --plan FILE (terraform show -json PLANFILE) or --state FILE"),
     };
     let tf = match parsed {

@@ -62,7 +62,8 @@ pub struct ConsoleOptions {
 
 /// Read and parse a plan file for `Action::PlanLoaded` (I/O stays out of `update`).
 pub fn read_plan(path: &std::path::Path) -> Action {
-    let result = model::limits::read_capped(path, "plan", model::limits::MAX_SNAPSHOT_BYTES)
+    let result = model::limits::read_capped_bytes(path, "plan", model::limits::MAX_SNAPSHOT_BYTES)
+        .and_then(|b| engine::terraform::decode(&b))
         .and_then(|t| engine::terraform::parse_plan(&t))
         .map(Box::new);
     Action::PlanLoaded { path: path.display().to_string(), result }

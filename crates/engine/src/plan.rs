@@ -56,6 +56,15 @@ pub struct PlanFinding {
     pub unknown_attributes: Vec<String>,
 }
 
+/// The verdict of a change that lands on a table, group, ACL, VPC, ... the inventory
+/// does not hold. Applying will not resolve it (unlike "unknown until apply"): the
+/// inventory is incomplete, or the plan changes something outside it.
+pub const NOT_IN_INVENTORY: &str = "not in the inventory";
+
+/// The verdict of a change planned in another region than the design's: the design
+/// says nothing about it.
+pub const OUT_OF_SCOPE: &str = "out of scope";
+
 /// One planned change and what it does to the design.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChangeVerdict {
@@ -63,9 +72,15 @@ pub struct ChangeVerdict {
     #[serde(rename = "type")]
     pub rtype: String,
     pub action: Action,
-    /// `would drift`, `would not drift`, `unknown until apply` or `not judged`.
+    /// `would drift`, `would not drift`, `unknown until apply`, `not in the inventory`
+    /// (`NOT_IN_INVENTORY`), `out of scope` (`OUT_OF_SCOPE`, another region) or
+    /// `not judged`.
     pub verdict: String,
     pub detail: Option<String>,
+    /// The change could not be placed on the inventory (an id known only after apply,
+    /// or a container not in it); `detail` says why.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unplaced: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -86,9 +101,19 @@ impl PlanReport {
         self.with(v).count()
     }
 
-    /// Changes that could not be placed on the inventory: their effect is unknown.
+    /// Changes that could not be placed because an id is known only after apply.
     pub fn unplaced(&self) -> usize {
-        self.changes.iter().filter(|c| c.verdict == "unknown until apply" && c.detail.is_some()).count()
+        self.changes.iter().filter(|c| c.unplaced && c.verdict == "unknown until apply").count()
+    }
+
+    /// Changes planned in another region than the design's.
+    pub fn out_of_scope(&self) -> usize {
+        self.changes.iter().filter(|c| c.verdict == OUT_OF_SCOPE).count()
+    }
+
+    /// Changes that could not be placed because what they change is not in the inventory.
+    pub fn not_in_inventory(&self) -> usize {
+        self.changes.iter().filter(|c| c.verdict == NOT_IN_INVENTORY).count()
     }
 }
 
@@ -122,9 +147,10 @@ fn fields_of(rule: &str) -> &'static [&'static str] {
 
 pub fn evaluate(design: &Design, snapshot: &Snapshot, plan: &Plan) -> PlanReport {
     let before = drift::evaluate(design, snapshot);
-    let high = terraform::apply(snapshot, plan, Variant::High);
-    let low = terraform::apply(snapshot, plan, Variant::Low);
-    let after_high = drift::evaluate(design, &high.snapshot);
+    let region = design.environment.region.as_str();
+    let high = terraform::apply_in(snapshot, plan, Variant::High, region);
+    let low = terraform::apply_in(snapshot, plan, Variant::Low, region);
+    let after_high = drift::evaluate(&widened(design, &high), &high.snapshot);
     let after_low = drift::evaluate(design, &low.snapshot);
 
     let index = |r: &Report| -> BTreeMap<Key, Finding> { r.findings.iter().map(|f| (key(f), (**f).clone())).collect() };
@@ -135,7 +161,8 @@ pub fn evaluate(design: &Design, snapshot: &Snapshot, plan: &Plan) -> PlanReport
     }
     let attrs_for = |f: &Finding| -> Vec<String> {
         let mut out = BTreeSet::new();
-        for field in fields_of(&f.rule) {
+        // Where a resource lands decides whether any rule judges it.
+        for field in fields_of(&f.rule).iter().chain(&["vpc"]) {
             if let Some(a) = unknown_attrs.get(&(f.resource.to_string(), *field)) {
                 out.extend(a.iter().cloned());
             }
@@ -188,10 +215,18 @@ pub fn evaluate(design: &Design, snapshot: &Snapshot, plan: &Plan) -> PlanReport
     let mut changes = Vec::new();
     for (i, ch) in plan.changes.iter().enumerate() {
         let unplaced = high.unplaced.iter().chain(&low.unplaced).find(|(j, _)| *j == i).map(|(_, why)| why.clone());
+        let missing = high.missing.iter().chain(&low.missing).find(|(j, _)| *j == i).map(|(_, why)| why.clone());
+        let elsewhere = high.other_region.iter().find(|(j, _)| *j == i).map(|(_, r)| r.clone());
+        // Another region's change is out of scope, not unplaced (nothing was tried).
+        let not_placed = ch.mapped() && elsewhere.is_none() && (missing.is_some() || unplaced.is_some());
         let cites =
             |v: Verdict| findings.iter().any(|f| f.verdict == v && f.causes.iter().any(|c| c.address == ch.address));
         let verdict = if !ch.mapped() {
             "not judged"
+        } else if elsewhere.is_some() {
+            OUT_OF_SCOPE
+        } else if missing.is_some() {
+            NOT_IN_INVENTORY
         } else if unplaced.is_some() {
             "unknown until apply"
         } else if cites(Verdict::Introduced) {
@@ -203,22 +238,40 @@ pub fn evaluate(design: &Design, snapshot: &Snapshot, plan: &Plan) -> PlanReport
         };
         let detail = if !ch.mapped() {
             Some(format!("driftdeck does not judge {} resources", ch.rtype))
+        } else if let Some(r) = elsewhere {
+            Some(format!("planned in {r}; the design covers {region}"))
+        } else if missing.is_some() {
+            missing
         } else if unplaced.is_some() {
             unplaced
         } else if cites(Verdict::Fixed) {
             Some("fixes a finding".into())
         } else {
-            None
+            high.notes.iter().find(|(j, _)| *j == i).map(|(_, n)| n.clone())
         };
         changes.push(ChangeVerdict {
             address: ch.address.clone(),
             rtype: ch.rtype.clone(),
             action: ch.action,
             verdict: verdict.into(),
+            unplaced: not_placed,
             detail,
         });
     }
     PlanReport { before, findings, changes, after: high.snapshot }
+}
+
+/// The design the high replay is judged by: VPCs whose scope depends on a value known
+/// only after apply (an unknown `vpc_id`, an IPAM-allocated CIDR) count as in scope, so
+/// what lands in them is judged at its worst and reads "unknown until apply". A design
+/// without a scope already covers every non-default VPC.
+fn widened(design: &Design, high: &terraform::Applied) -> Design {
+    let sc = &design.scope;
+    let mut d = design.clone();
+    if !(sc.vpc_ids.is_empty() && sc.vpc_cidrs.is_empty() && sc.vpc_tags.is_empty()) {
+        d.scope.vpc_ids.extend(high.uncertain_vpcs.keys().cloned());
+    }
+    d
 }
 
 /// Attributes worth showing for a change, per resource type.
@@ -253,7 +306,7 @@ fn shown(rtype: &str) -> &'static [&'static str] {
             "cidr_ipv6",
             "referenced_security_group_id",
         ],
-        "aws_security_group" => &["name", "vpc_id", "ingress"],
+        "aws_security_group" | "aws_default_security_group" => &["name", "vpc_id", "ingress"],
         "aws_db_instance" => &[
             "identifier",
             "instance_class",
@@ -314,12 +367,15 @@ pub enum UnknownPolicy {
     Fail,
 }
 
-/// Exit code: 1 when the plan introduces a finding at or above `fail_on`; else 2 when an
-/// unknown would decide the gate under `--unknown fail` or the inventory is incomplete;
-/// else 0. The second value says why, for stderr.
+/// Exit code: 1 when the plan introduces a finding at or above `fail_on`; else 2 when the
+/// inventory is incomplete (a kind not fetched, or a change whose container is not in
+/// it: no flag accepts what cannot be judged), or when an unknown would decide the gate
+/// under `--unknown fail`; else 0. The second value says why, for stderr. A change has
+/// no severity, so it is counted apart from findings "at or above" one.
 pub fn exit_code(r: &PlanReport, fail_on: Severity, unknown: UnknownPolicy) -> (u8, String) {
     let introduced = r.with(Verdict::Introduced).filter(|f| f.finding.severity >= fail_on).count();
-    let unknowns = r.with(Verdict::Unknown).filter(|f| f.finding.severity >= fail_on).count() + r.unplaced();
+    let unknown_findings = r.with(Verdict::Unknown).filter(|f| f.finding.severity >= fail_on).count();
+    let (unplaced, missing) = (r.unplaced(), r.not_in_inventory());
     if introduced > 0 {
         return (1, format!("the plan introduces {introduced} finding(s) at or above {fail_on}"));
     }
@@ -327,12 +383,25 @@ pub fn exit_code(r: &PlanReport, fail_on: Severity, unknown: UnknownPolicy) -> (
         let kinds: Vec<&str> = r.before.unavailable.iter().map(|k| k.as_str()).collect();
         return (2, format!("could not fetch {}; the plan cannot be judged fully", kinds.join(", ")));
     }
-    if unknowns > 0 && unknown == UnknownPolicy::Fail {
+    if missing > 0 {
         return (
             2,
             format!(
-                "{unknowns} result(s) at or above {fail_on} are unknown until apply and decide the gate (--unknown pass to accept)"
+                "{missing} planned change(s) land on something not in the inventory; the plan cannot be judged fully (is the inventory of the right account and region?)"
             ),
+        );
+    }
+    if unknown_findings + unplaced > 0 && unknown == UnknownPolicy::Fail {
+        let mut parts = Vec::new();
+        if unknown_findings > 0 {
+            parts.push(format!("{unknown_findings} finding(s) at or above {fail_on}"));
+        }
+        if unplaced > 0 {
+            parts.push(format!("{unplaced} change(s) that cannot be placed yet"));
+        }
+        return (
+            2,
+            format!("{} are unknown until apply and decide the gate (--unknown pass to accept)", parts.join(" and ")),
         );
     }
     (0, format!("the plan introduces nothing at or above {fail_on}"))

@@ -19,6 +19,12 @@ pub const MAX_TOML_DEPTH: usize = 32;
 /// on the metadata first and again while reading, for files that grow or lie).
 /// The error is one line saying what it is and the limit; the caller names the file.
 pub fn read_capped(path: &Path, what: &str, max: u64) -> Result<String, String> {
+    utf8_text(read_capped_bytes(path, what, max)?, what)
+}
+
+/// As `read_capped`, without decoding: for inputs whose encoding the caller works out
+/// (Terraform JSON written by PowerShell is UTF-16; `engine::terraform::decode`).
+pub fn read_capped_bytes(path: &Path, what: &str, max: u64) -> Result<Vec<u8>, String> {
     let too_big = |len: u64| {
         format!(
             "the {what} is {} MB, larger than the {} MB limit; is this the right file?",
@@ -37,7 +43,7 @@ pub fn read_capped(path: &Path, what: &str, max: u64) -> Result<String, String> 
     if bytes.len() as u64 > max {
         return Err(too_big(bytes.len() as u64));
     }
-    utf8_text(bytes, what)
+    Ok(bytes)
 }
 
 /// The bytes of a file read whole as text: the one-line error when they are not UTF-8.

@@ -1,7 +1,7 @@
 //! A short Markdown summary for a pull-request comment: counts, the findings that
 //! matter first, everything else folded into `<details>`.
 
-use super::{Case, Doc};
+use super::{Case, Doc, Outcome};
 use std::fmt::Write;
 
 /// Groups in display order; the first non-empty "headline" group is shown open.
@@ -9,13 +9,22 @@ const ORDER: &[(&str, bool)] = &[
     ("introduced", true),
     ("drift", true),
     ("unavailable", true),
+    ("not in the inventory", true),
     ("unknown until apply", false),
     ("fixed", false),
     ("unchanged", false),
 ];
 
 fn row(out: &mut String, c: &Case) {
-    let Some(f) = &c.finding else { return };
+    let Some(f) = &c.finding else {
+        // A planned change that could not be placed: no finding, so no severity.
+        let why = match &c.outcome {
+            Outcome::Unknown { why } => why.as_str(),
+            _ => c.status.as_str(),
+        };
+        let _ = writeln!(out, "| – | `{}` | `{}` | {} |", c.rule, escape(&c.resource), escape(why));
+        return;
+    };
     let cause = c.notes.first().map(|n| format!("<br>{}", escape(n))).unwrap_or_default();
     let _ = writeln!(
         out,
@@ -45,7 +54,7 @@ pub fn to_string(doc: &Doc) -> String {
     let _ = writeln!(out, "{}", parts.join(" · "));
     let _ = writeln!(out);
     for (status, headline) in ORDER {
-        let group: Vec<&Case> = doc.cases.iter().filter(|c| c.status == *status && c.finding.is_some()).collect();
+        let group: Vec<&Case> = doc.cases.iter().filter(|c| c.status == *status && c.status != "pass").collect();
         if group.is_empty() {
             continue;
         }

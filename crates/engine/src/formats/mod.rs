@@ -244,11 +244,35 @@ pub fn plan_cases(design: &Design, r: &crate::plan::PlanReport) -> Vec<Case> {
             }
         })
         .collect();
+    // Changes that could not be placed have no finding (and no severity) but decide the
+    // gate: one unknown case each, named by its Terraform address.
+    for c in r.changes.iter().filter(|c| c.unplaced) {
+        let Some(detail) = &c.detail else { continue };
+        let rule = match c.verdict.as_str() {
+            crate::plan::NOT_IN_INVENTORY => PLAN_NOT_IN_INVENTORY,
+            "unknown until apply" => PLAN_UNPLACED,
+            _ => continue,
+        };
+        cases.push(Case {
+            rule: rule.into(),
+            resource: c.address.clone(),
+            outcome: Outcome::Unknown { why: format!("{}: {detail}", c.verdict) },
+            status: c.verdict.clone(),
+            finding: None,
+            notes: vec![format!("{} {} ({detail})", c.action.as_str(), c.address)],
+            logical: Some(c.address.clone()),
+        });
+    }
     let failing: BTreeSet<(String, String)> =
         r.findings.iter().map(|f| (f.finding.rule.to_string(), f.finding.resource.to_string())).collect();
     cases.extend(passing(design, &r.after, &failing));
     cases
 }
+
+/// Case rule of a planned change whose container is not in the inventory.
+pub const PLAN_NOT_IN_INVENTORY: &str = "plan.not-in-inventory";
+/// Case rule of a planned change that cannot be placed until apply (an unknown id).
+pub const PLAN_UNPLACED: &str = "plan.unplaced";
 
 /// A stable fingerprint of rule + resource + evidence (FNV-1a 64; no crypto needed,
 /// only identity across runs).

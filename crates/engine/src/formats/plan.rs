@@ -9,7 +9,8 @@ use std::fmt::Write as _;
 /// Version of `plan --format json`. Bump on any incompatible change.
 pub const PLAN_SCHEMA: u32 = 1;
 
-/// `--state` JSON: the plan document plus `"state": {"live_only", "differing"}`.
+/// `--state` JSON: the plan document plus `"state": {"live_only", "differing",
+/// "missing_live"}`.
 pub fn with_state(mut doc: serde_json::Value, diff: &Option<terraform::StateDiff>) -> serde_json::Value {
     if let (Some(d), Some(obj)) = (diff, doc.as_object_mut()) {
         obj.insert("state".into(), json!(d));
@@ -17,7 +18,8 @@ pub fn with_state(mut doc: serde_json::Value, diff: &Option<terraform::StateDiff
     doc
 }
 
-/// `--state` table: live-only resources and attributes changed outside Terraform.
+/// `--state` table: attributes changed outside Terraform, live-only resources, and
+/// state resources deleted outside Terraform.
 pub fn state_table(d: &terraform::StateDiff) -> String {
     let mut out = String::new();
     let _ = writeln!(out);
@@ -30,6 +32,10 @@ pub fn state_table(d: &terraform::StateDiff) -> String {
     let _ = writeln!(out, "LIVE ONLY, NOT IN THE STATE ({})", d.live_only.len());
     for x in &d.live_only {
         let _ = writeln!(out, "  {:<24} {}", x.kind, x.id);
+    }
+    let _ = writeln!(out, "IN THE STATE, MISSING LIVE: DELETED OUTSIDE TERRAFORM ({})", d.missing_live.len());
+    for x in &d.missing_live {
+        let _ = writeln!(out, "  {:<24} {:<28} {}", x.kind, x.id, x.address);
     }
     out
 }
@@ -47,6 +53,9 @@ pub fn to_json(design: &Design, r: &PlanReport, source: &str) -> serde_json::Val
             "unchanged": count(Verdict::Unchanged),
             "unknown": count(Verdict::Unknown),
             "not_judged": r.changes.iter().filter(|c| c.verdict == "not judged").count(),
+            "changes_unknown_until_apply": r.unplaced(),
+            "changes_not_in_inventory": r.not_in_inventory(),
+            "changes_out_of_scope": r.out_of_scope(),
         },
         "unavailable": r.before.unavailable,
         "changes": r.changes,
@@ -83,6 +92,7 @@ pub fn to_table(r: &PlanReport, source: &str, state: bool) -> String {
         }
         let _ = writeln!(out);
     }
+    // Changes that could not be placed carry no finding: counted on their own line.
     let _ = writeln!(
         out,
         "summary: {} introduced, {} fixed, {} unchanged, {} unknown until apply, {} not judged",
@@ -91,6 +101,14 @@ pub fn to_table(r: &PlanReport, source: &str, state: bool) -> String {
         r.count(Verdict::Unchanged),
         r.count(Verdict::Unknown),
         r.changes.iter().filter(|c| c.verdict == "not judged").count()
+    );
+    let _ = writeln!(
+        out,
+        "changes not placed: {} {}, {} unknown until apply, {} out of scope (another region)",
+        r.not_in_inventory(),
+        crate::plan::NOT_IN_INVENTORY,
+        r.unplaced(),
+        r.out_of_scope()
     );
     out
 }

@@ -47,9 +47,30 @@ pub fn to_sarif(doc: &Doc) -> Sarif {
         .collect();
     // An empty uri is rejected by GitHub; a design path is never empty, but be safe.
     let uri = if doc.design.source.is_empty() { "design.toml".to_string() } else { doc.design.source.clone() };
+    let mut rule_list = rule_list;
+    // Described only when a result uses them: they carry no `security-severity`, which
+    // the catalogue's rules always do.
+    let used = |id: &str| doc.cases.iter().any(|c| c.finding.is_none() && c.rule == id);
+    if doc.command == "plan" {
+        rule_list.extend(PLACEMENT.iter().filter(|(id, _, _)| used(id)).map(|(id, short, full)| {
+            ReportingDescriptor::builder()
+                .id(*id)
+                .name(*id)
+                .short_description(text(short))
+                .full_description(text(full))
+                .help(text(full))
+                .properties(PropertyBag::builder().tags(vec!["driftdeck".to_string()]).build())
+                .build()
+        }));
+    }
     let mut results = Vec::new();
     for case in &doc.cases {
-        let Some(f) = &case.finding else { continue };
+        let Some(f) = &case.finding else {
+            if let (Outcome::Unknown { why }, Some(addr)) = (&case.outcome, &case.logical) {
+                results.push(unplaced(case, why, addr, &uri, &rule_list));
+            }
+            continue;
+        };
         let status = match &case.outcome {
             Outcome::Pass => continue,
             Outcome::Fail { status } => status.clone(),
@@ -102,6 +123,49 @@ pub fn to_sarif(doc: &Doc) -> Sarif {
     let driver = ToolComponent::builder().name("driftdeck").version(env!("CARGO_PKG_VERSION")).rules(rule_list).build();
     let run = Run::builder().tool(Tool::builder().driver(driver).build()).results(results).build();
     Sarif::builder().schema(SCHEMA_URI).version(json!("2.1.0")).runs(vec![run]).build()
+}
+
+/// The two results a plan gives for changes it could not place (no severity: they say
+/// what could not be judged, not what is wrong).
+const PLACEMENT: [(&str, &str, &str); 2] = [
+    (
+        super::PLAN_NOT_IN_INVENTORY,
+        "Planned change not in the inventory",
+        "The planned change lands on a resource the inventory does not hold; applying will not resolve this.",
+    ),
+    (
+        super::PLAN_UNPLACED,
+        "Planned change unknown until apply",
+        "The planned change lands on a resource whose id Terraform knows only after apply.",
+    ),
+];
+
+/// A result for a planned change that could not be placed: a warning located at the
+/// design file (a physical location is mandatory) and at its Terraform address.
+fn unplaced(case: &super::Case, why: &str, addr: &str, uri: &str, rules: &[ReportingDescriptor]) -> SarifResult {
+    let location = Location::builder()
+        .physical_location(
+            PhysicalLocation::builder()
+                .artifact_location(ArtifactLocation::builder().uri(uri.to_string()).build())
+                .region(Region::builder().start_line(1).build())
+                .build(),
+        )
+        .logical_locations(vec![LogicalLocation::builder().name(addr.to_string()).kind("terraform").build()])
+        .build();
+    let mut props = BTreeMap::new();
+    props.insert("status".to_string(), json!(case.status));
+    let mut fp = BTreeMap::new();
+    fp.insert("driftdeckChange/v1".to_string(), format!("{}/{addr}", case.rule));
+    let mut r = SarifResult::builder()
+        .rule_id(case.rule.clone())
+        .level(ResultLevel::Warning)
+        .message(Message::builder().text(format!("{addr}: {why}")).build())
+        .locations(vec![location])
+        .partial_fingerprints(fp)
+        .properties(PropertyBag::builder().additional_properties(props).build())
+        .build();
+    r.rule_index = rules.iter().position(|d| d.id == case.rule).map(|i| i as i64);
+    r
 }
 
 pub fn to_string(doc: &Doc) -> Result<String, String> {

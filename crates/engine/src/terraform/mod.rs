@@ -9,11 +9,15 @@
 //! "unknown until apply" apart.
 
 mod apply;
+mod config;
+mod decode;
+mod region;
 mod state_diff;
 mod values;
 
-pub use apply::{Applied, Unknown, Variant, apply};
-pub use state_diff::{Differs, LiveOnly, StateDiff, compare_state};
+pub use apply::{Applied, UNKNOWN_VPC, Unknown, Variant, apply, apply_in};
+pub use decode::decode;
+pub use state_diff::{Differs, LiveOnly, MissingLive, StateDiff, compare_state};
 pub use values::describe as describe_values;
 
 use serde::Deserialize;
@@ -23,11 +27,14 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Resource types replayed onto the inventory; every other managed type is listed as
 /// "not judged" in the output, never silently dropped.
 pub const MAPPED_TYPES: &[&str] = &[
+    "aws_vpc",
+    "aws_vpc_ipv4_cidr_block_association",
     "aws_route",
     "aws_route_table",
     "aws_route_table_association",
     "aws_main_route_table_association",
     "aws_security_group",
+    "aws_default_security_group",
     "aws_security_group_rule",
     "aws_vpc_security_group_ingress_rule",
     "aws_vpc_security_group_egress_rule",
@@ -110,6 +117,10 @@ pub struct PlannedChange {
     /// separate `aws_route` resources) is then known to be the provider's default.
     /// `None` when the plan has no configuration for it: then nothing is assumed.
     pub configured: Option<BTreeSet<String>>,
+    /// The AWS region it is planned in: the resource's own `region` (AWS provider 6),
+    /// else its provider configuration's constant `region`; `None` when the plan does not
+    /// say (a variable, the environment), and then it is judged as in the design's.
+    pub region: Option<String>,
 }
 
 impl PlannedChange {
@@ -185,7 +196,8 @@ pub fn parse_plan(text: &str) -> Result<Plan, String> {
     if raw.resource_changes.is_empty() && raw.configuration.is_null() {
         return Err("not a Terraform plan JSON: no resource_changes (for a state file use --state)".into());
     }
-    let config = config_expressions(&raw.configuration);
+    let config = config::Config::parse(&raw.configuration);
+    let regions = region::resource_regions(&raw.configuration);
     let mut ids = BTreeMap::new();
     collect_state_ids(raw.prior_state.get("values").and_then(|v| v.get("root_module")), &mut ids);
     let mut changes = Vec::new();
@@ -195,12 +207,21 @@ pub fn parse_plan(text: &str) -> Result<Plan, String> {
         }
         let known_id = values::str_at(&rc.change.before, "id").or_else(|| values::str_at(&rc.change.after, "id"));
         ids.insert(rc.address.clone(), known_id.unwrap_or_else(|| rc.address.clone()));
+        if rc.rtype == "aws_vpc" {
+            // `aws_vpc.x.main_route_table_id` and the like name the parts AWS creates
+            // with the VPC; `apply` gives them these ids.
+            for part in apply::DEFAULT_PARTS {
+                let id = values::str_at(&rc.change.after, part).or_else(|| values::str_at(&rc.change.before, part));
+                ids.insert(format!("{}.{part}", rc.address), id.unwrap_or_else(|| format!("{}.{part}", rc.address)));
+            }
+        }
         let Some(action) = Action::parse(&rc.change.actions) else {
             continue; // no-op and read
         };
         let module_address = rc.module_address.unwrap_or_default();
         let config_key = strip_indexes(&format!("{}{}", prefix(&module_address), local_name(&rc.address)));
-        let exprs = config.get(&config_key);
+        let module_path = strip_indexes(&prefix(&module_address));
+        let exprs = config.blocks.get(&config_key);
         let configured = exprs.map(|e| e.keys().cloned().collect());
         let references = exprs
             .map(|exprs| {
@@ -208,11 +229,18 @@ pub fn parse_plan(text: &str) -> Result<Plan, String> {
                     .iter()
                     .filter(|(_, refs)| !refs.is_empty())
                     .map(|(attr, refs)| {
-                        (attr.clone(), refs.iter().map(|r| format!("{}{r}", prefix(&module_address))).collect())
+                        let abs = refs
+                            .iter()
+                            .flat_map(|r| config.absolute(&module_path, &prefix(&module_address), r))
+                            .collect();
+                        (attr.clone(), abs)
                     })
                     .collect()
             })
             .unwrap_or_default();
+        let region = values::str_at(&rc.change.after, "region")
+            .or_else(|| values::str_at(&rc.change.before, "region"))
+            .or_else(|| regions.get(&config_key).cloned());
         changes.push(PlannedChange {
             address: rc.address,
             module_address,
@@ -223,6 +251,7 @@ pub fn parse_plan(text: &str) -> Result<Plan, String> {
             after_unknown: rc.change.after_unknown,
             references,
             configured,
+            region,
         });
     }
     Ok(Plan { format_version, terraform_version: raw.terraform_version, changes, ids })
@@ -233,10 +262,19 @@ pub fn parse_plan(text: &str) -> Result<Plan, String> {
 pub fn parse_state(text: &str) -> Result<Plan, String> {
     let raw: Value = serde_json::from_str(text).map_err(|e| format!("not a Terraform state JSON: {e}"))?;
     let format_version = check_version(raw.get("format_version").and_then(Value::as_str), "state")?;
-    let root = raw
-        .get("values")
-        .and_then(|v| v.get("root_module"))
-        .ok_or("not a Terraform state JSON: no values.root_module (for a plan use --plan)")?;
+    if raw.get("resource_changes").is_some() || raw.get("planned_values").is_some() {
+        return Err("this is a Terraform plan, not a state (for a plan use --plan)".into());
+    }
+    // With no state at all `terraform show -json` prints only `{"format_version":"1.0"}`:
+    // an empty state (nothing managed), not an error.
+    let Some(values) = raw.get("values") else {
+        return Ok(Plan {
+            format_version,
+            terraform_version: raw.get("terraform_version").and_then(Value::as_str).map(str::to_string),
+            ..Plan::default()
+        });
+    };
+    let root = values.get("root_module").ok_or("not a Terraform state JSON: no values.root_module")?;
     let mut ids = BTreeMap::new();
     collect_state_ids(Some(root), &mut ids);
     let mut changes = Vec::new();
@@ -250,13 +288,16 @@ pub fn parse_state(text: &str) -> Result<Plan, String> {
             return;
         };
         let module_address = address.rsplit_once(".aws_").map(|(m, _)| m.to_string()).unwrap_or_default();
+        let after = r.get("values").cloned().unwrap_or(Value::Null);
         changes.push(PlannedChange {
             address: address.to_string(),
             module_address,
             rtype: rtype.to_string(),
             action: Action::Create,
             before: Value::Null,
-            after: r.get("values").cloned().unwrap_or(Value::Null),
+            // A state carries no configuration: only a resource's own `region` says.
+            region: values::str_at(&after, "region"),
+            after,
             after_unknown: Value::Null,
             references: BTreeMap::new(),
             configured: None,
@@ -316,40 +357,6 @@ fn strip_indexes(s: &str) -> String {
     out
 }
 
-/// Configuration block address (module path without indexes + `type.name`) ->
-/// attribute -> referenced addresses (relative to that module).
-type Exprs = BTreeMap<String, Vec<String>>;
-
-fn config_expressions(configuration: &Value) -> BTreeMap<String, Exprs> {
-    fn walk(module: &Value, path: &str, out: &mut BTreeMap<String, Exprs>) {
-        for r in module.get("resources").and_then(Value::as_array).into_iter().flatten() {
-            let Some(addr) = r.get("address").and_then(Value::as_str) else { continue };
-            let mut exprs = BTreeMap::new();
-            for (attr, e) in r.get("expressions").and_then(Value::as_object).into_iter().flatten() {
-                let refs: Vec<String> = e
-                    .get("references")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect();
-                exprs.insert(attr.clone(), refs);
-            }
-            out.insert(format!("{path}{addr}"), exprs);
-        }
-        for (name, call) in module.get("module_calls").and_then(Value::as_object).into_iter().flatten() {
-            if let Some(m) = call.get("module") {
-                walk(m, &format!("{path}module.{name}."), out);
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    if let Some(root) = configuration.get("root_module") {
-        walk(root, "", &mut out);
-    }
-    out
-}
-
 fn walk_state(module: &Value, f: &mut dyn FnMut(&Value)) {
     for r in module.get("resources").and_then(Value::as_array).into_iter().flatten() {
         f(r);
@@ -365,6 +372,11 @@ fn collect_state_ids(root: Option<&Value>, ids: &mut BTreeMap<String, String>) {
             let id = r.pointer("/values/id").and_then(Value::as_str);
             if let (Some(a), Some(id)) = (r.get("address").and_then(Value::as_str), id) {
                 ids.insert(a.to_string(), id.to_string());
+                for part in apply::DEFAULT_PARTS {
+                    if let Some(p) = r.get("values").and_then(|v| values::str_at(v, part)) {
+                        ids.insert(format!("{a}.{part}"), p);
+                    }
+                }
             }
         });
     }

@@ -1,8 +1,9 @@
 //! `plan --state`: what Terraform believes (`terraform show -json` of a state) against the
 //! live inventory. The state is replayed onto the inventory with the same `apply` as a
 //! plan; then a managed resource whose replayed value differs from live was changed
-//! outside Terraform (the attribute is named), and a live resource of an in-scope VPC
-//! that no state resource manages is live-only.
+//! outside Terraform (the attribute is named), a live resource of an in-scope VPC that
+//! no state resource manages is live-only, and a state resource that live no longer has
+//! was deleted outside Terraform.
 
 use super::{Plan, Variant, apply};
 use model::*;
@@ -25,10 +26,91 @@ pub struct Differs {
     pub live: String,
 }
 
+/// A resource the state manages that the live inventory does not hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MissingLive {
+    pub kind: &'static str,
+    pub id: String,
+    /// Its Terraform address.
+    pub address: String,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct StateDiff {
     pub live_only: Vec<LiveOnly>,
     pub differing: Vec<Differs>,
+    /// In the state, missing live: deleted outside Terraform.
+    pub missing_live: Vec<MissingLive>,
+}
+
+/// For a managed type: the inventory kind, its label, the attribute that is its live
+/// identity, and whether live holds that identity.
+type Lookup = (Kind, &'static str, &'static str, fn(&Snapshot, &str) -> bool);
+
+fn lookup(rtype: &str) -> Option<Lookup> {
+    Some(match rtype {
+        "aws_vpc" => (Kind::Vpcs, "vpc", "id", |s, id| s.vpcs.iter().any(|x| x.id == id)),
+        "aws_subnet" => (Kind::Subnets, "subnet", "id", |s, id| s.subnets.iter().any(|x| x.id == id)),
+        "aws_security_group" => {
+            (Kind::SecurityGroups, "security_group", "id", |s, id| s.security_groups.iter().any(|x| x.id == id))
+        }
+        "aws_route_table" => {
+            (Kind::RouteTables, "route_table", "id", |s, id| s.route_tables.iter().any(|x| x.id == id))
+        }
+        "aws_network_acl" => {
+            (Kind::NetworkAcls, "network_acl", "id", |s, id| s.network_acls.iter().any(|x| x.id == id))
+        }
+        "aws_nat_gateway" => {
+            (Kind::NatGateways, "nat_gateway", "id", |s, id| s.nat_gateways.iter().any(|x| x.id == id))
+        }
+        "aws_internet_gateway" => {
+            (Kind::InternetGateways, "internet_gateway", "id", |s, id| s.internet_gateways.iter().any(|x| x.id == id))
+        }
+        "aws_vpc_endpoint" => {
+            (Kind::VpcEndpoints, "vpc_endpoint", "id", |s, id| s.vpc_endpoints.iter().any(|x| x.id == id))
+        }
+        "aws_vpc_peering_connection" => (Kind::PeeringConnections, "peering_connection", "id", |s, id| {
+            s.peering_connections.iter().any(|x| x.id == id)
+        }),
+        "aws_db_instance" | "aws_rds_cluster_instance" => {
+            (Kind::DbInstances, "db_instance", "identifier", |s, id| s.db_instances.iter().any(|x| x.id == id))
+        }
+        "aws_rds_cluster" => {
+            (Kind::DbClusters, "db_cluster", "cluster_identifier", |s, id| s.db_clusters.iter().any(|x| x.id == id))
+        }
+        "aws_elasticache_replication_group" => {
+            (Kind::CacheReplicationGroups, "cache_replication_group", "replication_group_id", |s, id| {
+                s.cache_replication_groups.iter().any(|x| x.id == id)
+            })
+        }
+        "aws_cloudwatch_metric_alarm" | "aws_cloudwatch_composite_alarm" => {
+            (Kind::Alarms, "alarm", "alarm_name", |s, name| s.alarms.iter().any(|x| x.name == name))
+        }
+        _ => return None,
+    })
+}
+
+/// State resources live does not hold. Only kinds the inventory read completely can say
+/// so (an unfetched kind proves nothing); a resource of another region, or of a live VPC
+/// the design does not cover, is not this environment's. A resource whose VPC is gone
+/// too is listed: it went with it.
+fn missing_live(state: &Plan, live: &Snapshot, vpcs: &BTreeSet<String>) -> Vec<MissingLive> {
+    let mut out = Vec::new();
+    for c in &state.changes {
+        let Some((kind, label, key, present)) = lookup(&c.rtype) else { continue };
+        if !live.usable(kind) || c.region.as_ref().is_some_and(|r| !live.region.is_empty() && *r != live.region) {
+            continue;
+        }
+        let vpc = c.after.get("vpc_id").and_then(|v| v.as_str());
+        if vpc.is_some_and(|v| live.vpcs.iter().any(|x| x.id == v) && !vpcs.contains(v)) {
+            continue;
+        }
+        let Some(id) = c.after.get(key).and_then(|v| v.as_str()).filter(|s| !s.is_empty()) else { continue };
+        if !present(live, id) {
+            out.push(MissingLive { kind: label, id: id.to_string(), address: c.address.clone() });
+        }
+    }
+    out
 }
 
 fn rules(rs: &[SgRule]) -> BTreeSet<String> {
@@ -64,7 +146,7 @@ pub fn compare_state(state: &Plan, live: &Snapshot, vpcs: &BTreeSet<String>) -> 
         .collect();
     let is_managed = |id: &String| managed.contains(id) || named.contains(id);
     let in_scope = |vpc: Option<&String>| vpc.is_some_and(|v| vpcs.contains(v));
-    let mut d = StateDiff::default();
+    let mut d = StateDiff { missing_live: missing_live(state, live, vpcs), ..StateDiff::default() };
     let mut live_only = |kind: &'static str, id: &String| d.live_only.push(LiveOnly { kind, id: id.clone() });
     // AWS creates the main table, the default group and the default ACL with the VPC:
     // unmanaged unless Terraform adopted them, so never listed as live-only.

@@ -170,9 +170,10 @@ fn a_peering_accepter_activates_the_connection() {
     let after = terraform::apply(&s, &tf, Variant::Low).snapshot;
     let pcx = after.peering_connections.iter().find(|p| p.id == "pcx-partner").expect("pcx");
     assert_eq!(pcx.status, "active");
-    // Not in the inventory: the accepter cannot be placed, which is said, never a pass.
+    // Not in the inventory: the accepter cannot be placed, which is said, never a pass,
+    // and not called "unknown until apply" (applying would not resolve it).
     let r = judge(&client_a(), &tf);
-    assert_eq!(r.changes[0].verdict, "unknown until apply");
+    assert_eq!(r.changes[0].verdict, "not in the inventory");
     assert!(r.changes[0].detail.as_deref().is_some_and(|d| d.contains("pcx-partner")));
 }
 

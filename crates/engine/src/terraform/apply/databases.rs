@@ -6,6 +6,10 @@ use crate::terraform::values::{str_at, strs_at};
 use model::*;
 use std::collections::BTreeSet;
 
+/// The VPC of a new DB instance without a subnet group when the inventory shows no
+/// default VPC: never in scope (a design names the VPCs it covers).
+const DEFAULT_VPC: &str = "(the region's default VPC)";
+
 impl Cx<'_> {
     /// Take a database out; returns the ids it touched (a member touches its cluster too).
     pub(super) fn remove_database(&mut self, s: &Side) -> Vec<String> {
@@ -48,6 +52,22 @@ impl Cx<'_> {
         let id = self.own_id(s, "identifier");
         let existing = self.out.snapshot.db_instances.iter().position(|x| x.id == id);
         let old = existing.map(|p| self.out.snapshot.db_instances.remove(p));
+        // Without a DB subnet group RDS places a new instance in the region's default VPC
+        // (RDS User Guide, "Working with a DB instance in a VPC"): in scope only if that
+        // VPC is. With one, its VPC is not in the inventory and the instance is judged.
+        let vpc_id = match &old {
+            Some(o) => o.vpc_id.clone(),
+            None if str_at(s.v, "db_subnet_group_name").is_none() && !s.unknown("db_subnet_group_name") => {
+                let default = self.out.snapshot.vpcs.iter().find(|v| v.is_default).map(|v| v.id.clone());
+                let vpc = default.unwrap_or_else(|| DEFAULT_VPC.into());
+                let note = format!("no db_subnet_group_name: lands in the default VPC {vpc}");
+                if !self.out.notes.iter().any(|(i, _)| *i == s.i) {
+                    self.out.notes.push((s.i, note));
+                }
+                Some(vpc)
+            }
+            None => None,
+        };
         let db = DbInstance {
             engine: str_at(s.v, "engine").unwrap_or_default(),
             engine_version: str_at(s.v, "engine_version"),
@@ -61,7 +81,7 @@ impl Cx<'_> {
             subnet_group: str_at(s.v, "db_subnet_group_name"),
             az: old.as_ref().and_then(|o| o.az.clone()),
             secondary_az: old.as_ref().and_then(|o| o.secondary_az.clone()),
-            vpc_id: old.as_ref().and_then(|o| o.vpc_id.clone()),
+            vpc_id,
             cluster_id: str_at(s.v, "cluster_identifier"),
             security_groups: strs_at(s.v, "vpc_security_group_ids"),
             id: id.clone(),
@@ -168,7 +188,7 @@ impl Cx<'_> {
         let variant = self.variant;
         let snap = &mut self.out.snapshot;
         let Some(c) = snap.db_clusters.iter_mut().find(|c| c.id == cluster_id) else {
-            return self.unplaced(s, format!("RDS cluster {cluster_id} is not in the inventory"));
+            return self.missing(s, format!("RDS cluster {cluster_id} is not in the inventory"));
         };
         if !c.members.iter().any(|m| m.instance_id == id) {
             // AWS makes the first instance of a cluster its writer.

@@ -10,10 +10,19 @@ impl Cx<'_> {
     /// Take a group or standalone rules out; returns the group it touched.
     pub(super) fn remove_security(&mut self, s: &Side) -> Option<String> {
         let snap = &mut self.out.snapshot;
-        if s.ch.rtype == "aws_security_group" {
-            let id = str_at(s.v, "id");
-            snap.security_groups.retain(|g| Some(&g.id) != id.as_ref());
-            return id;
+        if matches!(s.ch.rtype.as_str(), "aws_security_group" | "aws_default_security_group") {
+            let id = str_at(s.v, "id")?;
+            // Destroying an `aws_default_security_group` only drops it from the state:
+            // the group and its rules stay (AWS cannot delete a VPC's default group).
+            if s.ch.action == crate::terraform::Action::Delete && s.ch.rtype == "aws_default_security_group" {
+                return Some(id);
+            }
+            // Kept so that the `after` side of an update reuses the live rule ids.
+            if let Some(pos) = snap.security_groups.iter().position(|g| g.id == id) {
+                let old = snap.security_groups.remove(pos);
+                self.removed_groups.insert(id.clone(), old);
+            }
+            return Some(id);
         }
         let (gid, egress, rules) = rules_of(s);
         if let Some(g) = snap.security_groups.iter_mut().find(|g| g.id == gid) {
@@ -29,10 +38,28 @@ impl Cx<'_> {
 
     pub(super) fn add_group(&mut self, s: &Side) {
         let id = self.own_id(s, "id");
-        let vpc = match self.field(s, "vpc_id") {
-            Field::Known(v) => Some(v),
-            _ => None,
-        };
+        let vpc = self.vpc_of(s, &id, "vpc_id");
+        self.put_group(s, id, vpc, None);
+    }
+
+    /// `aws_default_security_group`: Terraform adopts the default group AWS made with the
+    /// VPC (it creates none) and replaces its rules with the configured ones.
+    pub(super) fn add_default_group(&mut self, s: &Side) {
+        let provisional = self.own_id(s, "id");
+        let vpc = self.vpc_of(s, &provisional, "vpc_id");
+        let adopted = vpc.as_ref().and_then(|v| {
+            let snap = &self.out.snapshot;
+            snap.security_groups
+                .iter()
+                .find(|g| g.vpc_id.as_ref() == Some(v) && g.name == "default")
+                .map(|g| g.id.clone())
+        });
+        let id = str_at(s.v, "id").or(adopted).unwrap_or(provisional);
+        self.put_group(s, id, vpc, Some("default"));
+    }
+
+    /// Put a group with the rules of its inline blocks in place of the one with its id.
+    fn put_group(&mut self, s: &Side, id: String, vpc: Option<String>, name: Option<&str>) {
         let mut sides = [(false, Vec::new()), (true, Vec::new())];
         for (egress, rules) in &mut sides {
             let key = if *egress { "egress" } else { "ingress" };
@@ -66,15 +93,31 @@ impl Cx<'_> {
                         peers.push(RulePeer::Cidr4("0.0.0.0/0".into()));
                     }
                 }
-                rules.extend(peers.into_iter().map(|p| sg_rule(&proto, from, to, p)));
+                // AWS keeps a block's description on each rule it becomes.
+                let description = str_at(b, "description");
+                rules.extend(
+                    peers
+                        .into_iter()
+                        .map(|p| SgRule { description: description.clone(), ..sg_rule(&proto, from, to, p) }),
+                );
             }
         }
-        let [(_, ingress), (_, egress)] = sides;
+        let [(_, mut ingress), (_, mut egress)] = sides;
         let snap = &mut self.out.snapshot;
-        snap.security_groups.retain(|g| g.id != id);
+        // The live group (still in place for a state's replay, taken out by an update's
+        // `before`): its rules' ids are what a finding's identity reads, and Terraform's
+        // inline blocks do not carry them.
+        let old = match snap.security_groups.iter().position(|g| g.id == id) {
+            Some(pos) => Some(snap.security_groups.remove(pos)),
+            None => self.removed_groups.remove(&id),
+        };
+        if let Some(old) = &old {
+            keep_rule_ids(&mut ingress, &old.ingress);
+            keep_rule_ids(&mut egress, &old.egress);
+        }
         snap.security_groups.push(SecurityGroup {
             id: id.clone(),
-            name: str_at(s.v, "name").unwrap_or_else(|| s.ch.address.clone()),
+            name: str_at(s.v, "name").or_else(|| name.map(str::to_string)).unwrap_or_else(|| s.ch.address.clone()),
             description: str_at(s.v, "description").unwrap_or_default(),
             vpc_id: vpc,
             tags: tags_of(s.v),
@@ -90,6 +133,9 @@ impl Cx<'_> {
             _ => return self.unplaced(s, "security_group_id is unknown until apply".into()),
         };
         let (_, egress, mut rules) = rules_of(s);
+        if let Some(g) = self.out.snapshot.security_groups.iter().find(|g| g.id == gid) {
+            keep_rule_ids(&mut rules, if egress { &g.egress } else { &g.ingress });
+        }
         // A source only known after apply: resolve a group reference, else fill it.
         for key in ["source_security_group_id", "referenced_security_group_id"] {
             if s.unknown(key) {
@@ -119,8 +165,17 @@ impl Cx<'_> {
         }
         self.touch(&gid, s.i);
         match self.out.snapshot.security_groups.iter_mut().find(|g| g.id == gid) {
-            Some(g) => (if egress { &mut g.egress } else { &mut g.ingress }).extend(rules),
-            None => self.unplaced(s, format!("security group {gid} is not in the inventory")),
+            Some(g) => {
+                // A rule the group already holds (a state lists it in the group's inline
+                // blocks too, and AWS refuses a duplicate) is the same rule, not another.
+                let list = if egress { &mut g.egress } else { &mut g.ingress };
+                for r in rules {
+                    if !list.iter().any(|x| same_rule(x, &r) && x.rule_id == r.rule_id) {
+                        list.push(r);
+                    }
+                }
+            }
+            None => self.missing(s, format!("security group {gid} is not in the inventory")),
         }
     }
 }
@@ -137,9 +192,33 @@ fn sg_rule(proto: &str, from: Option<i32>, to: Option<i32>, peer: RulePeer) -> S
     }
 }
 
+/// A standalone rule resource's rule: its own id (`security_group_rule_id`) and
+/// description when the provider knows them.
 fn sg_rule_like(v: &Value, peer: RulePeer) -> SgRule {
     let proto = str_at(v, "protocol").or_else(|| str_at(v, "ip_protocol")).unwrap_or_else(|| "-1".into());
-    sg_rule(&proto, int_at(v, "from_port").map(|p| p as i32), int_at(v, "to_port").map(|p| p as i32), peer)
+    SgRule {
+        rule_id: str_at(v, "security_group_rule_id"),
+        description: str_at(v, "description"),
+        ..sg_rule(&proto, int_at(v, "from_port").map(|p| p as i32), int_at(v, "to_port").map(|p| p as i32), peer)
+    }
+}
+
+/// Give each replayed rule the id of the live rule it is (same protocol, ports and
+/// peer), each live rule used once, preferring one with the same description.
+fn keep_rule_ids(rules: &mut [SgRule], live: &[SgRule]) {
+    let mut used = vec![false; live.len()];
+    for r in rules.iter_mut() {
+        let hit = (0..live.len()).find(|&i| {
+            !used[i] && same_rule(&live[i], r) && (r.description.is_none() || live[i].description == r.description)
+        });
+        let Some(i) = hit.or_else(|| (0..live.len()).find(|&i| !used[i] && same_rule(&live[i], r))) else {
+            continue;
+        };
+        used[i] = true;
+        if r.rule_id.is_none() {
+            r.rule_id = live[i].rule_id.clone();
+        }
+    }
 }
 
 /// Known peers of a rule block; `kinds`: 4 = IPv4 CIDR, 6 = IPv6, 0 = prefix list, 1 = group.

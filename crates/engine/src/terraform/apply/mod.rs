@@ -7,7 +7,8 @@
 //! names. A judged value still unknown is filled from the `Variant` (one extreme each
 //! time) and recorded in `Applied::unknowns`.
 //!
-//! One module per resource family: `routes` (routes, tables, associations), `groups`
+//! One module per resource family: `vpcs` (VPCs, their default parts, and where a
+//! resource with an unknown VPC lands), `routes` (routes, tables, associations), `groups`
 //! (security groups and their rules), `nacl`, `network` (peering, subnets, gateways,
 //! endpoints), `databases` (RDS, ElastiCache), `alarms`.
 
@@ -17,6 +18,9 @@ mod groups;
 mod nacl;
 mod network;
 mod routes;
+mod vpcs;
+
+pub use vpcs::{DEFAULT_PARTS, UNKNOWN_VPC};
 
 use super::values::{bool_at, int_at, str_at, unknown_at};
 use super::{Action, Plan, PlannedChange};
@@ -50,16 +54,47 @@ pub struct Applied {
     /// Inventory id -> indexes of the changes that touched it.
     pub touched: BTreeMap<String, BTreeSet<usize>>,
     pub unknowns: Vec<Unknown>,
-    /// Changes that could not be placed (e.g. the route table id is unknown), and why.
+    /// Changes that could not be placed because an id is unknown until apply, and why.
     pub unplaced: Vec<(usize, String)>,
+    /// Changes whose container (table, group, ACL, ...) is not in the inventory: applying
+    /// will not resolve these, the inventory is incomplete or the plan refers elsewhere.
+    pub missing: Vec<(usize, String)>,
+    /// VPCs that may be in the design's scope or not depending on a value known only
+    /// after apply -> (the attribute, the change). The high replay's evaluation counts
+    /// them in scope, the low one does not.
+    pub uncertain_vpcs: BTreeMap<String, (String, usize)>,
+    /// Changes planned in another region than the inventory's, with that region: out of
+    /// the design's scope, and not replayed.
+    pub other_region: Vec<(usize, String)>,
+    /// Where a change landed when the plan does not say it (a DB instance without a
+    /// subnet group in the default VPC), for the change's detail.
+    pub notes: Vec<(usize, String)>,
 }
 
 const AFTER_APPLY: &str = "(known after apply)";
 
+/// Replay `plan` onto `snapshot`, in the snapshot's own region.
 pub fn apply(snapshot: &Snapshot, plan: &Plan, variant: Variant) -> Applied {
-    let mut cx = Cx { plan, variant, out: Applied { snapshot: snapshot.clone(), ..Default::default() } };
+    apply_in(snapshot, plan, variant, &snapshot.region)
+}
+
+/// Replay `plan` onto `snapshot`, leaving out the changes planned in a region other than
+/// `region` (listed in `Applied::other_region`): the inventory holds one region.
+pub fn apply_in(snapshot: &Snapshot, plan: &Plan, variant: Variant, region: &str) -> Applied {
+    let mut cx = Cx {
+        plan,
+        variant,
+        out: Applied { snapshot: snapshot.clone(), ..Default::default() },
+        removed_groups: BTreeMap::new(),
+    };
     // Containers before their members: a route lands in a table created by the same plan.
-    let mut order: Vec<usize> = (0..plan.changes.len()).filter(|i| plan.changes[*i].mapped()).collect();
+    let mut order: Vec<usize> = Vec::new();
+    for (i, ch) in plan.changes.iter().enumerate().filter(|(_, c)| c.mapped()) {
+        match &ch.region {
+            Some(r) if !region.is_empty() && r != region => cx.out.other_region.push((i, r.clone())),
+            _ => order.push(i),
+        }
+    }
     order.sort_by_key(|i| member_rank(&plan.changes[*i].rtype));
     for i in order {
         let ch = &plan.changes[i];
@@ -70,6 +105,29 @@ pub fn apply(snapshot: &Snapshot, plan: &Plan, variant: Variant) -> Applied {
         if matches!(ch.action, Action::Create | Action::Update | Action::Replace) {
             let side = Side { ch, v: &ch.after, unknown: &ch.after_unknown, after: true, i };
             cx.add(&side);
+        }
+    }
+    // What lands in a VPC whose scope is uncertain is uncertain with it.
+    let uncertain: Vec<(String, String, usize)> = cx
+        .out
+        .uncertain_vpcs
+        .iter()
+        .filter(|(v, _)| v.as_str() != UNKNOWN_VPC)
+        .map(|(v, (a, i))| (v.clone(), a.clone(), *i))
+        .collect();
+    for (vpc, attribute, change) in uncertain {
+        let snap = &cx.out.snapshot;
+        let inside: Vec<String> = snap
+            .security_groups
+            .iter()
+            .filter(|g| g.vpc_id.as_deref() == Some(vpc.as_str()))
+            .map(|g| g.id.clone())
+            .chain(snap.route_tables.iter().filter(|t| t.vpc_id == vpc).map(|t| t.id.clone()))
+            .chain(snap.network_acls.iter().filter(|a| a.vpc_id == vpc).map(|a| a.id.clone()))
+            .chain(snap.subnets.iter().filter(|x| x.vpc_id == vpc).map(|x| x.id.clone()))
+            .collect();
+        for resource in inside {
+            cx.out.unknowns.push(Unknown { resource, field: "vpc", attribute: attribute.clone(), change });
         }
     }
     cx.out
@@ -93,6 +151,8 @@ struct Cx<'p> {
     plan: &'p Plan,
     variant: Variant,
     out: Applied,
+    /// Groups an update's `before` took out, by id, for its `after` to read back.
+    removed_groups: BTreeMap<String, SecurityGroup>,
 }
 
 impl Side<'_> {
@@ -117,6 +177,11 @@ impl Cx<'_> {
 
     fn unplaced(&mut self, s: &Side, why: String) {
         self.out.unplaced.push((s.i, why));
+    }
+
+    /// A change whose container is not in the inventory.
+    fn missing(&mut self, s: &Side, why: String) {
+        self.out.missing.push((s.i, why));
     }
 
     /// A string attribute: known, unknown (and not resolvable through a reference), or absent.
@@ -197,6 +262,7 @@ impl Cx<'_> {
                 self.remove_routing(s).into_iter().collect()
             }
             "aws_security_group"
+            | "aws_default_security_group"
             | "aws_security_group_rule"
             | "aws_vpc_security_group_ingress_rule"
             | "aws_vpc_security_group_egress_rule" => self.remove_security(s).into_iter().collect(),
@@ -208,6 +274,7 @@ impl Cx<'_> {
             "aws_cloudwatch_metric_alarm" | "aws_cloudwatch_composite_alarm" => {
                 self.remove_alarm(s).into_iter().collect()
             }
+            "aws_vpc" | "aws_vpc_ipv4_cidr_block_association" => self.remove_vpc(s),
             _ => self.remove_network(s),
         };
         for t in touched {
@@ -218,11 +285,14 @@ impl Cx<'_> {
     /// Put the `after` value into the inventory.
     fn add(&mut self, s: &Side) {
         match s.ch.rtype.as_str() {
+            "aws_vpc" => self.add_vpc(s),
+            "aws_vpc_ipv4_cidr_block_association" => self.add_vpc_cidr(s),
             "aws_route" => self.add_route(s),
             "aws_route_table" => self.add_route_table(s),
             "aws_route_table_association" => self.add_association(s),
             "aws_main_route_table_association" => self.add_main_association(s),
             "aws_security_group" => self.add_group(s),
+            "aws_default_security_group" => self.add_default_group(s),
             "aws_security_group_rule"
             | "aws_vpc_security_group_ingress_rule"
             | "aws_vpc_security_group_egress_rule" => self.add_rule(s),
@@ -246,9 +316,12 @@ impl Cx<'_> {
     }
 }
 
-/// Containers (rank 0) are placed before the members that land in them (rank 1).
+/// Containers are placed before the members that land in them: VPCs (rank 0), then
+/// what lives in a VPC (1), then what lives in those (2).
 fn member_rank(rtype: &str) -> u8 {
     match rtype {
+        "aws_vpc" => 0,
+        "aws_vpc_ipv4_cidr_block_association" => 1,
         "aws_route"
         | "aws_route_table_association"
         | "aws_main_route_table_association"
@@ -259,13 +332,17 @@ fn member_rank(rtype: &str) -> u8 {
         | "aws_network_acl_association"
         | "aws_vpc_endpoint"
         | "aws_vpc_peering_connection_accepter"
-        | "aws_rds_cluster_instance" => 1,
-        _ => 0,
+        | "aws_rds_cluster_instance" => 2,
+        _ => 1,
     }
 }
 
+/// The tags AWS will hold: `tags_all` (the resource's tags merged with the provider's
+/// `default_tags`) when known, else `tags`.
 fn tags_of(v: &Value) -> Tags {
-    v.get("tags")
+    v.get("tags_all")
+        .filter(|t| t.as_object().is_some_and(|m| !m.is_empty()))
+        .or_else(|| v.get("tags"))
         .and_then(Value::as_object)
         .map(|m| m.iter().filter_map(|(k, x)| x.as_str().map(|s| (k.clone(), s.to_string()))).collect())
         .unwrap_or_default()

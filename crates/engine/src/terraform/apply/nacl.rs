@@ -136,7 +136,7 @@ impl Cx<'_> {
                     a.entries.sort_by_key(|e| (e.egress, e.rule_number));
                 }
             }
-            None => return self.unplaced(s, format!("network ACL {acl} is not in the inventory")),
+            None => return self.missing(s, format!("network ACL {acl} is not in the inventory")),
         }
         self.touch(&acl, s.i);
     }
@@ -147,7 +147,7 @@ impl Cx<'_> {
             return self.unplaced(s, "network_acl_id or subnet_id is unknown until apply".into());
         };
         if !self.out.snapshot.network_acls.iter().any(|a| a.id == acl) {
-            return self.unplaced(s, format!("network ACL {acl} is not in the inventory"));
+            return self.missing(s, format!("network ACL {acl} is not in the inventory"));
         }
         let losers = self.take_subnets(std::slice::from_ref(&sub), &acl);
         if let Some(a) = self.out.snapshot.network_acls.iter_mut().find(|a| a.id == acl) {

@@ -60,7 +60,7 @@ impl Cx<'_> {
                 }
                 p.tags.extend(tags_of(s.v));
             }
-            None => return self.unplaced(s, format!("peering connection {id} is not in the inventory")),
+            None => return self.missing(s, format!("peering connection {id} is not in the inventory")),
         }
         self.touch(&id, s.i);
     }
@@ -161,9 +161,17 @@ impl Cx<'_> {
 
     pub(super) fn add_subnet(&mut self, s: &Side) {
         let id = self.own_id(s, "id");
-        let (Field::Known(vpc), Some(cidr)) = (self.field(s, "vpc_id"), str_at(s.v, "cidr_block")) else {
-            return self.unplaced(s, "vpc_id or cidr_block is unknown until apply".into());
+        let Some(cidr) = str_at(s.v, "cidr_block") else {
+            return self.unplaced(s, "cidr_block is unknown until apply".into());
         };
+        // Unknown VPC: placed in the high replay only (see `vpcs`), recorded either way.
+        let Some(vpc) = self.vpc_of(s, &id, "vpc_id") else {
+            if s.unknown("vpc_id") {
+                return;
+            }
+            return self.unplaced(s, "vpc_id is not set".into());
+        };
+        self.join_default_acl(&id, &vpc);
         let snap = &mut self.out.snapshot;
         snap.subnets.retain(|x| x.id != id);
         snap.subnets.push(Subnet {

@@ -94,15 +94,18 @@ impl Cx<'_> {
                 t.routes.retain(|r| r.destination != route.destination);
                 t.routes.push(route);
             }
-            None => self.unplaced(s, format!("route table {rt} is not in the inventory")),
+            None => self.missing(s, format!("route table {rt} is not in the inventory")),
         }
     }
 
     pub(super) fn add_route_table(&mut self, s: &Side) {
         let id = self.own_id(s, "id");
-        let vpc = match self.field(s, "vpc_id") {
-            Field::Known(v) => v,
-            _ => return self.unplaced(s, "vpc_id is unknown until apply".into()),
+        // Unknown VPC: placed in the high replay only (see `vpcs`), recorded either way.
+        let Some(vpc) = self.vpc_of(s, &id, "vpc_id") else {
+            if s.unknown("vpc_id") {
+                return;
+            }
+            return self.unplaced(s, "vpc_id is not set".into());
         };
         let mut routes = Vec::new();
         if s.unknown("route") && s.ch.configured.as_ref().is_none_or(|c| c.contains("route")) {
@@ -164,7 +167,7 @@ impl Cx<'_> {
                 gateway_id: None,
                 main: false,
             }),
-            None => return self.unplaced(s, format!("route table {rt} is not in the inventory")),
+            None => return self.missing(s, format!("route table {rt} is not in the inventory")),
         }
         self.touch(&rt, s.i);
     }
