@@ -13,7 +13,8 @@ fn verdict_style(app: &App, verdict: &str) -> Style {
     let th = &app.theme;
     match verdict {
         "would drift" => th.severity(Severity::High),
-        "unknown until apply" => th.stale,
+        // Neither is a pass: one resolves at apply, the other never does.
+        "unknown until apply" | "not in the inventory" => th.stale,
         "would not drift" => th.ok,
         _ => th.dim,
     }
