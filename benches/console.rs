@@ -143,6 +143,7 @@ fn ui_thread(c: &mut Criterion, design: &Design, snap: &model::Snapshot, pane: P
             history_generation: app.env().history.generation,
             history: window(snap),
             incremental: false,
+            partial: false,
             at,
         };
         app.update(Action::History(Box::new(h)));

@@ -3,7 +3,8 @@
 # --no-history, alternated, against moto seeded with the client-a-prod account, its
 # planted drift (three identities) and NOISE routine write events after it (CreateTags
 # by the deploy role: LookupEvents reads them, none touches a reported resource).
-# Usage: scripts/bench-history.sh [NOISE] [RUNS]   (PROFILE=dev to skip the release build)
+# Usage: scripts/bench-history.sh [NOISE] [RUNS]   (PROFILE=dev to skip the release build;
+# SCENARIO=client-a for the clean account, without drift or noise)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NOISE="${1:-0}"
@@ -18,8 +19,9 @@ read -r line <&"${SERVER[0]}"
 endpoint="http://127.0.0.1:${line#PORT=}"
 trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT
 sleep 1
-DRIFTDECK_NOISE="$NOISE" "$PY" tests/moto/seed.py "$endpoint" busy-history >/dev/null
-echo "seeded client-a-prod with its drift and $NOISE routine write events after it"
+SCENARIO="${SCENARIO:-busy-history}"
+DRIFTDECK_NOISE="$NOISE" "$PY" tests/moto/seed.py "$endpoint" "$SCENARIO" >/dev/null
+echo "seeded $SCENARIO (client-a-prod; busy-history: its drift and $NOISE routine write events after it)"
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_EC2_METADATA_DISABLED=true AWS_ENDPOINT_URL="$endpoint"
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 run() {

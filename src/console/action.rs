@@ -110,6 +110,9 @@ pub struct HistoryFetched {
     pub history: engine::history::History,
     /// False for the first load of a window (it replaces what was held).
     pub incremental: bool,
+    /// The newest part of a first load, sent ahead of the rest so the Timeline fills at
+    /// once: it replaces what was held, but the window is still loading.
+    pub partial: bool,
     pub at: Timestamp,
 }
 

@@ -75,6 +75,7 @@ fn answer(app: &App, history: History, incremental: bool, secs: i64) -> Action {
         history_generation: app.env().history.generation,
         history,
         incremental,
+        partial: false,
         at: at(secs),
     }))
 }
@@ -301,4 +302,41 @@ fn resource_history_overlay() {
     let o = app.hist.overlay.as_ref().expect("overlay");
     assert_eq!(o.title, "history of sg-app");
     insta::assert_snapshot!(to_text(&render(&app, 120, 20)));
+}
+
+/// Issue 19, item 14: the first load sends the newest part of the window ahead of the
+/// rest, so the Timeline fills at once; the window still says "loading" and nothing is
+/// attributed from a part of it, until the whole window replaces it.
+#[test]
+fn the_newest_part_of_the_window_shows_at_once_and_the_window_still_loads() {
+    let mut app = app_with_history();
+    let full = window();
+    // The part: the newest changes only (the SSH change, at -3600 s, is older).
+    let recent = History {
+        window_start: Some(at(-1800)),
+        events: full.events.iter().filter(|e| e.time >= at(-1800)).cloned().collect(),
+        ..Default::default()
+    };
+    assert!(!recent.events.is_empty() && recent.events.len() < full.events.len());
+    let part = Action::History(Box::new(HistoryFetched {
+        env: 0,
+        generation: app.env().generation,
+        history_generation: app.env().history.generation,
+        history: recent,
+        incremental: false,
+        partial: true,
+        at: at(6),
+    }));
+    app.update(part);
+    assert!(app.timeline.iter().any(|l| l.source == LineSource::CloudTrail), "the newest lines are on the Timeline");
+    assert_eq!(app.env().history.status, HistoryStatus::Loading, "the rest of the window is still loading");
+    let f = app.env().report.findings.iter().find(|f| f.rule == "sg.admin-port-open").expect("ssh finding");
+    assert_eq!(app.env().history.attribution(f), None, "nothing is attributed from part of the window");
+
+    let whole = answer(&app, full, false, 7);
+    app.update(whole);
+    assert_eq!(app.env().history.status, HistoryStatus::Ok);
+    assert!(matches!(changed(&app, "sg.admin-port-open"), Attribution::Changed { .. }));
+    let lines = app.timeline.iter().filter(|l| l.source == LineSource::CloudTrail).count();
+    assert_eq!(lines, app.env().history.data.events.len(), "the whole window replaced the part, no line twice");
 }

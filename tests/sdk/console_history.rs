@@ -60,11 +60,20 @@ fn the_console_attributes_a_planted_drift() {
         tag,
         tx,
     );
-    let first = rt.block_on(async { tokio::time::timeout(Duration::from_secs(30), rx.recv()).await });
+    // The newest hour comes first (the Timeline fills at once; the window still loads),
+    // then the whole window.
+    let mut recv = || {
+        let next = rt.block_on(async { tokio::time::timeout(Duration::from_secs(30), rx.recv()).await });
+        next.expect("history within 30 s").expect("an answer")
+    };
+    let part = recv();
+    assert!(matches!(&part, Action::History(h) if !h.incremental && h.partial));
+    app.update(part);
+    assert_eq!(app.env().history.status, HistoryStatus::Loading, "the rest of the window is loading");
+    let whole = recv();
     task.abort();
-    let action = first.expect("history within 30 s").expect("an answer");
-    assert!(matches!(&action, Action::History(h) if !h.incremental));
-    app.update(action);
+    assert!(matches!(&whole, Action::History(h) if !h.incremental && !h.partial));
+    app.update(whole);
 
     assert_eq!(app.env().history.status, HistoryStatus::Ok, "{}", app.env().history.label());
     let env = app.env();

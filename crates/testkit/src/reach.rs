@@ -1,22 +1,8 @@
 //! Snapshots for the reachability tests: the production / production-pci pair as the
 //! moto seed builds it (peered app tiers, local-only data tiers), with default ACLs.
 
+pub use crate::fixtures::{design, route, rt_mut, sg_mut, tags};
 use model::*;
-
-pub fn tags(pairs: &[(&str, &str)]) -> Tags {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
-}
-
-pub fn route(dest: &str, kind: TargetKind, id: Option<&str>) -> Route {
-    Route {
-        destination: dest.into(),
-        destination_kind: DestinationKind::of(dest),
-        target_kind: kind,
-        target_id: id.map(Into::into),
-        state: RouteState::Active,
-        origin: Some("CreateRoute".into()),
-    }
-}
 
 pub fn entry(n: i32, egress: bool, allow: bool, proto: &str, ports: Option<(i32, i32)>, cidr: &str) -> AclEntry {
     let v6 = cidr.contains(':');
@@ -207,20 +193,6 @@ pub fn mark_all_ok(s: &mut Snapshot) {
         let count = s.len_of(k);
         s.inventory.insert(k, KindStatus { status: FetchStatus::Ok, fetched_at: ts, count, error: None });
     }
-}
-
-pub fn design(name: &str) -> engine::design::Design {
-    let rel = format!("config/designs/{name}.toml");
-    let text = std::fs::read_to_string(format!("{}/{rel}", crate::ROOT)).expect("design file");
-    engine::design::Design::parse(&rel, &text).expect("shipped design is valid")
-}
-
-pub fn rt_mut<'a>(s: &'a mut Snapshot, id: &str) -> &'a mut RouteTable {
-    s.route_tables.iter_mut().find(|r| r.id == id).expect("route table")
-}
-
-pub fn sg_mut<'a>(s: &'a mut Snapshot, id: &str) -> &'a mut SecurityGroup {
-    s.security_groups.iter_mut().find(|g| g.id == id).expect("group")
 }
 
 /// An in-use network interface of `vpc` in `subnet` with one address and its groups.

@@ -24,6 +24,9 @@ const BACKOFF_CAP: Duration = Duration::from_secs(600);
 /// Identifies one history task's results: (environment, generation, history generation).
 pub type HistoryTag = (usize, u64, u64);
 
+/// How much of the window the first load reads ahead of the rest.
+const FIRST: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
+
 /// The newest instant a history holds, where the next incremental poll starts.
 pub fn newest(h: &History) -> Option<Timestamp> {
     let events = h.events.iter().map(|e| e.time);
@@ -50,6 +53,27 @@ pub fn start(
         // a full load (a throttled first load must not turn into an incremental one).
         let mut from: Option<Timestamp> = None;
         let mut wait = poll;
+        // The newest hour first, so the Timeline's first screen fills at once while the
+        // rest of the window (a call per 50 writes, at the account's history rate) loads.
+        let now = Timestamp::now();
+        let recent = now.checked_sub(FIRST).ok().filter(|r| *r > since.start(now));
+        if let Some(recent) = recent {
+            let history = source.history(prefix.clone(), recent).await;
+            if !problem(&history) {
+                let msg = HistoryFetched {
+                    env,
+                    generation,
+                    history_generation,
+                    history,
+                    incremental: false,
+                    partial: true,
+                    at: Timestamp::now(),
+                };
+                if tx.send(Action::History(Box::new(msg))).await.is_err() {
+                    return;
+                }
+            }
+        }
         loop {
             let now = Timestamp::now();
             let start = from.unwrap_or_else(|| since.start(now));
@@ -65,8 +89,15 @@ pub fn start(
             } else {
                 wait = (wait * 2).clamp(poll, BACKOFF_CAP.max(poll));
             }
-            let msg =
-                HistoryFetched { env, generation, history_generation, history, incremental, at: Timestamp::now() };
+            let msg = HistoryFetched {
+                env,
+                generation,
+                history_generation,
+                history,
+                incremental,
+                partial: false,
+                at: Timestamp::now(),
+            };
             if tx.send(Action::History(Box::new(msg))).await.is_err() {
                 return; // the console is gone
             }

@@ -291,10 +291,14 @@ impl App {
         if data.skipped_reason.is_none() {
             data.skipped_reason = h.history.skipped_reason;
         }
-        if !h.incremental && !cloudtrail_failed {
+        if !h.incremental && !h.partial && !cloudtrail_failed {
             env.history.loaded = true;
         }
-        env.history.status = status;
+        // The newest part of the window is shown while the rest loads: not yet "ok".
+        env.history.status = match status {
+            HistoryStatus::Ok if h.partial => HistoryStatus::Loading,
+            other => other,
+        };
         env.history.reattribute(&env.report.findings, &env.keys, now, true);
         if estate {
             for l in &mut fresh {
