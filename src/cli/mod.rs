@@ -110,6 +110,14 @@ pub enum Command {
     History(HistoryCommandArgs),
     /// Can X reach Y on a port? Routes, peering, ACLs and security groups, end to end.
     Reach(ReachArgs),
+    /// Print a shell completion script to standard output (see the README's install section).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output: `driftdeck man > driftdeck.1`.
+    Man,
 }
 
 #[derive(Args, Debug)]

@@ -2,9 +2,11 @@
 //! returns its exit code; every error is one line that says what to fix.
 
 mod check;
+mod completions;
 mod console;
 mod history;
 mod init;
+mod man;
 mod plan;
 mod reach;
 mod snapshot;
@@ -25,6 +27,8 @@ pub fn run(cli: &Cli) -> ExitCode {
         Some(Command::Init(args)) => init::run(args, &cli.aws),
         Some(Command::Demo) => console::run(cli, true),
         Some(Command::Reach(args)) => reach::run(args, &cli.aws),
+        Some(Command::Completions { shell }) => completions::run(*shell),
+        Some(Command::Man) => man::run(),
         None if !cli.designs.is_empty() => console::run(cli, false),
         None => {
             use clap::CommandFactory;

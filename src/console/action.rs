@@ -142,6 +142,12 @@ pub enum Action {
     ResourceHistory,
     /// The changes before the selected alarm last fired (`a`).
     AroundAlarm,
+    /// Copy the selected row's id (`y`) or its ARN (`Y`, `arn: true`) to the clipboard.
+    Copy {
+        arn: bool,
+    },
+    /// Show the selected resource's AWS console address, and copy it (`o`).
+    OpenInConsole,
     /// Leave the current overlay, input line or filter.
     Back,
     /// A key typed into the filter or command line.
@@ -193,6 +199,8 @@ pub enum Effect {
     RestartHistory(Vec<usize>),
     /// Read and parse this Terraform plan file (`:plan FILE`), then send `PlanLoaded`.
     LoadPlan(std::path::PathBuf),
+    /// Put this text on the clipboard (OSC 52: over SSH and through tmux).
+    Copy(String),
 }
 
 /// One row of a list pane.

@@ -37,10 +37,13 @@ pub enum Command {
     Errors,
     Open,
     Back,
+    CopyId,
+    CopyArn,
+    OpenInConsole,
 }
 
 impl Command {
-    pub const ALL: [Command; 30] = [
+    pub const ALL: [Command; 33] = [
         Command::Estate,
         Command::Overview,
         Command::Network,
@@ -64,6 +67,9 @@ impl Command {
         Command::Bottom,
         Command::Open,
         Command::Back,
+        Command::CopyId,
+        Command::CopyArn,
+        Command::OpenInConsole,
         Command::Filter,
         Command::CommandLine,
         Command::DriftOnly,
@@ -105,6 +111,9 @@ impl Command {
             Command::Errors => "errors",
             Command::Open => "open",
             Command::Back => "back",
+            Command::CopyId => "copy_id",
+            Command::CopyArn => "copy_arn",
+            Command::OpenInConsole => "open_in_console",
         }
     }
 
@@ -142,6 +151,9 @@ impl Command {
             Command::Errors => "fetch errors of failed kinds",
             Command::Open => "open the selected finding's detail",
             Command::Back => "close overlay / clear filter",
+            Command::CopyId => "copy the selected row's id (OSC 52: over SSH, through tmux)",
+            Command::CopyArn => "copy the selected resource's ARN",
+            Command::OpenInConsole => "show and copy the selected resource's AWS console address",
         }
     }
 
@@ -181,6 +193,9 @@ impl Command {
             Command::Errors => Action::ToggleErrors,
             Command::Open => Action::Open,
             Command::Back => Action::Back,
+            Command::CopyId => Action::Copy { arn: false },
+            Command::CopyArn => Action::Copy { arn: true },
+            Command::OpenInConsole => Action::OpenInConsole,
         }
     }
 }
@@ -330,6 +345,9 @@ const DEFAULTS: &[(&str, Command)] = &[
     ("x", Command::WhoCanReach),
     ("h", Command::ResourceHistory),
     ("a", Command::AroundAlarm),
+    ("y", Command::CopyId),
+    ("Y", Command::CopyArn),
+    ("o", Command::OpenInConsole),
     ("tab", Command::NextPane),
     ("backtab", Command::PrevPane),
     ("k", Command::Up),

@@ -80,6 +80,22 @@ pub fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
     })
 }
 
+/// The OSC 52 sequence that asks the terminal to put `text` on the clipboard.
+pub fn osc52(text: &str) -> String {
+    use base64::Engine;
+    format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(text))
+}
+
+/// Ask the terminal to copy `text` (OSC 52). The terminal (or tmux with `set-clipboard
+/// on`) decides whether to honour it; the status line has already said what was copied.
+fn copy_to_clipboard(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(osc52(text).as_bytes()).and_then(|_| out.flush()) {
+        tracing::warn!("cannot write the clipboard sequence: {e}");
+    }
+}
+
 fn setup() -> anyhow::Result<ratatui::DefaultTerminal> {
     let terminal = ratatui::try_init()?;
     crossterm::execute!(std::io::stdout(), EnableMouseCapture)?;
@@ -361,6 +377,7 @@ async fn event_loop(
             Some(Effect::LoadPlan(path)) => {
                 app.update(read_plan(&path));
             }
+            Some(Effect::Copy(text)) => copy_to_clipboard(&text),
             None => {}
         }
     }

@@ -175,9 +175,11 @@ fn each_subcommand_has_one_file() {
     files.sort();
     let expected = [
         "check.rs",
+        "completions.rs",
         "console.rs",
         "history.rs",
         "init.rs",
+        "man.rs",
         "mod.rs",
         "plan.rs",
         "reach.rs",

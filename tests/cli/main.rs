@@ -9,4 +9,5 @@ mod iam_policy;
 mod plan_state;
 mod reach_cli;
 mod report_formats;
+mod terminal;
 mod terminal_safety;

@@ -4,6 +4,7 @@
 mod app_headless;
 mod app_history;
 mod app_worker;
+mod copy;
 mod ui_plan;
 mod ui_reach;
 mod ui_rows;

@@ -114,7 +114,7 @@ fn demo_starts_moves_filters_and_quits_cleanly() {
     t.wait_for("Security groups", 5);
     t.keys("Escape");
     t.keys("?");
-    t.wait_for("this help", 5);
+    t.wait_for("Keys 1-", 5);
     t.keys("Escape");
     t.keys("q");
     let after = t.wait_for("DRIFTDECK_EXIT=0", 10);
@@ -218,6 +218,36 @@ fn estate_of_two_accounts_stays_live_and_switches_instantly() {
     assert!(network.contains("production-pci"), "{network}");
     t.keys("0");
     t.wait_for("Estate (3 environments)", 3);
+    t.keys("q");
+    t.wait_for("DRIFTDECK_EXIT=0", 10);
+}
+
+/// `y` and `o` in a real terminal: the console writes OSC 52, and tmux with
+/// `set-clipboard on` takes it into its paste buffer, as it does for a user over SSH.
+#[test]
+fn demo_copies_the_selected_id_and_its_console_address_to_the_clipboard() {
+    let t = Tmux::start("copy", "demo", &[]);
+    let ok = Command::new("tmux").args(["-L", &t.socket, "set-option", "-s", "set-clipboard", "on"]).status();
+    assert!(ok.is_ok_and(|s| s.success()), "tmux set-clipboard");
+    t.wait_for("client-a-prod", 30);
+    t.keys("2");
+    t.wait_for("vpc-", 10);
+    t.keys("g");
+    t.keys("y");
+    let screen = t.wait_for("copied vpc-", 10);
+    let buffer = || {
+        let out = Command::new("tmux").args(["-L", &t.socket, "show-buffer"]).output().expect("show-buffer");
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let id = buffer();
+    assert!(id.starts_with("vpc-") && screen.contains(&format!("copied {id}")), "buffer {id:?}, screen:\n{screen}");
+    t.keys("o");
+    t.wait_for("copied https://", 10);
+    let url = buffer();
+    assert_eq!(
+        url,
+        format!("https://eu-west-2.console.aws.amazon.com/vpcconsole/home?region=eu-west-2#VpcDetails:VpcId={id}")
+    );
     t.keys("q");
     t.wait_for("DRIFTDECK_EXIT=0", 10);
 }

@@ -12,6 +12,7 @@ use jiff::Timestamp;
 use ratatui_textarea::TextArea;
 use std::collections::BTreeMap;
 
+mod copy;
 mod env;
 mod history;
 mod keys;
@@ -376,6 +377,8 @@ impl App {
             }
             Action::Open if self.detail.is_none() => self.detail = selected_finding(self),
             Action::ResourceHistory => self.open_resource_history(),
+            Action::Copy { arn } => return self.copy_selected(arn),
+            Action::OpenInConsole => return self.open_selected(),
             Action::AroundAlarm => self.around_selected(),
             Action::WhoCanReach => {
                 // The nearest id that names a group or an RDS instance (rows are made as

@@ -88,6 +88,8 @@ pub(super) fn leaves_data(action: &Action) -> bool {
             | Action::NextPane
             | Action::PrevPane
             | Action::ToggleDriftOnly
+            | Action::Copy { .. }
+            | Action::OpenInConsole
             | Action::Quit
     )
 }
