@@ -15,7 +15,7 @@ use std::path::PathBuf;
 #[derive(Parser, Debug)]
 #[command(
     name = "driftdeck",
-    version,
+    version = env!("DRIFTDECK_VERSION"),
     about = "See at once whether a live AWS environment matches its documented design",
     after_help = "Run the console on the built-in demo: driftdeck demo\nCheck an account in CI:          driftdeck check --design config/designs/client-a-prod.toml"
 )]

@@ -68,3 +68,18 @@ fn the_man_page_renders() {
         assert!(text.contains("SUBCOMMANDS") || text.contains("driftdeck-check"), "{text:.400}");
     }
 }
+
+#[test]
+fn version_names_the_commit_it_was_built_from() {
+    let out = stdout_of(&["--version"]);
+    let root = env!("CARGO_MANIFEST_DIR");
+    let head = std::process::Command::new("git").args(["-C", root, "rev-parse", "--short=12", "HEAD"]).output();
+    match head.ok().filter(|o| o.status.success()) {
+        // Built from a checkout (as here and in CI): the commit is in the version.
+        Some(o) => {
+            let commit = String::from_utf8_lossy(&o.stdout).trim().to_string();
+            assert_eq!(out.trim(), format!("driftdeck {} (commit {commit})", env!("CARGO_PKG_VERSION")));
+        }
+        None => assert_eq!(out.trim(), format!("driftdeck {}", env!("CARGO_PKG_VERSION"))),
+    }
+}
