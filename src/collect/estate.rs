@@ -5,19 +5,21 @@
 use super::{Budget, aws_options, fetch_all_within, guard};
 use crate::cli::{AwsArgs, HistoryArgs};
 use engine::design::Design;
+use engine::drift::Report;
 use model::history::History;
 use model::source::Source;
 use model::{Kind, Snapshot};
 use std::time::Duration;
 
 /// Fetch `kinds(design)` for every design at once. The result is in design order: a
-/// snapshot, or the one-line reason the environment could not be reached.
+/// snapshot (with history, the history of its findings and the report they come from),
+/// or the one-line reason the environment could not be reached.
 pub async fn fetch_estate(
     designs: &[Design],
     args: &AwsArgs,
     history: Option<&HistoryArgs>,
     kinds: impl Fn(&Design) -> Vec<Kind>,
-) -> Vec<Result<(Snapshot, Option<History>), String>> {
+) -> Vec<Result<(Snapshot, Option<(History, Report)>), String>> {
     let budget = Budget::default();
     let futs = designs.iter().map(|design| {
         let kinds = kinds(design);
@@ -34,18 +36,18 @@ pub async fn fetch_estate(
                 format!("profile:{}", args.profile.as_deref().or(design.environment.profile.as_deref()).unwrap_or(""))
             });
             let inventory = fetch_all_within(&aws, &kinds, deadline, bound, Some(budget.for_account(&key)));
-            // History runs beside the inventory on the same connection and never holds it
-            // back; with `--no-history` (or for snapshots) it is not read at all.
             let snap = inventory.await;
             // History of what the report names, after the inventory (it needs the
-            // findings), within the history budget and the same one bound; with
-            // `--no-history` (or for snapshots) it is not read at all.
+            // findings), on the same connection, within the history budget and the same
+            // one bound; the report goes back with it so the caller does not evaluate
+            // again. With `--no-history` (or for snapshots) it is not read at all.
             let history = match history.filter(|h| !h.no_history) {
                 Some(h) => {
                     let report = engine::drift::evaluate(design, &snap);
                     let budget = tokio::time::Instant::now() + Duration::from_secs(h.history_budget);
                     let start = h.since.start(jiff::Timestamp::now());
-                    Some(super::history::of_report(&aws, design, &report, start, budget.min(deadline)).await)
+                    let past = super::history::of_report(&aws, design, &report, start, budget.min(deadline)).await;
+                    Some((past, report))
                 }
                 None => None,
             };

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 /// The snapshot of every design: read from `--snapshot` files (paired in order) or
 /// fetched live, all environments concurrently. An environment that cannot be reached
 /// is an error for that environment only.
-type Fetched = Result<(Snapshot, Option<engine::history::History>), String>;
+type Fetched = Result<(Snapshot, Option<(engine::history::History, Report)>), String>;
 
 fn snapshots(
     designs: &[Design],
@@ -69,8 +69,12 @@ pub fn run(args: &CheckArgs, aws: &AwsArgs, hist: &HistoryArgs) -> ExitCode {
     let mut reports = Vec::new();
     for (design, snap) in designs.iter().zip(snaps) {
         match snap {
-            Ok((snapshot, history)) => {
-                let report = drift::evaluate(design, &snapshot);
+            Ok((snapshot, fetched)) => {
+                // With history the fetch evaluated already (to know what to read).
+                let (history, report) = match fetched {
+                    Some((h, r)) => (Some(h), r),
+                    None => (None, drift::evaluate(design, &snapshot)),
+                };
                 codes.push(exit_code(&report, args.fail_on));
                 reports.push((design, report, history, snapshot));
             }

@@ -157,9 +157,9 @@ pub enum Action {
     History(Box<HistoryFetched>),
     /// A background fetch finished.
     Fetched(Box<Fetched>),
-    /// The evaluation worker's new state of one environment (app/worker.rs).
+    /// The evaluation worker's new state of one environment (state/worker.rs).
     Evaluated(Box<Evaluated>),
-    /// The evaluation worker's answer to new reach questions (app/reach.rs).
+    /// The evaluation worker's answer to new reach questions (state/reach.rs).
     ReachJudged(Box<ReachJudged>),
     /// Connecting an environment's source failed for a generation (no credentials, wrong account).
     SourceFailed {
@@ -231,7 +231,7 @@ pub struct Item {
 /// not when the rows are built: the Findings and Security panes have 16,000 and 14,000
 /// rows at scale 4 and a screen shows a few dozen, and styling every row's cells on each
 /// result was most of the UI thread's time. What the cells show is read from the same
-/// state the rows were built from (the cache key of app/rows.rs covers it), so a row
+/// state the rows were built from (the cache key of state/rows.rs covers it), so a row
 /// reads the same whenever its cells are made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Deferred {

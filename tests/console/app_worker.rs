@@ -1,4 +1,4 @@
-//! Evaluation off the UI thread (src/app/worker.rs): the same results as the synchronous
+//! Evaluation off the UI thread (console/state/worker.rs): the same results as the synchronous
 //! App once the worker's answers are fed back, the last report kept on screen until the
 //! answer arrives, answers of an old generation dropped, and the 1 s tick redrawing only
 //! when an age label on screen changes.

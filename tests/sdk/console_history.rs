@@ -47,7 +47,7 @@ fn the_console_attributes_a_planted_drift() {
     }
     assert_eq!(app.env().history.status, HistoryStatus::Loading, "inventory first, history when it arrives");
 
-    // The console's own history task, as console.rs starts it.
+    // The console's own history task, as `console/mod.rs` starts it.
     let (tx, mut rx) = tokio::sync::mpsc::channel(8);
     let prefix = design.alarms.as_ref().and_then(|a| a.prefix.clone());
     let tag = (0, generation, app.envs[0].history.generation);

@@ -1,7 +1,7 @@
 //! The baseline `scripts/bench-fetch.sh` compares `driftdeck check` against: the same
 //! API pages fetched with the same SDK and nothing else (no model conversion, no
 //! evaluation, no report). Same calls as `check` (STS identity first, then the kinds,
-//! each kind's calls in sequence, exactly as `src/aws/` makes them), same page sizes,
+//! each kind's calls in sequence, exactly as `crates/aws/src/` makes them), same page sizes,
 //! every page, and the same concurrency: `check` starts every kind at once behind one
 //! FIFO semaphore of `PER_ACCOUNT_IN_FLIGHT` (4) permits, in `Kind` order.
 //!
@@ -58,12 +58,12 @@ struct Clients {
     cw: aws_sdk_cloudwatch::Client,
 }
 
-/// Page sizes, as in src/aws/: EC2 1000 (route tables, ACLs, prefix lists 100), RDS,
+/// Page sizes, as in crates/aws/src/: EC2 1000 (route tables, ACLs, prefix lists 100), RDS,
 /// ElastiCache and CloudWatch 100.
 const EC2_PAGE: i32 = 1000;
 const SMALL_PAGE: i32 = 100;
 
-/// DescribeCacheClusters without the members of replication groups, as src/aws/elasticache.rs.
+/// DescribeCacheClusters without the members of replication groups, as crates/aws/src/elasticache.rs.
 async fn cache_clusters(c: &Clients) -> Result<Count, String> {
     Ok(drain!(
         c.cache
@@ -82,7 +82,7 @@ async fn cache_subnet_groups(c: &Clients) -> Result<Count, String> {
         .len()))
 }
 
-/// One kind's calls, exactly as `src/aws/` makes them (page sizes and follow-up calls).
+/// One kind's calls, exactly as `crates/aws/src/` makes them (page sizes and follow-up calls).
 fn kind<'a>(c: &'a Clients, name: &'a str) -> BoxFuture<'a, Result<Count, String>> {
     Box::pin(async move {
         let ec2 = &c.ec2;
@@ -206,7 +206,7 @@ fn kind<'a>(c: &'a Clients, name: &'a str) -> BoxFuture<'a, Result<Count, String
     })
 }
 
-/// `Kind::ALL` (src/model/mod.rs): `check` collects the needed kinds in a `BTreeSet<Kind>`
+/// `Kind::ALL` (crates/model/src/lib.rs): `check` collects the needed kinds in a `BTreeSet<Kind>`
 /// and starts them in this order, so this is the order they queue for the semaphore.
 const CHECK_ORDER: [&str; 17] = [
     "vpcs",
@@ -245,7 +245,7 @@ async fn main() -> Result<(), String> {
     let in_flight: usize = arg(&args, "--in-flight").and_then(|n| n.parse().ok()).unwrap_or(4).max(1);
     let timeout = Duration::from_secs(arg(&args, "--timeout").and_then(|n| n.parse().ok()).unwrap_or(120));
     let started = Instant::now();
-    // The same client settings as `check --timeout S` (src/aws/mod.rs, src/commands.rs
+    // The same client settings as `check --timeout S` (crates/aws/src/lib.rs, src/collect/mod.rs
     // aws_options: each attempt may take max(10 s, S / 3)).
     let config = aws_config::defaults(BehaviorVersion::latest())
         .region(aws_config::Region::new("eu-west-2"))

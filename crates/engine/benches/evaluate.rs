@@ -23,7 +23,7 @@ fn bench(c: &mut Criterion) {
     let snap = big_snapshot();
     // Each result is freed outside the timing, as in the console, which never frees one
     // where it evaluates (the UI shares its findings; replaced reports go to the freeing
-    // thread, app/worker.rs). Freed before the next run, so memory is reused as there.
+    // thread, src/console/state/worker.rs). Freed before the next run, so memory is reused as there.
     // What freeing costs is timed on its own below.
     let timed = |b: &mut criterion::Bencher<'_>, run: &dyn Fn() -> Box<dyn std::any::Any>| {
         b.iter_custom(|iters| {

@@ -32,10 +32,10 @@ pub struct EnvState {
     /// Index of `snapshot`: panes build their `Context` from it instead of re-indexing
     /// the snapshot on every draw.
     pub index: Arc<Index>,
-    /// The history window and the attribution of each finding (`app/history.rs`).
+    /// The history window and the attribution of each finding (`state/history.rs`).
     pub history: super::EnvHistory,
     /// Findings of this environment's `[[reach]]` assertions, judged over the whole estate
-    /// (src/app/reach.rs) and merged into `report`.
+    /// (console/state/reach.rs) and merged into `report`.
     pub reach_findings: Vec<Finding>,
     /// The drift report without the reach findings (what the evaluator gives), kept so a
     /// new reach judgement can be merged without evaluating again.
@@ -128,7 +128,7 @@ impl EnvState {
     /// environment's reach findings merged in. Gives back the reports it replaces, so the
     /// caller can free them away from the UI thread (the last references to a large
     /// report's findings are here, and freeing 16,000 of them costs milliseconds).
-    /// `keys`: the base report's finding keys (app/keys.rs).
+    /// `keys`: the base report's finding keys (state/keys.rs).
     pub(super) fn set_report(&mut self, base: Report, keys: super::FindingKeys) -> ([Report; 2], super::FindingKeys) {
         self.security_rows = None;
         let old_base = std::mem::replace(&mut self.base_report, base);

@@ -109,7 +109,7 @@ impl EnvHistory {
         self.seen.values().filter_map(|s| s.attribution.as_ref())
     }
 
-    /// Attribute the findings (`keys`: their keys, see app/keys.rs). A finding keeps the
+    /// Attribute the findings (`keys`: their keys, see state/keys.rs). A finding keeps the
     /// time it was first seen. `window_changed`: the window, its status or `loaded`
     /// changed, so every attribution is made again; otherwise (a new report) only the
     /// findings not seen before are attributed, the others keep theirs (an attribution

@@ -103,13 +103,13 @@ pub struct App {
     pub dirty: bool,
     /// Reach pane answers, recomputed on data change (never while drawing).
     pub reach: reach::ReachState,
-    /// The evaluation worker, when started, and what waits for it (app/worker.rs).
+    /// The evaluation worker, when started, and what waits for it (state/worker.rs).
     bg: worker::Background,
-    /// History settings and the `h` / `:around` overlay (see `app/history.rs`).
+    /// History settings and the `h` / `:around` overlay (see `state/history.rs`).
     pub hist: HistoryUi,
-    /// A Terraform plan loaded into the console, judged and diffed (app/plan.rs).
+    /// A Terraform plan loaded into the console, judged and diffed (state/plan.rs).
     pub plan: Option<PlanState>,
-    /// The rows of the pane on screen, rebuilt only when their inputs change (app/rows.rs).
+    /// The rows of the pane on screen, rebuilt only when their inputs change (state/rows.rs).
     rows: rows::RowCache,
 }
 

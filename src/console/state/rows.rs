@@ -137,7 +137,7 @@ impl App {
         let built = (self.layout.build)(self, self.pane);
         let old = std::mem::replace(&mut self.rows.rows, built.rows);
         // The old rows may hold the last references to the previous report's findings:
-        // freed on the freeing thread with that report (app/worker.rs).
+        // freed on the freeing thread with that report (state/worker.rs).
         self.discard_rows(old);
         self.rows.widths = Arc::new(built.widths);
         self.rows.key = Some(key);

@@ -260,7 +260,7 @@ impl App {
             .name("driftdeck-eval".into())
             .spawn(move || serve(envs, rx, emit, security_rows))?;
         // Freeing a replaced large snapshot or report takes the UI thread ~10 ms; a thread
-        // that only drops what it is sent takes that away (measured in benches/evaluate.rs).
+        // that only drops what it is sent takes that away (measured in benches/console.rs).
         let (trash, bin) = std::sync::mpsc::channel::<Trash>();
         std::thread::Builder::new().name("driftdeck-free".into()).spawn(move || bin.iter().for_each(drop))?;
         self.bg.trash = Some(trash);

@@ -1,4 +1,4 @@
-//! Rows of the Alarms pane (view-model read by `ui::alarms` and by `App` for selection).
+//! Rows of the Alarms pane (view-model read by `panes::alarms` and by `App` for selection).
 
 use super::{Item, Live, age};
 use crate::console::state::App;

@@ -1,4 +1,4 @@
-//! Rows of the Databases pane (view-model read by `ui::databases` and by `App` for selection).
+//! Rows of the Databases pane (view-model read by `panes::databases` and by `App` for selection).
 //! With a plan loaded, databases it adds are marked `+`, those it
 //! removes `-`, those it changes `~`.
 

@@ -1,4 +1,4 @@
-//! Rows of the Estate pane (view-model read by `ui::estate` and by `App` for selection).
+//! Rows of the Estate pane (view-model read by `panes::estate` and by `App` for selection).
 
 use super::{Item, age};
 use crate::console::state::{App, EnvState, EnvStatus};

@@ -1,4 +1,4 @@
-//! Rows of the Findings pane (view-model read by `ui::findings` and by `App` for selection).
+//! Rows of the Findings pane (view-model read by `panes::findings` and by `App` for selection).
 //! One row per finding; its cells are made when read (`Deferred::Finding`).
 
 use super::{Deferred, Item, Live};

@@ -1,5 +1,5 @@
 //! The key help's text: a line per command (from the live keymap, so remapped keys show),
-//! long descriptions continued on an indented line, then two notes. `ui::help` draws it;
+//! long descriptions continued on an indented line, then two notes. `panes::help` draws it;
 //! `App` reads its length to bound scrolling, so both count the same lines.
 
 use crate::console::keymap::{Command, Keymap};

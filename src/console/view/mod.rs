@@ -1,6 +1,6 @@
 //! The rows the console shows, as a view-model built from `App` state: the UI draws them
 //! and `App` reads them to move the selection and find what a key applies to. Kept out of
-//! `ui` so the state machine (`app`) does not depend on drawing code.
+//! `panes` so the state machine (`state`) does not depend on drawing code.
 
 pub mod alarms;
 pub mod databases;
@@ -145,7 +145,7 @@ fn visible(app: &App, items: Vec<Item>) -> Vec<Item> {
     out
 }
 
-/// Build a pane's rows from state (what `App` caches, see app/rows.rs), with the widest
+/// Build a pane's rows from state (what `App` caches, see state/rows.rs), with the widest
 /// cell of each column over the unfiltered, non-header rows whose cells are made (only
 /// the Databases pane reads the widths; deferred rows add none).
 pub fn build(app: &App, pane: Pane) -> crate::console::state::Built {

@@ -1,4 +1,4 @@
-//! Rows of the Network pane (view-model read by `ui::network` and by `App` for selection).
+//! Rows of the Network pane (view-model read by `panes::network` and by `App` for selection).
 //! With a plan loaded, routes it adds are marked `+` and routes or
 //! tables it removes `-` (marks cached in `App::plan`).
 

@@ -1,4 +1,4 @@
-//! Rows of the Plan pane (view-model read by `ui::plan` and by `App` for selection): each
+//! Rows of the Plan pane (view-model read by `panes::plan` and by `App` for selection): each
 //! planned change with its verdict, then the findings it introduces, fixes or leaves
 //! unknown. Reads the judgement cached in `App::plan`; nothing is evaluated here.
 

@@ -1,4 +1,4 @@
-//! Rows of the Security pane (view-model read by `ui::security` and by `App` for selection):
+//! Rows of the Security pane (view-model read by `panes::security` and by `App` for selection):
 //! groups by role, each with its ingress rules; a group's and a rule's cells are made when
 //! read (`Deferred::Group`, `Deferred::Rule`).
 //! With a plan loaded, rules and groups it adds are marked `+`,
@@ -86,7 +86,7 @@ pub fn items(app: &App) -> Vec<Item> {
 }
 
 /// The rows built on the evaluation worker with each result while the Security pane is
-/// on screen (`app/worker.rs`), so the UI thread only swaps them in: the same rows
+/// on screen (`state/worker.rs`), so the UI thread only swaps them in: the same rows
 /// `items` makes without a plan. Reach findings, merged into the report on the UI
 /// thread, never match a rule row (they name no rule id, ports or source) nor are
 /// `sg.unclassified`, so rows built from the drift report alone are the same.

@@ -1,4 +1,4 @@
-//! Rows of the Timeline pane (view-model read by `ui::timeline` and by `App` for selection).
+//! Rows of the Timeline pane (view-model read by `panes::timeline` and by `App` for selection).
 
 use super::Item;
 use crate::console::state::{App, EventKind};

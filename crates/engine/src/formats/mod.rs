@@ -1,7 +1,8 @@
-//! CI report formats shared by `check` and `plan` (and later `reach`): SARIF 2.1.0,
-//! JUnit XML and a Markdown pull-request summary.
+//! Every output format: `check`'s table and JSON (`check`), `plan`'s (`plan`), history
+//! (`history`), reach answers (`reach`), and the CI formats shared by `check` and `plan`:
+//! SARIF 2.1.0, JUnit XML and a Markdown pull-request summary.
 //!
-//! Every writer takes the same neutral `Doc`: a list of `Case`s (one per rule ×
+//! Every CI writer takes the same neutral `Doc`: a list of `Case`s (one per rule ×
 //! resource, failing or passing) plus where the design lives, so a new command only has
 //! to say what its cases are.
 

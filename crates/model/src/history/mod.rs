@@ -262,7 +262,7 @@ impl History {
 pub const UNREAD_BUDGET: &str = "history not read: budget";
 
 /// CloudTrail event names that change something driftdeck judges. LookupEvents cannot
-/// filter by a list, so this is applied on our side (see `aws/cloudtrail.rs`).
+/// filter by a list, so this is applied on our side (see `crates/aws/src/cloudtrail.rs`).
 pub const RELEVANT_EVENTS: &[&str] = &[
     // security groups and their rules
     "AuthorizeSecurityGroupIngress",
