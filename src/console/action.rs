@@ -60,6 +60,22 @@ impl Pane {
         }
     }
 
+    /// The tab bar's name at narrow widths.
+    pub fn short(self) -> &'static str {
+        match self {
+            Pane::Estate => "Est",
+            Pane::Overview => "Ovw",
+            Pane::Network => "Net",
+            Pane::Security => "SG",
+            Pane::Databases => "DB",
+            Pane::Alarms => "Alrm",
+            Pane::Findings => "Find",
+            Pane::Timeline => "Time",
+            Pane::Reach => "Reach",
+            Pane::Plan => "Plan",
+        }
+    }
+
     pub fn index(self) -> usize {
         Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
     }
@@ -148,6 +164,14 @@ pub enum Action {
     },
     /// Show the selected resource's AWS console address, and copy it (`o`).
     OpenInConsole,
+    /// Sort the pane by its next column (`s`).
+    Sort,
+    /// Reverse the pane's sort (`S`).
+    SortReverse,
+    /// Wide mode on or off (`w`): every column at full width.
+    ToggleWide,
+    /// Scroll the columns in wide mode (`←` is -1, `→` is +1).
+    ScrollColumns(isize),
     /// Leave the current overlay, input line or filter.
     Back,
     /// A key typed into the filter or command line.

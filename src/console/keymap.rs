@@ -40,10 +40,15 @@ pub enum Command {
     CopyId,
     CopyArn,
     OpenInConsole,
+    Sort,
+    SortReverse,
+    Wide,
+    ScrollLeft,
+    ScrollRight,
 }
 
 impl Command {
-    pub const ALL: [Command; 33] = [
+    pub const ALL: [Command; 38] = [
         Command::Estate,
         Command::Overview,
         Command::Network,
@@ -70,6 +75,11 @@ impl Command {
         Command::CopyId,
         Command::CopyArn,
         Command::OpenInConsole,
+        Command::Sort,
+        Command::SortReverse,
+        Command::Wide,
+        Command::ScrollLeft,
+        Command::ScrollRight,
         Command::Filter,
         Command::CommandLine,
         Command::DriftOnly,
@@ -114,6 +124,11 @@ impl Command {
             Command::CopyId => "copy_id",
             Command::CopyArn => "copy_arn",
             Command::OpenInConsole => "open_in_console",
+            Command::Sort => "sort",
+            Command::SortReverse => "sort_reverse",
+            Command::Wide => "wide",
+            Command::ScrollLeft => "scroll_left",
+            Command::ScrollRight => "scroll_right",
         }
     }
 
@@ -154,6 +169,11 @@ impl Command {
             Command::CopyId => "copy the selected row's id (OSC 52: over SSH, through tmux)",
             Command::CopyArn => "copy the selected resource's ARN",
             Command::OpenInConsole => "show and copy the selected resource's AWS console address",
+            Command::Sort => "sort by the next column (header marks it; kept across refreshes)",
+            Command::SortReverse => "reverse the sort",
+            Command::Wide => "wide mode: every column at full width (header: +N cols: w)",
+            Command::ScrollLeft => "wide mode: scroll columns left",
+            Command::ScrollRight => "wide mode: scroll columns right",
         }
     }
 
@@ -196,6 +216,11 @@ impl Command {
             Command::CopyId => Action::Copy { arn: false },
             Command::CopyArn => Action::Copy { arn: true },
             Command::OpenInConsole => Action::OpenInConsole,
+            Command::Sort => Action::Sort,
+            Command::SortReverse => Action::SortReverse,
+            Command::Wide => Action::ToggleWide,
+            Command::ScrollLeft => Action::ScrollColumns(-1),
+            Command::ScrollRight => Action::ScrollColumns(1),
         }
     }
 }
@@ -348,6 +373,11 @@ const DEFAULTS: &[(&str, Command)] = &[
     ("y", Command::CopyId),
     ("Y", Command::CopyArn),
     ("o", Command::OpenInConsole),
+    ("s", Command::Sort),
+    ("S", Command::SortReverse),
+    ("w", Command::Wide),
+    ("left", Command::ScrollLeft),
+    ("right", Command::ScrollRight),
     ("tab", Command::NextPane),
     ("backtab", Command::PrevPane),
     ("k", Command::Up),

@@ -4,9 +4,11 @@
 mod app_headless;
 mod app_history;
 mod app_worker;
+mod columns;
 mod copy;
 mod ui_plan;
 mod ui_reach;
 mod ui_rows;
+mod ui_sizes;
 mod ui_snapshots;
 mod ui_support;

@@ -32,7 +32,7 @@ fn loaded(app: &mut App) {
     app.update(Action::PlanLoaded { path: "tfplan.json".into(), result: Ok(Box::new(plan())) });
 }
 
-fn plan_app() -> App {
+pub fn plan_app() -> App {
     let mut app = app_with(&before());
     loaded(&mut app);
     app

@@ -26,6 +26,8 @@ fn names_on_screen(app: &App) -> Vec<usize> {
     let text = to_text(&buf);
     text.lines()
         .take_while(|l| *l != "--- styles ---")
+        // Not the preview of the selected row under the table.
+        .filter(|l| !l.contains("Alarm: alarm-"))
         .filter_map(|l| l.find("alarm-").and_then(|at| l.get(at + 6..at + 10)).and_then(|n| n.parse().ok()))
         .collect()
 }

@@ -13,6 +13,10 @@ struct Tmux {
 
 impl Tmux {
     fn start(name: &str, cmd: &str, env: &[(&str, &str)]) -> Tmux {
+        Tmux::start_sized(name, cmd, env, (120, 35))
+    }
+
+    fn start_sized(name: &str, cmd: &str, env: &[(&str, &str)], (w, h): (u16, u16)) -> Tmux {
         let socket = format!("driftdeck-{name}-{}", std::process::id());
         let bin = env!("CARGO_BIN_EXE_driftdeck");
         let home = std::env::temp_dir().join(&socket);
@@ -31,7 +35,21 @@ impl Tmux {
         let ok = Command::new("tmux")
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "35", "sh", "-c", &script])
+            .args([
+                "-L",
+                &socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-x",
+                &w.to_string(),
+                "-y",
+                &h.to_string(),
+                "sh",
+                "-c",
+                &script,
+            ])
             .status()
             .expect("tmux installed (scripts/test.sh / .ci/run install it)");
         assert!(ok.success());
@@ -248,6 +266,38 @@ fn demo_copies_the_selected_id_and_its_console_address_to_the_clipboard() {
         url,
         format!("https://eu-west-2.console.aws.amazon.com/vpcconsole/home?region=eu-west-2#VpcDetails:VpcId={id}")
     );
+    t.keys("q");
+    t.wait_for("DRIFTDECK_EXIT=0", 10);
+}
+
+/// A laptop terminal (80×24): every pane on the tab bar, `s`/`S` sort the Findings and the
+/// header marks it, `w` widens the columns, and the preview shows the selected row.
+#[test]
+fn demo_at_80x24_sorts_widens_and_keeps_every_pane_reachable() {
+    let t = Tmux::start_sized("small", "demo", &[], (80, 24));
+    let screen = t.wait_for("client-a-prod", 30);
+    let tabs = screen.lines().nth(1).unwrap_or_default().to_string();
+    for k in ["1", "2", "3", "4", "5", "6", "7", "8"] {
+        assert!(tabs.contains(k), "pane {k} missing from the tab bar: {tabs}");
+    }
+    t.keys("6");
+    t.wait_for("Severity", 10);
+    t.keys("s");
+    t.keys("s");
+    let sorted = t.wait_for("Rule▲", 10);
+    assert!(sorted.contains("sorted by Rule"), "{sorted}");
+    t.keys("S");
+    t.wait_for("Rule▼", 10);
+    // The sort is kept across a pane switch.
+    t.keys("2");
+    t.wait_for("Network", 10);
+    t.keys("6");
+    let back = t.wait_for("Rule▼", 10);
+    assert!(back.contains("Message:") || back.contains("Resource:"), "preview of the selected row:\n{back}");
+    t.keys("w");
+    t.wait_for("wide: from column 1", 10);
+    t.keys("Right");
+    t.wait_for("wide: from column 2", 10);
     t.keys("q");
     t.wait_for("DRIFTDECK_EXIT=0", 10);
 }

@@ -5,7 +5,7 @@ use crate::console::action::Pane;
 use crate::console::state::App;
 use model::{AlarmState, Kind};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
@@ -14,20 +14,5 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Span::styled(format!(" Alarms ({firing} in ALARM) "), app.theme.title),
         super::freshness(app, &[Kind::Alarms]),
     ]);
-    draw_items(
-        frame,
-        area,
-        app,
-        Pane::Alarms,
-        title,
-        &["State", "Alarm", "Type", "Since", "Actions", "Reason"],
-        &[
-            Constraint::Length(17),
-            Constraint::Length(30),
-            Constraint::Length(9),
-            Constraint::Length(9),
-            Constraint::Length(11),
-            Constraint::Min(20),
-        ],
-    );
+    draw_items(frame, area, app, Pane::Alarms, title);
 }

@@ -5,7 +5,7 @@ use super::draw_items;
 use crate::console::action::Pane;
 use crate::console::state::{App, EnvStatus};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
@@ -15,22 +15,5 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         title.push(Span::styled(format!(" {failing} failing "), app.theme.failed));
     }
     title.push(Span::styled(" Enter: open ", app.theme.dim));
-    draw_items(
-        frame,
-        area,
-        app,
-        Pane::Estate,
-        Line::from(title),
-        &["Environment", "Account", "Region", "Crit", "Findings C/H/M/L/I", "ALARM", "Oldest", "Status"],
-        &[
-            Constraint::Length(20),
-            Constraint::Length(12),
-            Constraint::Length(10),
-            Constraint::Length(8),
-            Constraint::Length(19),
-            Constraint::Length(5),
-            Constraint::Length(8),
-            Constraint::Min(12),
-        ],
-    );
+    draw_items(frame, area, app, Pane::Estate, Line::from(title));
 }

@@ -7,7 +7,7 @@ use crate::console::state::App;
 use engine::drift::Finding;
 use model::Kind;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
@@ -17,20 +17,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         super::freshness(app, &Kind::ALL),
         Span::styled(" Enter: detail ", app.theme.dim),
     ]);
-    let mut header = vec!["Severity", "Rule", "Resource", "Tier/role", "Message"];
-    let mut widths = vec![
-        Constraint::Length(9),
-        Constraint::Length(24),
-        Constraint::Length(24),
-        Constraint::Length(8),
-        Constraint::Min(20),
-    ];
-    // With history on, who changed the resource and when (see `view::findings`).
-    if app.hist.on {
-        header.insert(4, "Changed");
-        widths.insert(4, Constraint::Length(30));
-    }
-    draw_items(frame, area, app, Pane::Findings, title, &header, &widths);
+    draw_items(frame, area, app, Pane::Findings, title);
 }
 
 pub fn draw_detail(frame: &mut Frame, area: Rect, app: &App, f: &Finding) {

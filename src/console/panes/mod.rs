@@ -66,54 +66,177 @@ pub fn freshness(app: &App, kinds: &[Kind]) -> Span<'static> {
     }
 }
 
-/// A titled, bordered table of items with the pane's selection.
-pub fn draw_items(
-    frame: &mut Frame,
-    area: Rect,
-    app: &App,
-    pane: Pane,
-    title: Line<'static>,
-    header: &[&str],
-    widths: &[Constraint],
-) {
-    let rows_data = crate::console::view::items(app, pane);
+/// A titled, bordered table of a pane's rows with its selection, its columns fitted to
+/// the width by priority (`view::columns::fit`), the sort marked in the header, and a
+/// preview of the selected row in full under the table.
+pub fn draw_items(frame: &mut Frame, area: Rect, app: &App, pane: Pane, title: Line<'static>) {
+    use crate::console::view::columns;
+    let (rows_data, cached_widths) = app.pane_rows(pane);
+    let mut cols = crate::console::view::columns(app, pane);
+    let sort = app.sort_of(pane);
+    // The sorted column's header carries a mark (▲/▼): room for it.
+    if let Some(c) = sort.col.and_then(|i| cols.get_mut(i)) {
+        let w = unicode_width::UnicodeWidthStr::width(c.title) as u16 + 1;
+        c.max = c.max.max(w);
+        c.min = c.min.max(w.min(c.max));
+    }
     let th = &app.theme;
     let selected = app.selected(pane).min(rows_data.len().saturating_sub(1));
+    let block = Block::default().borders(Borders::ALL).border_style(th.dim);
+    let inner = block.inner(area);
+    // The preview of the selected row: the whole id and message, wrapped.
+    let preview = preview_lines(app, &cols, rows_data.get(selected));
+    let preview_h = if preview.is_empty() || inner.height < 8 || inner.width < 10 {
+        0
+    } else {
+        let text_w: usize = preview.iter().map(Span::width).sum();
+        let lines = text_w.div_ceil(usize::from(inner.width)).max(1) as u16;
+        lines.min((inner.height / 6).max(1)) + 1
+    };
+    let [table_area, preview_area] = Layout::vertical([Constraint::Min(1), Constraint::Length(preview_h)]).areas(inner);
     // Only the window that can be on screen is turned into table rows: the table scrolls
     // the selection into view from the top (offset 0), so rows more than a screen above
     // the selection or below it are never shown. Every row is one line high.
-    let screen = usize::from(area.height);
+    let screen = usize::from(table_area.height);
     let start = selected.saturating_sub(screen);
     let end = (selected + screen + 1).min(rows_data.len());
-    let rows: Vec<Row> = rows_data[start..end]
-        .iter()
-        .map(|it| {
+    let mut window: Vec<Vec<Line<'static>>> = rows_data[start..end].iter().map(|it| live_cells(app, it)).collect();
+    // Natural widths: the cached widest cells (rows whose cells are made when built),
+    // widened by the rows on screen (rows made when read).
+    let mut natural: Vec<usize> = (0..cols.len()).map(|i| cached_widths.get(i).copied().unwrap_or(0)).collect();
+    for (row, it) in window.iter().zip(&rows_data[start..end]) {
+        if it.header {
+            continue;
+        }
+        for (i, c) in row.iter().enumerate().take(cols.len()) {
+            natural[i] = natural[i].max(c.width());
+        }
+    }
+    let fitted = if app.wide {
+        columns::wide(&cols, &natural, app.wide_from.min(cols.len().saturating_sub(1)))
+    } else {
+        columns::fit(&cols, &natural, table_area.width, 1)
+    };
+    // Cut what does not fit: ids in the middle, apart from each other; the rest at the end.
+    for (i, (col, w)) in cols.iter().zip(&fitted).enumerate() {
+        let Some(w) = w.map(usize::from) else { continue };
+        if col.id {
+            let texts: Vec<String> =
+                window.iter().map(|r| r.get(i).map(|c| c.to_string()).unwrap_or_default()).collect();
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            for (row, short) in window.iter_mut().zip(columns::shorten(&refs, w)) {
+                if let Some(c) = row.get_mut(i)
+                    && c.width() > w
+                {
+                    *c = restyle(c, short);
+                }
+            }
+        } else {
+            for row in &mut window {
+                if let Some(c) = row.get_mut(i)
+                    && c.width() > w
+                {
+                    let short = columns::cut_end(&c.to_string(), w);
+                    *c = restyle(c, short);
+                }
+            }
+        }
+    }
+    let shown: Vec<usize> = (0..cols.len()).filter(|&i| fitted[i].is_some()).collect();
+    let rows: Vec<Row> = window
+        .into_iter()
+        .zip(&rows_data[start..end])
+        .map(|(mut cells, it)| {
+            cells.resize(cols.len(), Line::default());
             let style = match (it.header, it.severity) {
                 (_, Some(s)) if s >= Severity::High => th.severity(s).remove_modifier(Modifier::REVERSED),
                 (_, Some(Severity::Medium)) => th.severity(Severity::Medium),
                 (true, _) => th.title,
                 _ => th.base,
             };
-            Row::new(live_cells(app, it).into_iter().map(Cell::from)).style(style)
+            let picked: Vec<Cell> = shown.iter().map(|&i| Cell::from(std::mem::take(&mut cells[i]))).collect();
+            Row::new(picked).style(style)
         })
         .collect();
+    let header: Vec<Cell> = shown
+        .iter()
+        .map(|&i| {
+            let t = cols[i].title;
+            match sort.col {
+                Some(c) if c == i => Cell::from(format!("{t}{}", if sort.desc { "▼" } else { "▲" })),
+                _ => Cell::from(t),
+            }
+        })
+        .collect();
+    let mut title = title;
+    let hidden = cols.len() - shown.len();
+    if app.wide {
+        title.spans.push(Span::styled(
+            format!(
+                " wide: from column {}/{} (←/→, w: fit) ",
+                app.wide_from.min(cols.len().saturating_sub(1)) + 1,
+                cols.len()
+            ),
+            th.stale,
+        ));
+    } else if hidden > 0 {
+        title.spans.push(Span::styled(format!(" +{hidden} cols: w "), th.key));
+    }
+    if sort.col.is_none() && sort.desc {
+        title.spans.push(Span::styled(" order reversed (S) ", th.key));
+    }
+    let widths: Vec<Constraint> = shown.iter().map(|&i| Constraint::Length(fitted[i].unwrap_or(0))).collect();
     let empty = rows.is_empty();
-    let block = Block::default().borders(Borders::ALL).title(title).border_style(th.dim);
-    let table = Table::new(rows, widths.to_vec())
-        .header(Row::new(header.iter().map(|h| Cell::from(*h))).style(th.dim.add_modifier(Modifier::BOLD)))
-        .block(block)
+    frame.render_widget(block.title(title), area);
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(th.dim.add_modifier(Modifier::BOLD)))
         .row_highlight_style(th.selected)
         .column_spacing(1);
     let mut state = TableState::default();
     if !empty {
         state.select(Some(selected - start));
     }
-    frame.render_stateful_widget(table, area, &mut state);
-    if empty && area.height > 3 && area.width > 4 {
+    frame.render_stateful_widget(table, table_area, &mut state);
+    if empty && table_area.height > 1 && table_area.width > 2 {
         let msg = if !app.filter.is_empty() || app.drift_only { "nothing matches the filter" } else { "nothing here" };
-        let inner = Rect { x: area.x + 2, y: area.y + 2, width: area.width - 4, height: 1 };
-        frame.render_widget(Paragraph::new(msg).style(th.dim), inner);
+        let at = Rect { x: table_area.x + 1, y: table_area.y + 1, width: table_area.width - 2, height: 1 };
+        frame.render_widget(Paragraph::new(msg).style(th.dim), at);
     }
+    if preview_h > 0 {
+        let p = Paragraph::new(Line::from(preview))
+            .block(Block::default().borders(Borders::TOP).border_style(th.dim))
+            .wrap(Wrap { trim: false });
+        frame.render_widget(p, preview_area);
+    }
+}
+
+/// `text` in place of `cell`, in the style of the cell's first span.
+fn restyle(cell: &Line<'static>, text: String) -> Line<'static> {
+    let style = cell.spans.first().map_or(cell.style, |s| s.style);
+    Line::from(Span::styled(text, style)).style(cell.style)
+}
+
+/// The selected row in full for the preview: `Title: text` for every non-empty cell,
+/// including hidden columns.
+fn preview_lines(app: &App, cols: &[crate::console::view::columns::Column], item: Option<&Item>) -> Vec<Span<'static>> {
+    let Some(item) = item else { return Vec::new() };
+    let th = &app.theme;
+    let mut out = Vec::new();
+    for (i, c) in live_cells(app, item).iter().enumerate() {
+        let text = c.to_string();
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(Span::raw("  "));
+        }
+        if let Some(t) = cols.get(i).map(|c| c.title).filter(|t| !t.is_empty()) {
+            out.push(Span::styled(format!("{t}: "), th.dim));
+        }
+        out.push(Span::styled(text.to_string(), th.base));
+    }
+    out
 }
 
 /// A row's cells with its clock-dependent cell (if any) written for this frame.
@@ -223,17 +346,35 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// The tab bar: `0 Estate  1 Overview …` when it fits, else short names, else numbers
+/// with the pane on screen named, so that every pane stays visible and reachable.
 fn draw_tabs(frame: &mut Frame, area: Rect, app: &App) {
     let th = &app.theme;
+    let panes = app.panes();
+    let marker = if app.drift_only { "[drift only]" } else { "" };
+    let fits = |labels: &[String]| {
+        labels.iter().map(|l| l.chars().count() + 2).sum::<usize>() + marker.chars().count() <= usize::from(area.width)
+    };
+    let full: Vec<String> = panes.iter().map(|p| format!("{} {}", p.key(), p.title())).collect();
+    let short: Vec<String> = panes.iter().map(|p| format!("{} {}", p.key(), p.short())).collect();
+    let labels = if fits(&full) {
+        full
+    } else if fits(&short) {
+        short
+    } else {
+        panes
+            .iter()
+            .map(|p| if *p == app.pane { format!("{} {}", p.key(), p.short()) } else { p.key().to_string() })
+            .collect()
+    };
     let mut spans = Vec::new();
-    for p in app.panes() {
-        let label = if area.width >= MIN_WIDTH { format!("{} {}", p.key(), p.title()) } else { format!("{}", p.key()) };
-        let style = if p == app.pane { th.tab_active } else { th.dim };
+    for (p, label) in panes.iter().zip(labels) {
+        let style = if *p == app.pane { th.tab_active } else { th.dim };
         spans.push(Span::styled(label, style));
         spans.push(Span::raw("  "));
     }
     if app.drift_only {
-        spans.push(Span::styled("[drift only]", th.stale));
+        spans.push(Span::styled(marker, th.stale));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

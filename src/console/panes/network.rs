@@ -7,7 +7,7 @@ use super::draw_items;
 use crate::console::action::Pane;
 use crate::console::state::App;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
@@ -15,13 +15,5 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Span::styled(" Network ", app.theme.title),
         super::freshness(app, crate::console::view::network::KINDS),
     ]);
-    draw_items(
-        frame,
-        area,
-        app,
-        Pane::Network,
-        title,
-        &["Resource", "Tier / target", "Detail", "Drift"],
-        &[Constraint::Length(26), Constraint::Length(28), Constraint::Min(20), Constraint::Length(28)],
-    );
+    draw_items(frame, area, app, Pane::Network, title);
 }

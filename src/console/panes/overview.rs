@@ -15,7 +15,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let env = app.env();
     let [left, right] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
 
-    let rows: Vec<Row> = crate::console::view::overview_kinds(app)
+    // The inventory's columns go through the same fitting as every list pane: the kind's
+    // name is never cut (at 80 columns the fetch time and error give way; `e` shows errors).
+    use crate::console::view::columns::{self, Column};
+    let cols = [
+        Column::id("Inventory", 9, 22),
+        Column::keep("Status", 6, 8),
+        Column::keep("Count", 5, 6),
+        Column::gives("Fetched", 1, 7, 9),
+        Column::fill("Error", 2, 10),
+    ];
+    let cells: Vec<[Line; 5]> = crate::console::view::overview_kinds(app)
         .into_iter()
         .map(|k| {
             let st = env.snapshot.status(k);
@@ -29,29 +39,26 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 }
             };
             let err = st.error.clone().filter(|_| st.status != FetchStatus::Ok).unwrap_or_default();
-            Row::new(vec![
+            [
                 Line::from(k.label()),
                 Line::from(Span::styled(label, style)),
                 Line::from(if env.pending.contains(&k) { String::new() } else { st.count.to_string() }),
                 Line::from(Span::styled(age(app, st.fetched_at), th.dim)),
                 Line::from(Span::styled(err, th.failed)),
-            ])
+            ]
         })
         .collect();
+    let natural: Vec<usize> = (0..cols.len()).map(|i| cells.iter().map(|r| r[i].width()).max().unwrap_or(0)).collect();
+    let fitted = columns::fit(&cols, &natural, left.width.saturating_sub(2), 1);
+    let shown: Vec<usize> = (0..cols.len()).filter(|&i| fitted[i].is_some()).collect();
+    let rows: Vec<Row> =
+        cells.into_iter().map(|r| Row::new(shown.iter().map(|&i| r[i].clone()).collect::<Vec<_>>())).collect();
+    let widths: Vec<Constraint> = shown.iter().map(|&i| Constraint::Length(fitted[i].unwrap_or(0))).collect();
     let mut state = TableState::default().with_selected(Some(app.selected(crate::console::action::Pane::Overview)));
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(20),
-            Constraint::Length(8),
-            Constraint::Length(6),
-            Constraint::Length(9),
-            Constraint::Min(10),
-        ],
-    )
-    .header(Row::new(["Inventory", "Status", "Count", "Fetched", "Error"]).style(th.dim))
-    .block(Block::default().borders(Borders::ALL).border_style(th.dim).title(Span::styled(" Inventory ", th.title)))
-    .row_highlight_style(th.selected);
+    let table = Table::new(rows, widths)
+        .header(Row::new(shown.iter().map(|&i| cols[i].title).collect::<Vec<_>>()).style(th.dim))
+        .block(Block::default().borders(Borders::ALL).border_style(th.dim).title(Span::styled(" Inventory ", th.title)))
+        .row_highlight_style(th.selected);
     frame.render_stateful_widget(table, left, &mut state);
 
     let [sev_area, alarm_area] = Layout::vertical([Constraint::Length(9), Constraint::Min(3)]).areas(right);

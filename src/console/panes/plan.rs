@@ -9,7 +9,7 @@ use crate::console::state::App;
 use engine::drift::Severity;
 use engine::plan::Verdict;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
@@ -30,13 +30,5 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
     }
     let title = Line::from(title);
-    draw_items(
-        frame,
-        area,
-        app,
-        Pane::Plan,
-        title,
-        &["Change / resource", "Type / rule", "Verdict", "Detail / caused by"],
-        &[Constraint::Min(44), Constraint::Length(26), Constraint::Length(20), Constraint::Min(16)],
-    );
+    draw_items(frame, area, app, Pane::Plan, title);
 }

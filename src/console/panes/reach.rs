@@ -8,7 +8,7 @@ use crate::console::action::Pane;
 use crate::console::state::App;
 use model::Kind;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
@@ -20,21 +20,5 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         ),
         super::freshness(app, &[Kind::RouteTables, Kind::NetworkAcls, Kind::SecurityGroups]),
     ]);
-    draw_items(
-        frame,
-        area,
-        app,
-        Pane::Reach,
-        title,
-        &["", "From", "To", "Port", "Expect", "Verdict", "Why"],
-        &[
-            Constraint::Length(9),
-            Constraint::Length(22),
-            Constraint::Length(24),
-            Constraint::Length(9),
-            Constraint::Length(8),
-            Constraint::Length(10),
-            Constraint::Min(20),
-        ],
-    );
+    draw_items(frame, area, app, Pane::Reach, title);
 }

@@ -6,7 +6,7 @@ use crate::console::action::Pane;
 use crate::console::state::App;
 use model::Kind;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
@@ -14,13 +14,5 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Span::styled(" Security groups ", app.theme.title),
         super::freshness(app, &[Kind::SecurityGroups]),
     ]);
-    draw_items(
-        frame,
-        area,
-        app,
-        Pane::Security,
-        title,
-        &["Group / rule", "Role / source", "Name / rule id", "Drift"],
-        &[Constraint::Length(24), Constraint::Length(30), Constraint::Min(18), Constraint::Length(24)],
-    );
+    draw_items(frame, area, app, Pane::Security, title);
 }

@@ -9,7 +9,7 @@ use crate::console::action::Pane;
 use crate::console::state::App;
 use engine::history::HistoryStatus;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
@@ -33,13 +33,5 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
     }
     let title = Line::from(spans);
-    draw_items(
-        frame,
-        area,
-        app,
-        Pane::Timeline,
-        title,
-        &["Time", "Source", "Event", "What"],
-        &[Constraint::Length(11), Constraint::Length(13), Constraint::Length(11), Constraint::Min(20)],
-    );
+    draw_items(frame, area, app, Pane::Timeline, title);
 }

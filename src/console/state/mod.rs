@@ -19,6 +19,7 @@ mod keys;
 mod plan;
 mod reach;
 mod rows;
+mod sort;
 mod worker;
 pub use env::{EnvState, EnvStatus, polled_kinds};
 pub use history::{EnvHistory, HistoryOverlay, HistoryUi, LineSource};
@@ -29,6 +30,7 @@ pub use rows::{
     Built, Layout, age, age_stamps, age_text, items, overview_kinds, row_count, selected_finding, selected_ids,
     selected_subject,
 };
+pub use sort::Sort;
 pub use worker::{Change, Evaluated};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +113,11 @@ pub struct App {
     pub plan: Option<PlanState>,
     /// The rows of the pane on screen, rebuilt only when their inputs change (state/rows.rs).
     rows: rows::RowCache,
+    /// Each pane's sort (`s`/`S`), kept across refreshes and pane switches (state/sort.rs).
+    pub sort: BTreeMap<Pane, Sort>,
+    /// Wide mode (`w`): every column at full width, from column `wide_from` on.
+    pub wide: bool,
+    pub wide_from: usize,
 }
 
 const TIMELINE_CAP: usize = 2000;
@@ -147,6 +154,9 @@ impl App {
             hist: HistoryUi::default(),
             plan: None,
             rows: Default::default(),
+            sort: BTreeMap::new(),
+            wide: false,
+            wide_from: 0,
         };
         app.recompute_reach();
         app
@@ -371,7 +381,10 @@ impl App {
             }
             Action::ToggleErrors => self.show_errors = true,
             Action::Open if self.pane == Pane::Estate => {
-                let i = self.selected(Pane::Estate).min(self.envs.len().saturating_sub(1));
+                // The row names its environment (the Estate may be sorted).
+                let i = selected_subject(self)
+                    .and_then(|name| self.envs.iter().position(|e| e.design.environment.name == name))
+                    .unwrap_or(self.current);
                 self.switch_env(i);
                 self.set_pane(Pane::Overview);
             }
@@ -379,6 +392,10 @@ impl App {
             Action::ResourceHistory => self.open_resource_history(),
             Action::Copy { arn } => return self.copy_selected(arn),
             Action::OpenInConsole => return self.open_selected(),
+            Action::Sort => self.sort_next(),
+            Action::SortReverse => self.sort_reverse(),
+            Action::ToggleWide => self.toggle_wide(),
+            Action::ScrollColumns(by) => self.scroll_columns(by),
             Action::AroundAlarm => self.around_selected(),
             Action::WhoCanReach => {
                 // The nearest id that names a group or an RDS instance (rows are made as

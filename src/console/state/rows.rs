@@ -24,6 +24,9 @@ pub struct Layout {
     pub cells: for<'a> fn(&'a Item, &App) -> Cow<'a, [Line<'static>]>,
     pub help_max_scroll: fn(&Keymap, (u16, u16)) -> u16,
     pub security_rows: fn(&Design, &Snapshot, &Context<'_>, &Report) -> Vec<Item>,
+    /// How many columns a pane has, and the title of one (for `s` and its message).
+    pub column_count: fn(&App, Pane) -> usize,
+    pub column_title: fn(&App, Pane, usize) -> Option<&'static str>,
 }
 
 impl Item {
@@ -45,6 +48,7 @@ struct RowKey {
     day: jiff::civil::Date,
     /// Bumped by every action that may change the data behind the rows.
     revision: u64,
+    sort: super::Sort,
 }
 
 /// The cached rows and the widest cell of each column over the unfiltered rows (the
@@ -90,6 +94,10 @@ pub(super) fn leaves_data(action: &Action) -> bool {
             | Action::ToggleDriftOnly
             | Action::Copy { .. }
             | Action::OpenInConsole
+            | Action::Sort
+            | Action::SortReverse
+            | Action::ToggleWide
+            | Action::ScrollColumns(_)
             | Action::Quit
     )
 }
@@ -110,6 +118,7 @@ impl App {
             history: self.hist.on,
             day: self.now.to_zoned(jiff::tz::TimeZone::UTC).date(),
             revision: self.rows.revision,
+            sort: self.sort_of(pane),
         }
     }
 

@@ -1,5 +1,6 @@
 //! Rows of the Alarms pane (view-model read by `panes::alarms` and by `App` for selection).
 
+use super::columns::{By, Column};
 use super::{Item, Live, age};
 use crate::console::state::App;
 use model::{AlarmKind, AlarmState};
@@ -37,4 +38,16 @@ pub fn items(app: &App) -> Vec<Item> {
             .live(Live::Age { col: 3, at: a.state_updated })
         })
         .collect()
+}
+
+/// The Alarms pane's columns: the alarm names the row; Reason, Since, Type, Actions give way.
+pub fn columns(_: &App) -> Vec<Column> {
+    vec![
+        Column::keep("State", 5, 17),
+        Column::id("Alarm", 12, 48),
+        Column::gives("Type", 3, 4, 9),
+        Column::gives("Since", 2, 6, 9).by(By::Age),
+        Column::gives("Actions", 4, 7, 11),
+        Column::fill("Reason", 1, 10),
+    ]
 }

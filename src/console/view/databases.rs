@@ -3,14 +3,11 @@
 //! removes `-`, those it changes `~`.
 
 use super::Item;
+use super::columns::Column;
 use crate::console::state::App;
 use engine::drift::Finding;
 use model::Kind;
 use ratatui::text::{Line, Span};
-
-/// Column titles of the Databases pane (the planned rows fill every column).
-pub const HEADER: [&str; 9] =
-    ["Resource", "Engine / class", "Status", "Multi-AZ/FO", "AZs", "Encrypted", "Access", "Backups", "Drift"];
 
 pub const KINDS: &[Kind] = &[Kind::DbInstances, Kind::DbClusters, Kind::CacheReplicationGroups];
 
@@ -159,8 +156,24 @@ pub fn items(app: &App) -> Vec<Item> {
     }
     for (id, what) in added {
         let mut cells = vec![super::plan::mark(app, true, format!("  {id}")), Line::from(what.clone())];
-        cells.extend(std::iter::repeat_n(Line::from(""), HEADER.len() - 2));
+        cells.extend(std::iter::repeat_n(Line::from(""), columns(app).len() - 2));
         out.push(Item::new(cells));
     }
     out
+}
+
+/// The Databases pane's columns: the resource names the row; Encrypted, Access, AZs,
+/// Backups, Engine, Status and Multi-AZ give way in that order; Drift stays.
+pub fn columns(_: &App) -> Vec<Column> {
+    vec![
+        Column::id("Resource", 12, 48),
+        Column::gives("Engine / class", 5, 8, 28),
+        Column::gives("Status", 6, 6, 12),
+        Column::gives("Multi-AZ/FO", 7, 5, 11),
+        Column::gives("AZs", 3, 3, 12),
+        Column::gives("Encrypted", 1, 3, 9),
+        Column::gives("Access", 2, 6, 10),
+        Column::gives("Backups", 4, 4, 10),
+        Column::keep("Drift", 8, 40),
+    ]
 }

@@ -1,12 +1,13 @@
 //! Rows of the Estate pane (view-model read by `panes::estate` and by `App` for selection).
 
+use super::columns::{By, Column};
 use super::{Item, age};
 use crate::console::state::{App, EnvState, EnvStatus};
 use engine::design::Criticality;
 use engine::drift::Severity;
 use ratatui::text::{Line, Span};
 
-/// One row per environment, in `--design` order (so a row's index is its environment).
+/// One row per environment, in `--design` order (until sorted: a row names its environment).
 pub fn items(app: &App) -> Vec<Item> {
     app.envs.iter().enumerate().map(|(i, env)| row(app, i, env)).collect()
 }
@@ -51,5 +52,21 @@ fn row(app: &App, i: usize, env: &EnvState) -> Item {
     // A row is marked by its worst finding, so drift-only and colours work as elsewhere.
     item.severity = env.report.findings.iter().map(|f| f.severity).max();
     item.finding = env.report.findings.iter().max_by_key(|f| f.severity).cloned();
-    item
+    // Enter opens the environment the row names (the rows may be sorted).
+    item.about(Some(e.name.clone()))
+}
+
+/// The Estate pane's columns: the environment names the row; Crit, Region, Account,
+/// Oldest give way; findings, alarms and status stay.
+pub fn columns(_: &App) -> Vec<Column> {
+    vec![
+        Column::id("Environment", 12, 32),
+        Column::gives("Account", 3, 12, 12),
+        Column::gives("Region", 2, 9, 14),
+        Column::gives("Crit", 1, 4, 8),
+        Column::keep("Findings C/H/M/L/I", 19, 19),
+        Column::keep("ALARM", 5, 5),
+        Column::gives("Oldest", 4, 6, 9).by(By::Age),
+        Column { fill: true, ..Column::keep("Status", 10, u16::MAX) },
+    ]
 }

@@ -1,6 +1,7 @@
 //! Rows of the Findings pane (view-model read by `panes::findings` and by `App` for selection).
 //! One row per finding; its cells are made when read (`Deferred::Finding`).
 
+use super::columns::{By, Column};
 use super::{Deferred, Item, Live};
 use crate::console::state::App;
 use engine::drift::Finding;
@@ -57,4 +58,20 @@ pub fn write_text(app: &App, f: &Finding, buf: &mut String) {
     }
     buf.push(' ');
     buf.push_str(f.message.as_str());
+}
+
+/// The Findings pane's columns: rule and resource name the row; Tier, then Changed, then
+/// the message give way (the preview line shows the whole message).
+pub fn columns(app: &App) -> Vec<Column> {
+    let mut cols = vec![
+        Column::keep("Severity", 8, 8).by(By::Severity),
+        Column::id("Rule", 12, 40),
+        Column::id("Resource", 12, 60),
+        Column::gives("Tier/role", 1, 4, 12),
+        Column::fill("Message", 3, 12),
+    ];
+    if app.hist.on {
+        cols.insert(4, Column::gives("Changed", 2, 10, 30));
+    }
+    cols
 }

@@ -3,6 +3,7 @@
 //! `panes` so the state machine (`state`) does not depend on drawing code.
 
 pub mod alarms;
+pub mod columns;
 pub mod databases;
 pub mod estate;
 pub mod findings;
@@ -157,10 +158,11 @@ pub fn build(app: &App, pane: Pane) -> crate::console::state::Built {
         && let Some(shared) = &env.security_rows
     {
         let widths = widths_of(shared);
-        let rows = if app.filter.is_empty() && !app.drift_only {
+        let plain = app.sort_of(pane) == crate::console::state::Sort::default();
+        let rows = if app.filter.is_empty() && !app.drift_only && plain {
             Arc::clone(shared)
         } else {
-            Arc::new(visible(app, shared.iter().cloned().collect()))
+            Arc::new(sorted(app, pane, visible(app, shared.iter().cloned().collect())))
         };
         return crate::console::state::Built { rows, widths };
     }
@@ -182,7 +184,84 @@ pub fn build(app: &App, pane: Pane) -> crate::console::state::Built {
         Pane::Overview | Pane::Estate => raw,
         _ => visible(app, raw),
     };
-    crate::console::state::Built { rows: Arc::new(rows), widths }
+    crate::console::state::Built { rows: Arc::new(sorted(app, pane, rows)), widths }
+}
+
+/// The columns of a list pane (none for the Overview).
+pub fn columns(app: &App, pane: Pane) -> Vec<columns::Column> {
+    match pane {
+        Pane::Overview => Vec::new(),
+        Pane::Estate => estate::columns(app),
+        Pane::Network => network::columns(app),
+        Pane::Security => security::columns(app),
+        Pane::Databases => databases::columns(app),
+        Pane::Alarms => alarms::columns(app),
+        Pane::Findings => findings::columns(app),
+        Pane::Timeline => timeline::columns(app),
+        Pane::Reach => reach::columns(app),
+        Pane::Plan => plan::columns(app),
+    }
+}
+
+/// The sort key of one row for a column: severity, time, or the cell's text.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum SortKey {
+    /// Reversed: ascending reads most severe first, as the panes' own order does.
+    Severity(std::cmp::Reverse<Option<engine::drift::Severity>>),
+    Time(Option<jiff::Timestamp>),
+    Text(String),
+}
+
+/// `rows` in the pane's sort. Rows under a header (a route table's routes, a group's
+/// rules) are sorted among themselves and headers stay where they are, so the tree reads
+/// the same; flat panes sort whole. Stable: equal keys keep the pane's own order, which
+/// puts the most severe first.
+fn sorted(app: &App, pane: Pane, mut rows: Vec<Item>) -> Vec<Item> {
+    let sort = app.sort_of(pane);
+    if sort == crate::console::state::Sort::default() {
+        return rows;
+    }
+    let cols = columns(app, pane);
+    let by = sort.col.and_then(|c| cols.get(c).map(|col| (c, col.by)));
+    let key = |r: &Item| -> SortKey {
+        match by {
+            None => SortKey::Text(String::new()),
+            Some((_, columns::By::Severity)) => SortKey::Severity(std::cmp::Reverse(r.severity)),
+            Some((c, columns::By::Age)) => match r.live {
+                Some(Live::Age { at, .. }) => SortKey::Time(at),
+                _ => SortKey::Text(r.cells_in(app).get(c).map(|l| l.to_string()).unwrap_or_default()),
+            },
+            Some((c, columns::By::Text)) => {
+                SortKey::Text(r.cells_in(app).get(c).map(|l| l.to_string().trim().to_string()).unwrap_or_default())
+            }
+        }
+    };
+    let mut start = 0;
+    while start < rows.len() {
+        if rows[start].header {
+            start += 1;
+            continue;
+        }
+        let end = rows[start..].iter().position(|r| r.header).map_or(rows.len(), |n| start + n);
+        let run = &mut rows[start..end];
+        if by.is_some() {
+            let mut keyed: Vec<(SortKey, Item)> = run.iter().map(|r| (key(r), r.clone())).collect();
+            keyed.sort_by(|(a, _), (b, _)| {
+                let o = match (a, b) {
+                    (SortKey::Text(x), SortKey::Text(y)) => columns::natural_cmp(x, y),
+                    _ => a.cmp(b),
+                };
+                if sort.desc { o.reverse() } else { o }
+            });
+            for (slot, (_, item)) in run.iter_mut().zip(keyed) {
+                *slot = item;
+            }
+        } else if sort.desc {
+            run.reverse();
+        }
+        start = end;
+    }
+    rows
 }
 
 /// The widest cell of each column over the non-header rows whose cells are made.
@@ -207,5 +286,11 @@ pub fn drift_cell(app: &App, f: Option<&Finding>) -> Line<'static> {
 }
 
 /// The view-model the state builds and reads rows with (`state::Layout`).
-pub static LAYOUT: Layout =
-    Layout { build, cells: Item::cells_in, help_max_scroll: help::max_scroll, security_rows: security::worker_rows };
+pub static LAYOUT: Layout = Layout {
+    build,
+    cells: Item::cells_in,
+    help_max_scroll: help::max_scroll,
+    security_rows: security::worker_rows,
+    column_count: |app, pane| columns(app, pane).len(),
+    column_title: |app, pane, col| columns(app, pane).get(col).map(|c| c.title),
+};

@@ -2,6 +2,7 @@
 //! With a plan loaded, routes it adds are marked `+` and routes or
 //! tables it removes `-` (marks cached in `App::plan`).
 
+use super::columns::Column;
 use super::{Item, drift_cell};
 use crate::console::state::App;
 use engine::drift::{Finding, Text};
@@ -204,4 +205,14 @@ fn route_bound(f: &Finding) -> bool {
 
 fn short_az(az: &str) -> String {
     az.rsplit('-').next().unwrap_or(az).to_string()
+}
+
+/// The Network pane's columns: the resource names the row; Detail, then Tier / target give way.
+pub fn columns(_: &App) -> Vec<Column> {
+    vec![
+        Column::id("Resource", 12, 40),
+        Column::gives("Tier / target", 2, 8, 28),
+        Column::fill("Detail", 1, 10),
+        Column::keep("Drift", 8, 28),
+    ]
 }

@@ -3,6 +3,7 @@
 //! unknown. Reads the judgement cached in `App::plan`; nothing is evaluated here.
 
 use super::Item;
+use super::columns::Column;
 use crate::console::state::App;
 use engine::drift::Severity;
 use engine::plan::Verdict;
@@ -95,4 +96,14 @@ pub fn mark(app: &App, added: bool, text: String) -> Line<'static> {
     let (sign, style) = if added { ("+", app.theme.nonprod_banner) } else { ("-", app.theme.prod_banner) };
     let rest = text.strip_prefix(' ').unwrap_or(&text).to_string();
     Line::from(vec![Span::styled(sign, style), Span::raw(rest)])
+}
+
+/// The Plan pane's columns: the change names the row; Detail, then Type / rule give way.
+pub fn columns(_: &App) -> Vec<Column> {
+    vec![
+        Column::id("Change / resource", 16, 64),
+        Column::gives("Type / rule", 2, 10, 30),
+        Column::keep("Verdict", 8, 20),
+        Column::fill("Detail / caused by", 1, 12),
+    ]
 }

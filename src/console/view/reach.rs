@@ -1,6 +1,7 @@
 //! Rows of the Reach pane, from the answers the state holds (`state::reach`).
 
 use super::Item;
+use super::columns::Column;
 use crate::console::state::App;
 use engine::reach::Verdict;
 use ratatui::text::{Line, Span};
@@ -38,4 +39,17 @@ pub fn items(app: &App) -> Vec<Item> {
             it
         })
         .collect()
+}
+
+/// The Reach pane's columns: from and to name the row; Why, Expect, then the section give way.
+pub fn columns(_: &App) -> Vec<Column> {
+    vec![
+        Column::gives("", 3, 6, 9),
+        Column::id("From", 10, 32),
+        Column::id("To", 10, 32),
+        Column::keep("Port", 4, 9),
+        Column::gives("Expect", 2, 6, 8),
+        Column::keep("Verdict", 7, 10),
+        Column::fill("Why", 1, 12),
+    ]
 }

@@ -4,6 +4,7 @@
 //! With a plan loaded, rules and groups it adds are marked `+`,
 //! those it removes `-` (marks cached in `App::plan`).
 
+use super::columns::Column;
 use super::{Deferred, Item, drift_cell};
 use crate::console::state::App;
 use engine::design::Design;
@@ -231,4 +232,15 @@ fn planned_rule(app: &App, r: &SgRule) -> Item {
         Line::from(Span::styled("planned", app.theme.dim)),
         Line::from(""),
     ])
+}
+
+/// The Security pane's columns: the group or rule and the group name or rule id name the
+/// row; Role / source gives way.
+pub fn columns(_: &App) -> Vec<Column> {
+    vec![
+        Column::id("Group / rule", 12, 26),
+        Column::gives("Role / source", 1, 10, 30),
+        Column::id("Name / rule id", 12, 40),
+        Column::keep("Drift", 8, 28),
+    ]
 }

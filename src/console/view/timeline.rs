@@ -1,6 +1,7 @@
 //! Rows of the Timeline pane (view-model read by `panes::timeline` and by `App` for selection).
 
 use super::Item;
+use super::columns::Column;
 use crate::console::state::{App, EventKind};
 use ratatui::text::{Line, Span};
 
@@ -34,4 +35,14 @@ pub fn items(app: &App) -> Vec<Item> {
             .about(e.resources.first().cloned())
         })
         .collect()
+}
+
+/// The Timeline pane's columns: what happened stays; Source, then Event give way.
+pub fn columns(_: &App) -> Vec<Column> {
+    vec![
+        Column::keep("Time", 8, 11),
+        Column::gives("Source", 1, 6, 13),
+        Column::gives("Event", 2, 6, 11),
+        Column { fill: true, ..Column::keep("What", 20, u16::MAX) },
+    ]
 }
