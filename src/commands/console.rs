@@ -31,6 +31,7 @@ pub fn run(cli: &Cli, demo: bool) -> ExitCode {
         }
         None => None,
     };
+    let mut inferred = None;
     let (designs, mode) = if demo {
         match Design::parse("client-a-prod.toml (built-in demo)", crate::console::demo::DESIGN) {
             Ok(d) => (vec![d], Mode::Demo),
@@ -42,6 +43,15 @@ pub fn run(cli: &Cli, demo: bool) -> ExitCode {
             match load_design(path) {
                 Ok(d) => designs.push(d),
                 Err(code) => return code,
+            }
+        }
+        if designs.is_empty() {
+            match infer(cli) {
+                Ok((design, text)) => {
+                    designs.push(design);
+                    inferred = Some(text);
+                }
+                Err(e) => return fail(e),
             }
         }
         let args = cli.aws.clone();
@@ -60,8 +70,25 @@ pub fn run(cli: &Cli, demo: bool) -> ExitCode {
     let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let history = (!cli.history.no_history).then_some(cli.history.since);
     let plan = cli.plan.clone();
-    match crate::console::run(ConsoleOptions { designs, mode, config, intervals, colour, history, plan }) {
+    match crate::console::run(ConsoleOptions { designs, mode, config, intervals, colour, history, plan, inferred }) {
         Ok(()) => ExitCode::from(EXIT_OK),
         Err(e) => fail(e),
     }
+}
+
+/// No `--design`: read the live inventory and infer a design from it, exactly as `init`
+/// does (the same code), so the console can open on an account nobody has described yet.
+fn infer(cli: &Cli) -> Result<(Design, String), String> {
+    if cli.aws.region.is_none() {
+        return Err(
+            "give --region R (with --profile P) to open the console on the live account with an inferred design".into(),
+        );
+    }
+    eprintln!("driftdeck: no --design: reading the live inventory to infer one, as `driftdeck init` does…");
+    let snap = super::init::live(&cli.aws)?;
+    let opts = engine::init::InitOptions { name: None, vpc: None, source: super::init::source_of(&snap) };
+    let generated = engine::init::generate(&snap, &opts)?;
+    let design = Design::parse("inferred design", &generated.text)
+        .map_err(|e| format!("the inferred design does not parse: {e}"))?;
+    Ok((design, generated.text))
 }

@@ -26,7 +26,7 @@ pub fn run(args: &InitArgs, aws: &AwsArgs) -> ExitCode {
         }
         None => match live(aws) {
             Ok(s) => {
-                let source = format!("the live inventory of {}", s.region);
+                let source = source_of(&s);
                 (s, source)
             }
             Err(e) => return fail(e),
@@ -53,8 +53,14 @@ pub fn run(args: &InitArgs, aws: &AwsArgs) -> ExitCode {
     ExitCode::from(EXIT_OK)
 }
 
-/// The whole inventory of the region, read with the usual connection flags.
-fn live(aws: &AwsArgs) -> Result<Snapshot, String> {
+/// What the header comment of a design inferred from the live inventory names.
+pub fn source_of(snap: &Snapshot) -> String {
+    format!("the live inventory of {}", snap.region)
+}
+
+/// The whole inventory of the region, read with the usual connection flags (also the
+/// console's start without a design).
+pub fn live(aws: &AwsArgs) -> Result<Snapshot, String> {
     let region = aws.region.clone().ok_or("give --from-snapshot FILE, or --region to read the live inventory")?;
     // The fetch is driven by a design; a minimal one names the region and nothing else.
     let text =

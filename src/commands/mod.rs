@@ -30,10 +30,14 @@ pub fn run(cli: &Cli) -> ExitCode {
         Some(Command::Completions { shell }) => completions::run(*shell),
         Some(Command::Man) => man::run(),
         None if !cli.designs.is_empty() => console::run(cli, false),
+        // No design: the live account with a design inferred as `init` infers it.
+        None if cli.aws.region.is_some() || cli.aws.profile.is_some() => console::run(cli, false),
         None => {
             use clap::CommandFactory;
             let _ = Cli::command().print_help();
-            eprintln!("\ndriftdeck: give --design FILE to open the console, or try `driftdeck demo`");
+            eprintln!(
+                "\ndriftdeck: give --design FILE to open the console, --region R (and --profile P) to open it on the live account with an inferred design, or try `driftdeck demo`"
+            );
             ExitCode::from(EXIT_ERROR)
         }
     }

@@ -204,6 +204,11 @@ pub enum Action {
         width: u16,
         height: u16,
     },
+    /// The inferred design was written (`:write FILE`), or why not.
+    DesignWritten {
+        path: String,
+        result: Result<(), String>,
+    },
     /// A Terraform plan file was read (`--plan`, `:plan FILE`), or why it could not be.
     PlanLoaded {
         path: String,
@@ -225,6 +230,13 @@ pub enum Effect {
     LoadPlan(std::path::PathBuf),
     /// Put this text on the clipboard (OSC 52: over SSH and through tmux).
     Copy(String),
+    /// Write the inferred design to `path` (`:write FILE`; over an existing file only
+    /// with `force`, `:write! FILE`), then send `DesignWritten`.
+    WriteDesign {
+        path: std::path::PathBuf,
+        text: String,
+        force: bool,
+    },
 }
 
 /// One row of a list pane.
@@ -249,6 +261,9 @@ pub struct Item {
     pub live: Option<Live>,
     /// How the cells are made when they are read, for rows built without them.
     pub deferred: Option<Deferred>,
+    /// An event the row is (a Timeline line's CloudTrail event id): what `y` copies and
+    /// `o` opens, before the subject.
+    pub event: Option<String>,
 }
 
 /// A row whose cells are made when they are read (drawn, filtered, named by `x` or `h`),

@@ -159,7 +159,7 @@ impl Command {
             Command::Refresh => "refresh every kind now",
             Command::Filter => "filter rows (kept across refreshes)",
             Command::CommandLine => {
-                "command line: :estate :net :sg :db :alarms :findings :timeline :env NAME :since 6h :around ALARM :q"
+                "command line: :estate :net :sg :db :alarms :findings :timeline :env NAME :since 6h :around ALARM :write FILE :q"
             }
             Command::DriftOnly => "show drift only",
             Command::Help => "this help",

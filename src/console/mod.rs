@@ -58,6 +58,29 @@ pub struct ConsoleOptions {
     pub history: Option<engine::history::Since>,
     /// A Terraform plan (`terraform show -json`) to judge and show (`--plan`).
     pub plan: Option<std::path::PathBuf>,
+    /// The design's text when it was inferred from the live account (no `--design`):
+    /// the banner says so and `:write FILE` saves it.
+    pub inferred: Option<String>,
+}
+
+/// Write the inferred design for `Action::DesignWritten` (I/O stays out of `update`):
+/// never over an existing file unless forced (`:write! FILE`).
+pub fn write_design(path: &std::path::Path, text: &str, force: bool) -> Action {
+    use std::io::Write;
+    let mut open = std::fs::OpenOptions::new();
+    open.write(true);
+    if force {
+        open.create(true).truncate(true);
+    } else {
+        open.create_new(true);
+    }
+    let result = open.open(path).and_then(|mut f| f.write_all(text.as_bytes())).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => {
+            format!("{} exists; :write! {} overwrites it", path.display(), path.display())
+        }
+        _ => format!("cannot write {}: {e}", path.display()),
+    });
+    Action::DesignWritten { path: path.display().to_string(), result }
 }
 
 /// Read and parse a plan file for `Action::PlanLoaded` (I/O stays out of `update`).
@@ -286,6 +309,7 @@ async fn event_loop(
         (Mode::Live(_), None) => opts.config.intervals.clone(),
     };
     let mut app = app(opts.designs, opts.config, opts.colour, jiff::Timestamp::now());
+    app.inferred = opts.inferred;
     if let Ok(size) = terminal.size() {
         app.update(Action::Resize { width: size.width, height: size.height });
     }
@@ -378,6 +402,9 @@ async fn event_loop(
                 app.update(read_plan(&path));
             }
             Some(Effect::Copy(text)) => copy_to_clipboard(&text),
+            Some(Effect::WriteDesign { path, text, force }) => {
+                app.update(write_design(&path, &text, force));
+            }
             None => {}
         }
     }

@@ -256,3 +256,47 @@ fn config_remaps_keys_and_rejects_bad_ones() {
     assert!(err("[intervals]\nlambdas = 5\n").starts_with("intervals.lambdas: unknown kind"));
     assert!(err("colour = 1\n").starts_with("line 1: unknown field `colour`"));
 }
+
+/// Type `:cmd` and submit it; the effect `update` asks the loop for.
+fn command(app: &mut App, cmd: &str) -> Option<Effect> {
+    app.update(Action::StartCommand);
+    type_text(app, cmd);
+    app.update(Action::Submit)
+}
+
+#[test]
+fn write_saves_only_an_inferred_design_and_never_over_a_file_without_bang() {
+    let mut app = app_with(&drifted());
+    assert_eq!(command(&mut app, "write x.toml"), None);
+    assert!(app.message.as_deref().is_some_and(|m| m.contains("came from a file")), "{:?}", app.message);
+    app.inferred = Some("[environment]\nname = \"x\"\n".into());
+    assert_eq!(command(&mut app, "write"), None);
+    assert!(app.message.as_deref().is_some_and(|m| m.contains(":write FILE")));
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("d.toml");
+    let Some(Effect::WriteDesign { path: p, text, force: false }) =
+        command(&mut app, &format!("write {}", path.display()))
+    else {
+        panic!("a write effect")
+    };
+    assert_eq!((p.as_path(), text.as_str()), (path.as_path(), "[environment]\nname = \"x\"\n"));
+    // The loop writes it; a second write refuses; `:write!` overwrites.
+    app.update(driftdeck::console::write_design(&path, &text, false));
+    assert!(app.message.as_deref().is_some_and(|m| m.starts_with("wrote ")), "{:?}", app.message);
+    std::fs::write(&path, "edited").expect("edit");
+    app.update(driftdeck::console::write_design(&path, &text, false));
+    assert!(app.message.as_deref().is_some_and(|m| m.contains("exists; :write! ")), "{:?}", app.message);
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), "edited", "nothing lost");
+    let Some(Effect::WriteDesign { force: true, .. }) = command(&mut app, &format!("write! {}", path.display())) else {
+        panic!("a forced write")
+    };
+    app.update(driftdeck::console::write_design(&path, &text, true));
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), text);
+}
+
+#[test]
+fn an_inferred_design_says_so_in_the_banner() {
+    let mut app = app_with(&drifted());
+    app.inferred = Some(String::new());
+    insta::assert_snapshot!(to_text(&render(&app, 140, 12)));
+}

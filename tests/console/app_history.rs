@@ -340,3 +340,21 @@ fn the_newest_part_of_the_window_shows_at_once_and_the_window_still_loads() {
     let lines = app.timeline.iter().filter(|l| l.source == LineSource::CloudTrail).count();
     assert_eq!(lines, app.env().history.data.events.len(), "the whole window replaced the part, no line twice");
 }
+
+/// `y` on a CloudTrail line copies its event id, and `o` opens that event in the
+/// CloudTrail console (issue 22: every pane has an id to copy, the event included).
+#[test]
+fn a_timeline_change_copies_its_event_id_and_opens_the_event() {
+    let mut app = app_with_history();
+    let a = answer(&app, window(), false, 20);
+    app.update(a);
+    app.update(Action::Pane(Pane::Timeline));
+    app.update(Action::StartFilter);
+    type_text(&mut app, "CreateRoute");
+    app.update(Action::Submit);
+    app.update(Action::Top);
+    let Some(Effect::Copy(id)) = app.update(Action::Copy { arn: false }) else { panic!("a copy") };
+    assert_eq!(id, "e-2");
+    let Some(Effect::Copy(url)) = app.update(Action::OpenInConsole) else { panic!("an address") };
+    assert_eq!(url, "https://eu-west-2.console.aws.amazon.com/cloudtrailv2/home?region=eu-west-2#/events/e-2");
+}

@@ -301,3 +301,46 @@ fn demo_at_80x24_sorts_widens_and_keeps_every_pane_reachable() {
     t.keys("q");
     t.wait_for("DRIFTDECK_EXIT=0", 10);
 }
+
+/// No design: `driftdeck --region R` reads the live account (moto), infers a design as
+/// `init` does, says so in the banner, and `:write FILE` saves it once (`:write!` again).
+#[test]
+fn live_console_without_a_design_infers_one_and_writes_it() {
+    let (moto, _g) = common::Moto::shared();
+    moto.seed("client-a", true);
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("inferred.toml");
+    let t = Tmux::start(
+        "nodesign",
+        "--region eu-west-2",
+        &[
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+            ("AWS_CONFIG_FILE", "/dev/null"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+            ("AWS_ENDPOINT_URL", &moto.endpoint),
+        ],
+    );
+    let screen = t.wait_for("INFERRED DESIGN", 60);
+    assert!(screen.contains("review it, then :write FILE"), "{screen}");
+    t.wait_for("123456789012", 30);
+    t.keys(":");
+    t.literal(&format!("write {}", out.display()));
+    t.keys("Enter");
+    t.wait_for("review every `# review:` line", 10);
+    let text = std::fs::read_to_string(&out).expect("written");
+    assert!(text.contains("[environment]") && text.contains("region = \"eu-west-2\""), "{text}");
+    engine::design::Design::load(&out).expect("the written design loads");
+    // Never over an existing file without `!`.
+    t.keys(":");
+    t.literal(&format!("write {}", out.display()));
+    t.keys("Enter");
+    t.wait_for(":write! ", 10);
+    t.keys(":");
+    t.literal(&format!("write! {}", out.display()));
+    t.keys("Enter");
+    t.wait_for("wrote ", 10);
+    t.keys("q");
+    t.wait_for("DRIFTDECK_EXIT=0", 10);
+}

@@ -320,6 +320,13 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
         Span::styled(" AS DESIGNED ", th.ok.add_modifier(Modifier::BOLD))
     };
     let mut spans = vec![banner, Span::styled(format!(" {} ", e.name), th.title)];
+    if app.inferred.is_some() {
+        // Inferred from what exists: it describes today's state, drift included.
+        spans.push(Span::styled(" INFERRED DESIGN ", th.stale.add_modifier(Modifier::REVERSED)));
+        if area.width >= 120 {
+            spans.push(Span::styled(" review it, then :write FILE ", th.stale));
+        }
+    }
     if area.width >= MIN_WIDTH {
         spans.push(Span::styled(format!("{account} · {} ", env.snapshot.region), th.base));
     }

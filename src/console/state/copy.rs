@@ -97,12 +97,17 @@ fn encode(s: &str) -> String {
 
 /// The AWS console page of the resource, in its region. `None` where the console has no
 /// page of its own (a rule opens its group's page instead, by the caller).
-pub fn console_url(kind: Resource, id: &str, region: &str) -> Option<String> {
-    let host = match partition(region) {
+/// The console's address in `region`, by partition.
+fn host(region: &str) -> String {
+    match partition(region) {
         "aws-cn" => format!("https://{region}.console.amazonaws.cn"),
         "aws-us-gov" => format!("https://{region}.console.amazonaws-us-gov.com"),
         _ => format!("https://{region}.console.aws.amazon.com"),
-    };
+    }
+}
+
+pub fn console_url(kind: Resource, id: &str, region: &str) -> Option<String> {
+    let host = host(region);
     let vpc = |frag: String| format!("{host}/vpcconsole/home?region={region}#{frag}");
     Some(match kind {
         Resource::Vpc => vpc(format!("VpcDetails:VpcId={id}")),
@@ -124,6 +129,9 @@ impl App {
     /// The id the selected row is about: a finding's resource, a row's subject (an alarm
     /// or Timeline line), else the row's first cell (a VPC, table, route, group, rule...).
     fn selected_id(&self) -> Option<String> {
+        if let Some(event) = super::rows::selected_event(self) {
+            return Some(event);
+        }
         let finding = matches!(self.pane, Pane::Findings | Pane::Reach).then(|| selected_finding(self)).flatten();
         finding
             .map(|f| f.resource.to_string())
@@ -163,7 +171,15 @@ impl App {
             return None;
         };
         let env = self.env();
-        let url = Resource::of(&id, &env.snapshot).and_then(|kind| console_url(kind, &id, &env.snapshot.region));
+        let url = match super::rows::selected_event(self) {
+            // A CloudTrail line: the event in the CloudTrail console's event history.
+            Some(event) => Some(format!(
+                "{}/cloudtrailv2/home?region={r}#/events/{event}",
+                host(&env.snapshot.region),
+                r = env.snapshot.region
+            )),
+            None => Resource::of(&id, &env.snapshot).and_then(|kind| console_url(kind, &id, &env.snapshot.region)),
+        };
         match url {
             Some(url) => {
                 // "copied" first: a long address is cut at the right edge of the status line.

@@ -220,6 +220,7 @@ fn timeline_line(env: usize, history_generation: u64, entry: TimelineEntry, sour
         env,
         history_generation,
         failed: entry.failed,
+        event_id: entry.event_id,
     }
 }
 

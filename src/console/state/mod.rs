@@ -64,6 +64,8 @@ pub struct TimelineEvent {
     pub history_generation: u64,
     /// A failed call: an attempt, not a change.
     pub failed: bool,
+    /// The CloudTrail event id of a change line: what `y` copies and `o` opens.
+    pub event_id: Option<String>,
 }
 
 /// What the bottom line is being used for.
@@ -111,6 +113,9 @@ pub struct App {
     pub hist: HistoryUi,
     /// A Terraform plan loaded into the console, judged and diffed (state/plan.rs).
     pub plan: Option<PlanState>,
+    /// The design's text when it was inferred from the live account (no `--design`):
+    /// the header says so, and `:write FILE` saves it.
+    pub inferred: Option<String>,
     /// The rows of the pane on screen, rebuilt only when their inputs change (state/rows.rs).
     rows: rows::RowCache,
     /// Each pane's sort (`s`/`S`), kept across refreshes and pane switches (state/sort.rs).
@@ -153,6 +158,7 @@ impl App {
             bg: Default::default(),
             hist: HistoryUi::default(),
             plan: None,
+            inferred: None,
             rows: Default::default(),
             sort: BTreeMap::new(),
             wide: false,
@@ -212,6 +218,7 @@ impl App {
             env,
             history_generation: 0,
             failed: false,
+            event_id: None,
         });
         if self.timeline.len() > TIMELINE_CAP {
             self.timeline.remove(0);
@@ -270,6 +277,13 @@ impl App {
                     self.apply_changes(i, vec![Change::Failed { kinds, error: error.clone() }], true, false);
                     self.note_for(i, EventKind::KindFailed, Some(Severity::High), format!("cannot connect: {error}"));
                 }
+                return None;
+            }
+            Action::DesignWritten { path, result } => {
+                self.message = Some(match result {
+                    Ok(()) => format!("wrote {path}: review every `# review:` line, then open it with --design {path}"),
+                    Err(e) => e,
+                });
                 return None;
             }
             Action::PlanLoaded { path, result } => {
@@ -495,6 +509,19 @@ impl App {
                 None
             }
             "plan" => Some(Effect::LoadPlan(arg.into())),
+            "write" | "w" | "write!" | "w!" => match (&self.inferred, arg) {
+                (None, _) => {
+                    self.message = Some("the design came from a file: nothing to write".into());
+                    None
+                }
+                (Some(_), "") => {
+                    self.message = Some("give a file: :write FILE (:write! FILE overwrites)".into());
+                    None
+                }
+                (Some(text), path) => {
+                    Some(Effect::WriteDesign { path: path.into(), text: text.clone(), force: head.ends_with('!') })
+                }
+            },
             "reach" => {
                 match self.reach.ask(arg) {
                     Ok(()) => {

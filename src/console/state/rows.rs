@@ -222,6 +222,13 @@ pub fn selected_subject(app: &App) -> Option<String> {
     rows.get(i).and_then(|r| r.subject.clone())
 }
 
+/// The event the selected row is (a Timeline line's CloudTrail event id).
+pub fn selected_event(app: &App) -> Option<String> {
+    let rows = items(app, app.pane);
+    let i = app.selected(app.pane).min(rows.len().saturating_sub(1));
+    rows.get(i).and_then(|r| r.event.clone())
+}
+
 /// The finding behind the selected row of the current pane.
 pub fn selected_finding(app: &App) -> Option<Finding> {
     let rows = items(app, app.pane);

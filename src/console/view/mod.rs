@@ -37,6 +37,7 @@ impl Item {
             subject: None,
             live: None,
             deferred: None,
+            event: None,
         }
     }
 
@@ -69,6 +70,11 @@ impl Item {
 
     pub fn about(mut self, subject: Option<String>) -> Item {
         self.subject = subject;
+        self
+    }
+
+    pub fn event(mut self, id: Option<String>) -> Item {
+        self.event = id;
         self
     }
 

@@ -33,6 +33,7 @@ pub fn items(app: &App) -> Vec<Item> {
                 Line::from(e.text.clone()),
             ])
             .about(e.resources.first().cloned())
+            .event(e.event_id.clone())
         })
         .collect()
 }

@@ -18,6 +18,9 @@ pub struct TimelineEntry {
     pub text: String,
     /// A failed call: an attempt, not a change.
     pub failed: bool,
+    /// The CloudTrail event id of a change line (what the console's `y` copies).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
 }
 
 impl TimelineEntry {
@@ -29,6 +32,7 @@ impl TimelineEntry {
             actor: Some(e.actor.display()),
             text: e.summary(),
             failed: e.failed(),
+            event_id: Some(e.id.clone()).filter(|id| !id.is_empty()),
         }
     }
 
@@ -41,6 +45,7 @@ impl TimelineEntry {
             actor: None,
             text: format!("{} {} -> {}{reason}", t.alarm, t.old_state, t.new_state),
             failed: false,
+            event_id: None,
         }
     }
 
