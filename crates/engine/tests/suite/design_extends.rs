@@ -351,4 +351,59 @@ fn the_shipped_designs_load_as_they_did() {
         seen += 1;
     }
     assert_eq!(seen, 4);
+    // The tag baseline is not a design by itself: the design extending it names the
+    // environment.
+    let base = format!("{dir}/baseline-tags.toml");
+    let e = Design::load(Path::new(&base)).expect_err("a baseline without [environment]");
+    assert_eq!(e.to_string(), format!("{base}:1:1: missing field `environment`"));
+    assert_eq!(tag_design().environment.name, "client-a-prod-tags");
+}
+
+/// The shipped tag baseline, through the shipped design that extends it.
+fn tag_design() -> Design {
+    let path = format!("{}/config/designs/client-a-prod-tags.toml", testkit::ROOT);
+    Design::load(Path::new(&path)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Client A's fixture with drift in three places: an admin port open to the world on the
+/// database group, an internet route in the data tier, a flow nobody designed.
+fn drifted(vpc_tagged: bool) -> model::Snapshot {
+    use testkit::fixtures::*;
+    let mut s = client_a();
+    if vpc_tagged {
+        s.vpcs[0].tags.insert("Environment".into(), "prod".into());
+    }
+    sg_mut(&mut s, "sg-db").ingress.push(rule("tcp", 22, 22, cidr("0.0.0.0/0")));
+    sg_mut(&mut s, "sg-cache").ingress.push(rule("tcp", 6379, 6379, group("sg-alb")));
+    rt_mut(&mut s, "rtb-data").routes.push(route("0.0.0.0/0", model::TargetKind::InternetGateway, Some("igw-1")));
+    restamp(&mut s);
+    s
+}
+
+#[test]
+fn a_tag_only_baseline_finds_what_the_cidr_design_finds() {
+    use testkit::fixtures::{design, pairs};
+    let by_tags = engine::drift::evaluate(&tag_design(), &drifted(true));
+    let by_cidrs = engine::drift::evaluate(&design("client-a-prod"), &drifted(true));
+    assert_eq!(pairs(&by_tags), pairs(&by_cidrs));
+    let rules: Vec<String> = pairs(&by_tags).into_iter().map(|(r, _)| r).collect();
+    for rule in ["sg.admin-port-open", "route.internet-forbidden", "sg.flow-undeclared"] {
+        assert!(rules.iter().any(|r| r == rule), "{rule} in {rules:?}");
+    }
+    // Tiers by subnet tag, roles by group tag.
+    let tiers: Vec<Option<String>> = by_tags.findings.iter().map(|f| f.tier.as_ref().map(|t| t.to_string())).collect();
+    assert!(tiers.contains(&Some("data".into())), "{tiers:?}");
+    let roles: Vec<Option<String>> = by_tags.findings.iter().map(|f| f.role.as_ref().map(|t| t.to_string())).collect();
+    assert!(roles.contains(&Some("db".into())), "{roles:?}");
+}
+
+#[test]
+fn a_vpc_without_the_scope_tag_is_not_judged_by_the_tag_baseline() {
+    let untagged = engine::drift::evaluate(&tag_design(), &drifted(false));
+    let tagged = engine::drift::evaluate(&tag_design(), &drifted(true));
+    let judged = |r: &engine::drift::Report| {
+        r.findings.iter().any(|f| f.rule == "route.internet-forbidden" || f.rule == "sg.admin-port-open")
+    };
+    assert!(judged(&tagged));
+    assert!(!judged(&untagged), "{:#?}", untagged.findings);
 }
