@@ -404,7 +404,7 @@ impl Design {
         let name = path.display().to_string();
         let text = read(path)
             .map_err(|e| DesignErrors(vec![DesignError { file: name.clone(), line: 0, column: 0, message: e }]))?;
-        if !extends::declares_bases(&text) {
+        if extends::bases_key(&text).is_none() {
             return Self::parse(&name, &text);
         }
         let merged = extends::merge(path, text, read)?;

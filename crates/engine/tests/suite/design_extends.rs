@@ -407,3 +407,30 @@ fn a_vpc_without_the_scope_tag_is_not_judged_by_the_tag_baseline() {
     assert!(judged(&tagged));
     assert!(!judged(&untagged), "{:#?}", untagged.findings);
 }
+
+#[test]
+fn a_base_nested_too_deep_is_refused_where_it_nests() {
+    let deep = format!("# deep\nx = {}1{}\n", "[".repeat(40), "]".repeat(40));
+    let e = one_error(&Files::new(&[("deep.toml", &deep), ("d.toml", "extends = [\"deep.toml\"]\n")]), "d.toml");
+    assert_eq!(e.to_string(), "deep.toml:2:37: nested deeper than 32 levels; a design needs 3");
+}
+
+#[test]
+fn a_wide_table_merges_every_key() {
+    // Thousands of CIDR sets in the base, a third of them replaced by the design.
+    let mut base = String::from("[cidr_sets]\n");
+    let mut top = String::from(
+        "extends = [\"b.toml\"]\n[environment]\nname = \"w\"\nregion = \"eu-west-2\"\ncriticality = \"prod\"\n[cidr_sets]\n",
+    );
+    for i in 0..6_000 {
+        base.push_str(&format!("s{i} = [\"10.{}.{}.0/24\"]\n", i / 256, i % 256));
+        if i % 3 == 0 {
+            top.push_str(&format!("s{i} = [\"192.168.0.0/16\"]\n"));
+        }
+    }
+    let d = Files::new(&[("b.toml", &base), ("t.toml", &top)]).load("t.toml").unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(d.cidr_sets.len(), 6_000);
+    let replaced = d.cidr_sets.values().filter(|v| v[0].to_string() == "192.168.0.0/16").count();
+    assert_eq!(replaced, 2_000);
+    assert_eq!(d.cidr_sets["s1"][0].to_string(), "10.0.1.0/24");
+}

@@ -37,14 +37,12 @@ impl Merged {
     }
 }
 
-/// Whether design text declares bases (a top-level `extends` key). Text that does not
-/// parse declares none: the ordinary parse reports its error.
-pub(crate) fn declares_bases(text: &str) -> bool {
-    text.contains("extends") && DeTable::parse(text).is_ok_and(|t| t.get_ref().contains_key("extends"))
-}
-
-/// The span of a top-level `extends` key, for refusing it where no file can be read.
+/// The span of a top-level `extends` key. Text that does not parse, or is nested too deep
+/// to parse safely, has none: the ordinary parse reports its error.
 pub(crate) fn bases_key(text: &str) -> Option<std::ops::Range<usize>> {
+    if !text.contains("extends") || model::limits::toml_too_deep(text, model::limits::MAX_TOML_DEPTH).is_some() {
+        return None;
+    }
     let t = DeTable::parse(text).ok()?;
     t.get_ref().keys().find(|k| k.get_ref() == "extends").map(|k| k.span())
 }

@@ -2,6 +2,7 @@
 //! came from, and the merge of one such tree over another (`extends`).
 
 use serde_spanned::Spanned;
+use std::collections::HashMap;
 use toml::de::{DeTable, DeValue};
 
 /// Where a key or value was written: the index of its file in the load, and a byte offset.
@@ -100,13 +101,15 @@ fn leaf_of(v: &Spanned<DeValue<'_>>, file: usize) -> Leaf {
 /// file writes them, then the keys only the base has, so the merge reads like the design.
 pub(super) fn merge(base: &mut Table, over: Table) {
     base.origins.extend(over.origins);
-    let mut rest = std::mem::take(&mut base.entries);
+    // Keys are unique within a table: an index keeps a merge of large tables linear.
+    let mut rest: Vec<Option<Entry>> = std::mem::take(&mut base.entries).into_iter().map(Some).collect();
+    let index: HashMap<String, usize> =
+        rest.iter().enumerate().filter_map(|(i, e)| Some((e.as_ref()?.key.clone(), i))).collect();
     for e in over.entries {
-        let Some(i) = rest.iter().position(|h| h.key == e.key) else {
+        let Some(mut have) = index.get(&e.key).and_then(|&i| rest[i].take()) else {
             base.entries.push(e);
             continue;
         };
-        let mut have = rest.remove(i);
         have.key_at = e.key_at;
         match (&mut have.node, e.node) {
             (Node::Table(a), Node::Table(b)) => merge(a, b),
@@ -115,7 +118,7 @@ pub(super) fn merge(base: &mut Table, over: Table) {
         }
         base.entries.push(have);
     }
-    base.entries.extend(rest);
+    base.entries.extend(rest.into_iter().flatten());
 }
 
 /// A string or key as a TOML basic string.
