@@ -411,6 +411,12 @@ impl Design {
         one_line(file::parse_merged(&name, &merged))
     }
 
+    /// The design at `path` merged with its bases, read from disk, as annotated TOML
+    /// (`validate --explain`; see `explain`). Not validated: `load` says what is wrong.
+    pub fn explain(path: &Path) -> Result<String, DesignErrors> {
+        explain(path, &read_design_file)
+    }
+
     /// Validate design text; `name` is used in error locations. Text that declares bases
     /// (`extends`) is refused: its bases are found relative to its file (`load`).
     pub fn parse(name: &str, text: &str) -> Result<Design, DesignErrors> {

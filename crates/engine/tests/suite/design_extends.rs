@@ -348,6 +348,10 @@ fn the_shipped_designs_load_as_they_did() {
         let loaded = Design::load(Path::new(&path)).unwrap_or_else(|e| panic!("{e}"));
         let parsed = Design::parse(&path, &text).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(format!("{loaded:?}"), format!("{parsed:?}"), "{name}");
+        // A design without bases explains as itself: every value written back reads the same.
+        let explained = Design::explain(Path::new(&path)).unwrap_or_else(|e| panic!("{e}"));
+        let flat = Design::parse("flat.toml", &explained).unwrap_or_else(|e| panic!("{e}\n{explained}"));
+        assert_eq!(without_lines(&flat), without_lines(&loaded), "{name}");
         seen += 1;
     }
     assert_eq!(seen, 4);
@@ -357,6 +361,9 @@ fn the_shipped_designs_load_as_they_did() {
     let e = Design::load(Path::new(&base)).expect_err("a baseline without [environment]");
     assert_eq!(e.to_string(), format!("{base}:1:1: missing field `environment`"));
     assert_eq!(tag_design().environment.name, "client-a-prod-tags");
+    let explained = Design::explain(Path::new(&format!("{dir}/client-a-prod-tags.toml"))).expect("explained");
+    assert!(explained.contains("[tiers.data.subnet_tags]  # from "), "{explained}");
+    assert!(explained.contains("baseline-tags.toml:31\n"), "{explained}");
 }
 
 /// The shipped tag baseline, through the shipped design that extends it.
