@@ -81,7 +81,9 @@ fn one(file: &str, line: usize, column: usize, message: String) -> DesignErrors 
 /// design itself last.
 fn chain(path: &Path, text: String, read: Read<'_>) -> Result<(Vec<(String, String)>, Table), DesignErrors> {
     let mut l = Loader { read, files: Vec::new(), done: Vec::new(), root: Table::default() };
-    l.visit(normal(path), text, &mut Vec::new())?;
+    // The design keeps its name as given (as `Design::source` does); bases are named as
+    // reached from it.
+    l.visit(normal(path), path.display().to_string(), text, &mut Vec::new())?;
     Ok((l.files, l.root))
 }
 
@@ -99,9 +101,15 @@ impl Loader<'_> {
         one(name, line, column, message)
     }
 
-    fn visit(&mut self, path: PathBuf, text: String, stack: &mut Vec<PathBuf>) -> Result<(), DesignErrors> {
+    fn visit(
+        &mut self,
+        path: PathBuf,
+        name: String,
+        text: String,
+        stack: &mut Vec<PathBuf>,
+    ) -> Result<(), DesignErrors> {
         let file = self.files.len();
-        self.files.push((path.display().to_string(), text));
+        self.files.push((name, text));
         let (mut table, bases) = self.parse(file)?;
         stack.push(path.clone());
         for (rel, at) in bases {
@@ -124,7 +132,7 @@ impl Loader<'_> {
             }
             let text = (self.read)(&base)
                 .map_err(|e| self.err(file, at, format!("extends: cannot read the base `{}`: {e}", base.display())))?;
-            self.visit(base, text, stack)?;
+            self.visit(base.clone(), base.display().to_string(), text, stack)?;
         }
         stack.pop();
         self.done.push(path);
