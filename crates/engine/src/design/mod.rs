@@ -1,10 +1,14 @@
 //! The documented design of one environment: what the live state must look like.
 //!
-//! Loaded from TOML (`file.rs` holds the on-disk shape) and validated strictly into the
-//! types below, which the drift engine reads. Every validation error names
-//! `file:line:column`, what was found and what is expected.
+//! Loaded from TOML (`file/` holds the on-disk shape, `extends/` the merge of a design
+//! with its bases) and validated strictly into the types below, which the drift engine
+//! reads. Every validation error names `file:line:column` (in the file that wrote the
+//! value, base or not), what was found and what is expected.
 
+mod extends;
 mod file;
+
+pub use extends::{MAX_DESIGN_FILES, Read, explain};
 
 use globset::GlobMatcher;
 use ipnet::{IpNet, Ipv4Net};
@@ -48,6 +52,23 @@ impl fmt::Display for DesignErrors {
 }
 
 impl std::error::Error for DesignErrors {}
+
+/// Line and column (1-based, in characters) of a byte offset of a text.
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// Reads a design file or a base, capped at the design size limit.
+pub fn read_design_file(path: &Path) -> Result<String, String> {
+    model::limits::read_capped(path, "design file", model::limits::MAX_DESIGN_BYTES)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Criticality {
@@ -362,24 +383,51 @@ pub struct ReachAssertion {
     pub line: usize,
 }
 
+/// Messages quote the file's values, which may hold a newline: kept one line each.
+fn one_line(r: Result<Design, DesignErrors>) -> Result<Design, DesignErrors> {
+    r.map_err(|mut errs| {
+        for e in &mut errs.0 {
+            e.message = model::limits::one_line(std::mem::take(&mut e.message));
+        }
+        errs
+    })
+}
+
 impl Design {
-    /// Read and validate a design file.
+    /// Read and validate a design file, with its bases (`extends`) read from disk.
     pub fn load(path: &Path) -> Result<Design, DesignErrors> {
-        let name = path.display().to_string();
-        let text = model::limits::read_capped(path, "design file", model::limits::MAX_DESIGN_BYTES)
-            .map_err(|e| DesignErrors(vec![DesignError { file: name.clone(), line: 0, column: 0, message: e }]))?;
-        Self::parse(&name, &text)
+        Self::load_with(path, &read_design_file)
     }
 
-    /// Validate design text; `name` is used in error locations.
+    /// As `load`, reading the design and its bases through `read` (tests, other stores).
+    pub fn load_with(path: &Path, read: Read<'_>) -> Result<Design, DesignErrors> {
+        let name = path.display().to_string();
+        let text = read(path)
+            .map_err(|e| DesignErrors(vec![DesignError { file: name.clone(), line: 0, column: 0, message: e }]))?;
+        if extends::bases_key(&text).is_none() {
+            return Self::parse(&name, &text);
+        }
+        let merged = extends::merge(path, text, read)?;
+        one_line(file::parse_merged(&name, &merged))
+    }
+
+    /// The design at `path` merged with its bases, read from disk, as annotated TOML
+    /// (`validate --explain`; see `explain`). Not validated: `load` says what is wrong.
+    pub fn explain(path: &Path) -> Result<String, DesignErrors> {
+        explain(path, &read_design_file)
+    }
+
+    /// Validate design text; `name` is used in error locations. Text that declares bases
+    /// (`extends`) is refused: its bases are found relative to its file (`load`).
     pub fn parse(name: &str, text: &str) -> Result<Design, DesignErrors> {
-        // Messages quote the file's values, which may hold a newline: kept one line each.
-        file::parse(name, text).map_err(|mut errs| {
-            for e in &mut errs.0 {
-                e.message = model::limits::one_line(std::mem::take(&mut e.message));
-            }
-            errs
-        })
+        if let Some(span) = extends::bases_key(text) {
+            let (line, column) = line_col(text, span.start);
+            let message = "extends: a design with bases is loaded from its file, whose folder its bases are \
+                           relative to"
+                .to_string();
+            return Err(DesignErrors(vec![DesignError { file: name.to_string(), line, column, message }]));
+        }
+        one_line(file::parse(name, text))
     }
 
     pub fn role(&self, name: &str) -> Option<&Role> {

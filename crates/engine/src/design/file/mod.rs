@@ -4,6 +4,7 @@ mod network;
 mod reach;
 mod security;
 
+use super::extends::Merged;
 use super::*;
 use globset::Glob;
 use network::{NaclFile, NetworkFile, convert_nacl, convert_network};
@@ -157,25 +158,31 @@ struct MuteFile {
 struct Ctx<'a> {
     name: &'a str,
     text: &'a str,
+    /// For a design with bases, `text` is the merged document and this says which file,
+    /// line and column each part of it came from.
+    merged: Option<&'a Merged>,
     errors: Vec<DesignError>,
 }
 
 impl Ctx<'_> {
-    fn locate(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        (line, col)
+    /// File, line and column of an offset of the text being converted.
+    fn place(&self, offset: usize) -> (&str, usize, usize) {
+        match self.merged {
+            Some(m) => m.place(offset),
+            None => {
+                let (line, column) = line_col(self.text, offset);
+                (self.name, line, column)
+            }
+        }
     }
 
     fn err(&mut self, span: std::ops::Range<usize>, message: String) {
-        let (line, column) = self.locate(span.start);
-        self.errors.push(DesignError { file: self.name.to_string(), line, column, message });
+        let (file, line, column) = self.place(span.start);
+        self.errors.push(DesignError { file: file.to_string(), line, column, message });
     }
 
     fn line_of(&self, span: &std::ops::Range<usize>) -> usize {
-        self.locate(span.start).0
+        self.place(span.start).1
     }
 
     fn net(&mut self, s: &Spanned<String>, what: &str) -> Option<IpNet> {
@@ -279,7 +286,16 @@ impl Ctx<'_> {
 }
 
 pub(super) fn parse(name: &str, text: &str) -> Result<Design, DesignErrors> {
-    let mut cx = Ctx { name, text, errors: Vec::new() };
+    parse_in(Ctx { name, text, merged: None, errors: Vec::new() })
+}
+
+/// Validate a design merged with its bases; errors name the file each value came from.
+pub(super) fn parse_merged(name: &str, merged: &Merged) -> Result<Design, DesignErrors> {
+    parse_in(Ctx { name, text: &merged.text, merged: Some(merged), errors: Vec::new() })
+}
+
+fn parse_in(mut cx: Ctx<'_>) -> Result<Design, DesignErrors> {
+    let text = cx.text;
     if let Some(at) = model::limits::toml_too_deep(text, model::limits::MAX_TOML_DEPTH) {
         let limit = model::limits::MAX_TOML_DEPTH;
         cx.err(at..at, format!("nested deeper than {limit} levels; a design needs 3"));
