@@ -103,6 +103,10 @@ pub enum Command {
         /// Design files to validate.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Print each design merged with its bases (`extends`), every value annotated with
+        /// the file and line it came from (the verdict goes to standard error).
+        #[arg(long)]
+        explain: bool,
     },
     /// Open the console on the built-in demo environment (no AWS account needed).
     Demo,

@@ -23,7 +23,7 @@ pub fn run(cli: &Cli) -> ExitCode {
         Some(Command::History(args)) => history::run(args, &cli.aws, &cli.history),
         Some(Command::Snapshot(args)) => snapshot::run(args, &cli.aws),
         Some(Command::Plan(args)) => plan::run(args, &cli.aws),
-        Some(Command::Validate { files }) => validate::run(files),
+        Some(Command::Validate { files, explain }) => validate::run(files, *explain),
         Some(Command::Init(args)) => init::run(args, &cli.aws),
         Some(Command::Demo) => console::run(cli, true),
         Some(Command::Reach(args)) => reach::run(args, &cli.aws),

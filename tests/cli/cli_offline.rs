@@ -58,6 +58,35 @@ fn shipped_designs_validate() {
     );
 }
 
+/// Every shipped design validates by glob (baselines live in `baselines/`, not designs by
+/// themselves), and `--explain` prints the merged design, which itself validates.
+#[test]
+fn a_design_with_bases_validates_and_explains() {
+    let out = bin().args(["validate", "config/designs/client-a-prod-tags.toml"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "ok: config/designs/client-a-prod-tags.toml (client-a-prod-tags, eu-west-2, 4 tiers, 5 roles, 4 flows)"
+    );
+    let out = bin().args(["validate", "--explain", "config/designs/client-a-prod-tags.toml"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let merged = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(merged.contains("# from config/designs/baselines/tags.toml:"), "{merged}");
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("ok: "), "the verdict goes to stderr");
+    let dir = tempfile::tempdir().expect("tmp");
+    let flat = dir.path().join("flat.toml");
+    std::fs::write(&flat, &merged).expect("write");
+    let out = bin().arg("validate").arg(&flat).output().expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    // A base that is missing: one line naming it and the design that asked.
+    std::fs::write(dir.path().join("d.toml"), "extends = [\"nowhere.toml\"]\n").expect("write");
+    let out = bin().arg("validate").arg(dir.path().join("d.toml")).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("d.toml:1:") && err.contains("nowhere.toml"), "{err}");
+}
+
 #[test]
 fn clean_snapshot_passes_with_exit_0() {
     let dir = tempfile::tempdir().expect("tmp");

@@ -358,13 +358,13 @@ fn the_shipped_designs_load_as_they_did() {
     assert_eq!(seen, 4);
     // The tag baseline is not a design by itself: the design extending it names the
     // environment.
-    let base = format!("{dir}/baseline-tags.toml");
+    let base = format!("{dir}/baselines/tags.toml");
     let e = Design::load(Path::new(&base)).expect_err("a baseline without [environment]");
     assert_eq!(e.to_string(), format!("{base}:1:1: missing field `environment`"));
     assert_eq!(tag_design().environment.name, "client-a-prod-tags");
     let explained = Design::explain(Path::new(&format!("{dir}/client-a-prod-tags.toml"))).expect("explained");
     assert!(explained.contains("[tiers.data.subnet_tags]  # from "), "{explained}");
-    assert!(explained.contains("baseline-tags.toml:31\n"), "{explained}");
+    assert!(explained.contains("baselines/tags.toml:31\n"), "{explained}");
 }
 
 /// The shipped tag baseline, through the shipped design that extends it.
