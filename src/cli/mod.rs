@@ -122,6 +122,9 @@ pub enum Command {
     },
     /// Print the manual page (roff) to standard output: `driftdeck man > driftdeck.1`.
     Man,
+    /// The live engine without the screen: one JSON object per line when a finding appears
+    /// or clears, an alarm changes, or an environment fails or recovers (for alerting).
+    Watch(WatchArgs),
 }
 
 #[derive(Args, Debug)]
@@ -140,6 +143,17 @@ pub struct CheckArgs {
     /// designs give one `--snapshot` per `--design`, in the same order.
     #[arg(long = "snapshot", value_name = "FILE")]
     pub snapshots: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct WatchArgs {
+    /// The documented design (TOML); repeat for an estate: each environment is watched on
+    /// its own schedule, spread over the interval.
+    #[arg(long = "design", short = 'd', required = true)]
+    pub designs: Vec<PathBuf>,
+    /// Seconds between two evaluations of an environment.
+    #[arg(long, default_value_t = 60, value_name = "SECS", value_parser = clap::value_parser!(u64).range(5..))]
+    pub interval: u64,
 }
 
 #[derive(Args, Debug)]

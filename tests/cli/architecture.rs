@@ -185,6 +185,7 @@ fn each_subcommand_has_one_file() {
         "reach.rs",
         "snapshot.rs",
         "validate.rs",
+        "watch.rs",
     ];
     assert_eq!(files, expected, "src/commands holds one file per subcommand and the dispatch (mod.rs)");
 }

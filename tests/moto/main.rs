@@ -12,3 +12,4 @@ mod limits_binary;
 mod network;
 mod pair;
 mod reach;
+mod watch;

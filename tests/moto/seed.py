@@ -424,11 +424,19 @@ def busy_history(endpoint, drift):
     return ids
 
 
+def ssh_open(endpoint, drift):
+    """One write on a running account: the deploy role opens SSH to the world on the group
+    named by DRIFTDECK_GROUP (`watch` sees it appear, with its actor)."""
+    role = Env(endpoint, "eu-west-2", key="ASIADEPLOYROLESESSION")
+    role.ingress(os.environ["DRIFTDECK_GROUP"], [("tcp", 22, 22, "0.0.0.0/0")])
+    return {}
+
+
 def main():
     endpoint, scenario = sys.argv[1], sys.argv[2]
     drift = "--drift" in sys.argv[3:]
     scenarios = {"client-a": client_a, "pair": pair, "pair-accounts": pair_accounts, "network": network,
-                 "paging": paging, "history": history, "busy-history": busy_history}
+                 "paging": paging, "history": history, "busy-history": busy_history, "ssh-open": ssh_open}
     ids = scenarios[scenario](endpoint, drift)
     print(json.dumps(ids, sort_keys=True))
 

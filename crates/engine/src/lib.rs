@@ -14,6 +14,7 @@ pub mod init;
 pub mod plan;
 pub mod reach;
 pub mod terraform;
+pub mod watch;
 
 use model::Kind;
 use std::collections::BTreeSet;

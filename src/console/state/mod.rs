@@ -613,8 +613,8 @@ impl App {
 
 /// Identity of a finding across evaluations.
 pub fn finding_key(f: &Finding) -> String {
-    let ev: Vec<String> = f.evidence.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    format!("{}|{}|{}", f.rule, f.resource, ev.join(";"))
+    // The same identity `watch` uses: one definition.
+    engine::watch::identity(f)
 }
 
 fn text_input(initial: &str) -> TextArea<'static> {

@@ -17,3 +17,4 @@ mod plan_unplaced;
 mod reach_engine;
 mod reach_memo;
 mod reach_verdict;
+mod watch_lines;

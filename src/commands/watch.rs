@@ -1,0 +1,177 @@
+//! `driftdeck watch`: the live engine without the screen. Each environment is fetched and
+//! evaluated on its own schedule (spread over the interval so an estate does not refresh
+//! in one second); what changed is printed as one JSON object per line (`engine::watch`).
+//! SIGTERM or Ctrl-C ends it cleanly, after the line being written.
+
+use crate::cli::{AwsArgs, HistoryArgs, WatchArgs};
+use crate::collect::{Budget, aws_options, fetch_all_within, guard};
+use crate::exit::{EXIT_OK, fail};
+use crate::inputs::load_designs;
+use engine::design::Design;
+use engine::drift::Report;
+use engine::watch::{Event, Origin, Watch, to_json};
+use model::Kind;
+use model::source::Source;
+use serde_json::Value;
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+pub fn run(args: &WatchArgs, aws: &AwsArgs, hist: &HistoryArgs) -> ExitCode {
+    let designs = match load_designs(&args.designs) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let rt = match crate::collect::runtime() {
+        Ok(rt) => rt,
+        Err(e) => return fail(e),
+    };
+    let interval = Duration::from_secs(args.interval);
+    rt.block_on(async {
+        // Bounded: a stalled stdout slows the environments down instead of growing memory.
+        let (tx, mut rx) = mpsc::channel::<Value>(1024);
+        let budget = Budget::default();
+        let n = designs.len() as u32;
+        for (i, design) in designs.into_iter().enumerate() {
+            // Spread the first evaluations over the interval (the first at once).
+            let offset = interval.mul_f64(f64::from(i as u32) / f64::from(n.max(1)));
+            let job = Job { design, aws: aws.clone(), hist: hist.clone(), interval, budget: budget.clone() };
+            tokio::spawn(job.run(offset, tx.clone()));
+        }
+        drop(tx);
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(e) => return Err(format!("cannot listen for SIGTERM: {e}")),
+        };
+        loop {
+            tokio::select! {
+                line = rx.recv() => match line {
+                    Some(v) => {
+                        let mut out = std::io::stdout().lock();
+                        // A closed pipe (the reader went away) ends the watch.
+                        if writeln!(out, "{v}").and_then(|()| out.flush()).is_err() {
+                            return Ok(());
+                        }
+                    }
+                    None => return Ok(()),
+                },
+                _ = term.recv() => return Ok(()),
+                _ = tokio::signal::ctrl_c() => return Ok(()),
+            }
+        }
+    })
+    .map_or_else(fail, |()| ExitCode::from(EXIT_OK))
+}
+
+/// One environment's watch.
+struct Job {
+    design: Design,
+    aws: AwsArgs,
+    hist: HistoryArgs,
+    interval: Duration,
+    budget: Budget,
+}
+
+impl Job {
+    async fn run(self, offset: Duration, tx: mpsc::Sender<Value>) {
+        tokio::time::sleep(offset).await;
+        let kinds: Vec<Kind> = engine::needed_kinds(&self.design).into_iter().collect();
+        let mut watch = Watch::default();
+        let mut conn: Option<aws::Aws> = None;
+        loop {
+            let bound = Duration::from_secs(self.aws.timeout.max(1));
+            let deadline = tokio::time::Instant::now() + bound;
+            if conn.is_none() {
+                match aws::connect_checked(
+                    &aws_options(&self.design, &self.aws),
+                    &guard(&self.design),
+                    Some((deadline, bound)),
+                )
+                .await
+                {
+                    Ok(c) => conn = Some(c),
+                    Err(e) => {
+                        if let Some(line) = watch.failed(&e) {
+                            let v = to_json(&line, &self.origin(None), None);
+                            if tx.send(v).await.is_err() {
+                                return;
+                            }
+                        }
+                    }
+                }
+            }
+            if let Some(c) = &conn {
+                let key = c.account().unwrap_or_else(|| self.design.environment.name.clone());
+                let snap = fetch_all_within(c, &kinds, deadline, bound, Some(self.budget.for_account(&key))).await;
+                let mut report = engine::drift::evaluate(&self.design, &snap);
+                // This environment's own reach assertions.
+                let _ = engine::reach::assert::add_to_check(&[(&self.design, &snap)], &mut [&mut report]);
+                let started = watch.started();
+                let lines = watch.observe(&report, &snap);
+                if !started {
+                    // Said once on stderr, so a reader knows the baseline is complete even
+                    // when it has no findings (stdout then stays quiet until a change).
+                    eprintln!(
+                        "driftdeck: watching {}: baseline of {} finding(s); from now on, changes only",
+                        self.design.environment.name,
+                        report.findings.len()
+                    );
+                }
+                let changed = if started { self.attribute(c, &report, &lines).await } else { Vec::new() };
+                let account = snap.account.clone();
+                for line in &lines {
+                    let by = line.finding.as_ref().filter(|_| line.event == Event::FindingAppeared).and_then(|f| {
+                        changed.iter().find(|(g, _)| std::sync::Arc::ptr_eq(f, g)).map(|(_, v)| v.clone())
+                    });
+                    if tx.send(to_json(line, &self.origin(account.as_deref()), by)).await.is_err() {
+                        return;
+                    }
+                }
+            }
+            tokio::time::sleep(self.interval).await;
+        }
+    }
+
+    fn origin<'a>(&'a self, account: Option<&'a str>) -> Origin<'a> {
+        Origin {
+            environment: &self.design.environment.name,
+            account: account.or(self.design.environment.account_id.as_deref()),
+            region: &self.design.environment.region,
+            time: jiff::Timestamp::now(),
+        }
+    }
+
+    /// Who changed what appeared after the baseline: the history of those resources only,
+    /// within the history budget, attributed as `check` attributes (the same shape).
+    async fn attribute(
+        &self,
+        conn: &aws::Aws,
+        report: &Report,
+        lines: &[engine::watch::Line],
+    ) -> Vec<(std::sync::Arc<engine::drift::Finding>, Value)> {
+        if self.hist.no_history {
+            return Vec::new();
+        }
+        let appeared: Vec<_> =
+            lines.iter().filter(|l| l.event == Event::FindingAppeared).filter_map(|l| l.finding.clone()).collect();
+        if appeared.is_empty() {
+            return Vec::new();
+        }
+        let only = Report { findings: appeared.clone(), muted: Vec::new(), ..report.clone() };
+        let budget = tokio::time::Instant::now() + Duration::from_secs(self.hist.history_budget);
+        // Back to the previous evaluation and a margin: CloudTrail delivers within minutes.
+        let start = jiff::Timestamp::now() - self.interval.max(Duration::from_secs(900));
+        let h = crate::collect::history::of_report(conn, &self.design, &only, start, budget).await;
+        let first_seen = report.generated_at.unwrap_or_else(jiff::Timestamp::now);
+        appeared
+            .into_iter()
+            .map(|f| {
+                let v = engine::formats::history::changed_by_json(&engine::formats::history::attribution(
+                    &f, &h, first_seen,
+                ));
+                (f, v)
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,91 @@
+//! `driftdeck watch` against moto: the baseline printed once as `finding_appeared` lines,
+//! then a change made through the API appears with its actor (read from the harness's
+//! CloudTrail emulation, built from the real calls), and SIGTERM ends it cleanly.
+
+use crate::harness as common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+#[test]
+fn watch_prints_the_baseline_then_a_change_with_its_actor_and_stops_on_sigterm() {
+    let (moto, _g) = common::Moto::shared();
+    moto.reset();
+    let ids = moto.seed("client-a", false);
+    let sg_app = ids["sg_app"].as_str().expect("sg_app").to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_driftdeck"))
+        .args(["watch", "--design", "config/designs/client-a-prod.toml", "--interval", "5"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", std::env::temp_dir())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL", &moto.endpoint)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("watch starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel::<serde_json::Value>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let v = serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+            if tx.send(v).is_err() {
+                return;
+            }
+        }
+    });
+    let stderr = child.stderr.take().expect("stderr");
+    let (said, heard) = mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = said.send(line);
+        }
+    });
+    let next = |within: u64| rx.recv_timeout(Duration::from_secs(within));
+    // The clean seed matches its design: the baseline is empty, and stderr says it is done.
+    let baseline = heard.recv_timeout(Duration::from_secs(60)).expect("the baseline is said");
+    assert_eq!(baseline, "driftdeck: watching client-a-prod: baseline of 0 finding(s); from now on, changes only");
+    assert!(next(1).is_err(), "no line for an environment as designed");
+    // A change through the API, by the deploy role.
+    let mut seed = Command::new(common::python());
+    seed.arg(format!("{}/tests/moto/seed.py", env!("CARGO_MANIFEST_DIR"))).arg(&moto.endpoint).arg("ssh-open");
+    assert!(seed.env("DRIFTDECK_GROUP", &sg_app).status().expect("seed").success());
+    let opened = Instant::now();
+    let line = loop {
+        let v = next(30).expect("the change appears");
+        if v["rule"] == "sg.admin-port-open" {
+            break v;
+        }
+        assert_ne!(v["event"], "finding_cleared", "nothing cleared: {v}");
+    };
+    assert!(opened.elapsed() < Duration::from_secs(20), "seen within two intervals: {:?}", opened.elapsed());
+    assert_eq!(line["event"], "finding_appeared");
+    assert_eq!(line["environment"], "client-a-prod");
+    assert_eq!(line["account"], "123456789012");
+    assert_eq!(line["region"], "eu-west-2");
+    assert_eq!(line["severity"], "critical");
+    assert!(line["time"].is_string() && line["message"].is_string());
+    assert_eq!(line["resource"], sg_app.as_str());
+    assert_eq!(line["changed_by"]["status"], "changed", "{line}");
+    assert_eq!(line["changed_by"]["event"], "AuthorizeSecurityGroupIngress");
+    assert!(line["changed_by"]["actor"].as_str().is_some_and(|a| a.contains("platform-deploy")), "{line}");
+    // SIGTERM: a clean exit.
+    let ok = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(ok.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            assert!(status.success(), "{status:?}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "watch did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
