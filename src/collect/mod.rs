@@ -20,18 +20,50 @@ use tokio::sync::Semaphore;
 /// bursting (each kind is itself several paged calls in sequence).
 pub const PER_ACCOUNT_IN_FLIGHT: usize = 4;
 
-/// Shared limits of calls in flight, one semaphore per account (or per profile while the
-/// account is unknown).
-#[derive(Clone, Default)]
+/// Kinds fetched at once over every account: an estate of 200 environments must not open
+/// 800 connections at once from one machine (and through one NAT), whatever the accounts.
+pub const ALL_IN_FLIGHT: usize = 32;
+
+/// Shared limits of calls in flight: one per account (or per profile while the account is
+/// unknown), and one over all of them.
+#[derive(Clone)]
 pub struct Budget {
     limits: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
+    global: Arc<Semaphore>,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget { limits: Arc::default(), global: Arc::new(Semaphore::new(ALL_IN_FLIGHT)) }
+    }
+}
+
+/// The two limits a fetch waits for: its account's and the global one.
+#[derive(Clone)]
+pub struct Limit {
+    account: Arc<Semaphore>,
+    global: Arc<Semaphore>,
+}
+
+impl Limit {
+    /// Wait for a slot of the account, then of the whole estate (in that order, so an
+    /// account at its limit does not hold global slots while it waits).
+    pub async fn acquire(
+        &self,
+    ) -> (Option<tokio::sync::SemaphorePermit<'_>>, Option<tokio::sync::SemaphorePermit<'_>>) {
+        let account = self.account.acquire().await.ok();
+        let global = self.global.acquire().await.ok();
+        (account, global)
+    }
 }
 
 impl Budget {
     /// The limit for one account key; environments of the same account get the same one.
-    pub fn for_account(&self, key: &str) -> Arc<Semaphore> {
+    pub fn for_account(&self, key: &str) -> Limit {
         let mut map = self.limits.lock().unwrap_or_else(|e| e.into_inner());
-        map.entry(key.to_string()).or_insert_with(|| Arc::new(Semaphore::new(PER_ACCOUNT_IN_FLIGHT))).clone()
+        let account =
+            map.entry(key.to_string()).or_insert_with(|| Arc::new(Semaphore::new(PER_ACCOUNT_IN_FLIGHT))).clone();
+        Limit { account, global: Arc::clone(&self.global) }
     }
 }
 
@@ -91,11 +123,7 @@ pub async fn fetch_all(source: &dyn Source, kinds: &[Kind]) -> Snapshot {
 
 /// `fetch_all`, with at most the limit's permits of kinds in flight: environments of one
 /// account share one limit so the account's API budget is not burst.
-pub async fn fetch_all_limited(
-    source: &dyn Source,
-    kinds: &[Kind],
-    limit: Option<std::sync::Arc<tokio::sync::Semaphore>>,
-) -> Snapshot {
+pub async fn fetch_all_limited(source: &dyn Source, kinds: &[Kind], limit: Option<Limit>) -> Snapshot {
     fetch_all_by(source, kinds, None, limit).await
 }
 
@@ -107,7 +135,7 @@ pub async fn fetch_all_within(
     kinds: &[Kind],
     deadline: tokio::time::Instant,
     bound: std::time::Duration,
-    limit: Option<std::sync::Arc<tokio::sync::Semaphore>>,
+    limit: Option<Limit>,
 ) -> Snapshot {
     fetch_all_by(source, kinds, Some((deadline, bound)), limit).await
 }
@@ -116,15 +144,15 @@ async fn fetch_all_by(
     source: &dyn Source,
     kinds: &[Kind],
     bound: Option<(tokio::time::Instant, std::time::Duration)>,
-    limit: Option<std::sync::Arc<tokio::sync::Semaphore>>,
+    limit: Option<Limit>,
 ) -> Snapshot {
     let futs = kinds.iter().map(|k| {
         let limit = limit.clone();
         async move {
             let work = async {
                 // Waiting for the account's budget counts against the bound too.
-                let _permit = match &limit {
-                    Some(l) => l.acquire().await.ok(),
+                let _permits = match &limit {
+                    Some(l) => Some(l.acquire().await),
                     None => None,
                 };
                 source.fetch_kind(*k).await

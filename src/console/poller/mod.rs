@@ -12,7 +12,7 @@ use model::Kind;
 use model::source::Source;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{Notify, Semaphore, mpsc};
+use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinSet;
 
 /// The longest a throttled kind waits between polls.
@@ -30,7 +30,7 @@ impl Pollers {
         kinds: Vec<Kind>,
         intervals: &Intervals,
         (env, generation): (usize, u64),
-        limit: Arc<Semaphore>,
+        limit: crate::collect::Limit,
         tx: mpsc::Sender<Action>,
     ) -> Pollers {
         let refresh = Arc::new(Notify::new());
@@ -43,7 +43,7 @@ impl Pollers {
                 loop {
                     let result = {
                         // A closed semaphore never happens (it is never closed); fetch anyway.
-                        let _permit = limit.acquire().await.ok();
+                        let _permits = limit.acquire().await;
                         source.fetch_kind(kind).await
                     };
                     interval = next_interval(interval, base, result.as_ref().err().is_some_and(|e| e.throttled));
@@ -53,7 +53,7 @@ impl Pollers {
                         return; // the console is gone
                     }
                     tokio::select! {
-                        _ = tokio::time::sleep(interval) => {}
+                        _ = tokio::time::sleep(jittered(interval, env, kind)) => {}
                         _ = refresh.notified() => {}
                     }
                 }
@@ -72,6 +72,25 @@ impl Pollers {
     }
 }
 
+/// The wait before the next fetch, moved by up to a tenth of it either way, differently
+/// for each environment and kind: 200 environments connected in the same second then
+/// spread their refreshes instead of calling AWS together on every beat. The clock's
+/// nanoseconds vary it between cycles too.
+pub fn jittered(interval: Duration, env: usize, kind: Kind) -> Duration {
+    let spread = interval.as_millis() as u64 / 10;
+    if spread == 0 {
+        return interval;
+    }
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    // A small mix (splitmix64) of the environment, the kind and the clock.
+    let mut x = (env as u64) << 32 ^ (kind as u64) << 16 ^ u64::from(nanos);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^= x >> 31;
+    let offset = x % (2 * spread + 1);
+    Duration::from_millis((interval.as_millis() as u64).saturating_sub(spread) + offset)
+}
+
 /// Double the wait after throttling, back to the configured interval after a success.
 pub fn next_interval(current: Duration, base: Duration, throttled: bool) -> Duration {
     if throttled { (current * 2).clamp(base, BACKOFF_CAP.max(base)) } else { base }
@@ -80,6 +99,16 @@ pub fn next_interval(current: Duration, base: Duration, throttled: bool) -> Dura
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn jitter_stays_within_a_tenth_and_spreads_environments() {
+        let base = Duration::from_secs(60);
+        let waits: Vec<Duration> = (0..200).map(|env| jittered(base, env, Kind::SecurityGroups)).collect();
+        assert!(waits.iter().all(|w| *w >= Duration::from_secs(54) && *w <= Duration::from_secs(66)), "{waits:?}");
+        let distinct: std::collections::BTreeSet<_> = waits.iter().collect();
+        assert!(distinct.len() > 150, "200 environments spread: {} distinct waits", distinct.len());
+        assert_eq!(jittered(Duration::from_millis(5), 3, Kind::Vpcs), Duration::from_millis(5));
+    }
 
     #[test]
     fn throttling_backs_off_and_recovers() {
