@@ -191,17 +191,33 @@ async fn fetch_all_by(
 mod tests {
     use super::*;
 
+    #[tokio::test]
+    async fn the_global_limit_holds_across_accounts() {
+        let budget = Budget::default();
+        let limits: Vec<Limit> = (0..ALL_IN_FLIGHT + 1).map(|i| budget.for_account(&format!("{i:012}"))).collect();
+        let held: Vec<_> = limits.iter().take(ALL_IN_FLIGHT).map(|l| l.global.clone().try_acquire_owned()).collect();
+        assert!(held.iter().all(Result::is_ok));
+        let last = &limits[ALL_IN_FLIGHT];
+        let waited = tokio::time::timeout(std::time::Duration::from_millis(50), last.acquire()).await;
+        assert!(waited.is_err(), "a new account waits for a global slot");
+        drop(held);
+        let (a, g) = last.acquire().await;
+        assert!(a.is_some() && g.is_some());
+    }
+
     #[test]
     fn environments_of_one_account_share_one_limit() {
         let budget = Budget::default();
         let a = budget.for_account("111111111111");
         let b = budget.for_account("111111111111");
         let c = budget.for_account("222222222222");
-        assert!(Arc::ptr_eq(&a, &b));
-        assert!(!Arc::ptr_eq(&a, &c));
-        let held: Vec<_> = (0..PER_ACCOUNT_IN_FLIGHT).filter_map(|_| a.clone().try_acquire_owned().ok()).collect();
+        assert!(Arc::ptr_eq(&a.account, &b.account));
+        assert!(!Arc::ptr_eq(&a.account, &c.account));
+        assert!(Arc::ptr_eq(&a.global, &c.global), "one global limit over every account");
+        let held: Vec<_> =
+            (0..PER_ACCOUNT_IN_FLIGHT).filter_map(|_| a.account.clone().try_acquire_owned().ok()).collect();
         assert_eq!(held.len(), PER_ACCOUNT_IN_FLIGHT);
-        assert!(b.clone().try_acquire_owned().is_err(), "the second environment waits on the same budget");
-        assert!(c.clone().try_acquire_owned().is_ok(), "another account is not held back");
+        assert!(b.account.clone().try_acquire_owned().is_err(), "the second environment waits on the same budget");
+        assert!(c.account.clone().try_acquire_owned().is_ok(), "another account is not held back");
     }
 }
