@@ -1,6 +1,8 @@
 //! The engine's tests as pure functions, in one binary that links no AWS SDK: drift rules
 //! and their texts, incremental evaluation, reach, Terraform plans, `init`'s inference.
 
+mod design_controls;
+mod drift_controls;
 mod drift_incremental;
 mod drift_network;
 mod drift_rules;
