@@ -224,8 +224,10 @@ pub struct EksAccessEntry {
     pub entry_type: Option<String>,
     #[serde(default)]
     pub username: Option<String>,
+    /// `None` when not read: ListAccessEntries names principals only (DescribeAccessEntry,
+    /// which holds the groups, is not called), so groups bound by RBAC are unknown.
     #[serde(default)]
-    pub kubernetes_groups: Vec<String>,
+    pub kubernetes_groups: Option<Vec<String>>,
     #[serde(default)]
     pub policies: Vec<EksAccessPolicy>,
 }

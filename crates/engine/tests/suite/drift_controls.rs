@@ -332,7 +332,7 @@ fn entry(principal: &str, policies: &[(&str, &str)], groups: &[&str]) -> EksAcce
         principal_arn: principal.into(),
         entry_type: Some("STANDARD".into()),
         username: Some(principal.into()),
-        kubernetes_groups: groups.iter().map(|g| g.to_string()).collect(),
+        kubernetes_groups: Some(groups.iter().map(|g| g.to_string()).collect()),
         policies: policies
             .iter()
             .map(|(name, scope)| EksAccessPolicy {
@@ -442,6 +442,16 @@ fn eks_viewer_without_cluster_wide_view_fires() {
         s.eks_access_entries.push(entry(DEV, &[], &["view-only"]));
     });
     assert!(unknown(&of("eks.viewer-missing", &design(EKS), &s)[0]));
+    // Groups not read (ListAccessEntries names principals only): unknown too.
+    let s = snap(|s| {
+        s.eks_clusters.push(cluster(Some("API"), false, &[]));
+        let mut e = entry(DEV, &[], &[]);
+        e.kubernetes_groups = None;
+        s.eks_access_entries.push(e);
+    });
+    let f = of("eks.viewer-missing", &design(EKS), &s);
+    assert!(unknown(&f[0]), "{f:?}");
+    assert!(f[0].actual.contains("groups not read"));
 }
 
 #[test]

@@ -128,7 +128,7 @@ fn clean() -> Snapshot {
             principal_arn: who.into(),
             entry_type: Some("STANDARD".into()),
             username: None,
-            kubernetes_groups: vec![],
+            kubernetes_groups: Some(vec![]),
             policies: vec![EksAccessPolicy {
                 policy_arn: format!("{POLICY}{policy}"),
                 scope: "cluster".into(),
@@ -357,7 +357,7 @@ fn an_undeclared_admin_entry_is_introduced_and_a_view_association_fixes_a_viewer
         principal_arn: DEV.into(),
         entry_type: Some("STANDARD".into()),
         username: None,
-        kubernetes_groups: vec![],
+        kubernetes_groups: Some(vec![]),
         policies: vec![],
     });
     restamp(&mut s);

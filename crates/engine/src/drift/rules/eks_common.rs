@@ -13,7 +13,8 @@ const VIEW_POLICIES: &[&str] =
 
 /// Does the entry make its principal cluster admin?
 pub(super) fn is_admin(e: &EksAccessEntry) -> bool {
-    e.policies.iter().any(|p| p.name() == ADMIN_POLICY) || e.kubernetes_groups.iter().any(|g| g == "system:masters")
+    e.policies.iter().any(|p| p.name() == ADMIN_POLICY)
+        || e.kubernetes_groups.iter().flatten().any(|g| g == "system:masters")
 }
 
 /// Does the entry give view access to the whole cluster through an access policy?
@@ -43,8 +44,10 @@ pub(super) fn holds(e: &EksAccessEntry) -> String {
             }
         })
         .collect();
-    if !e.kubernetes_groups.is_empty() {
-        parts.push(format!("groups {}", e.kubernetes_groups.join(", ")));
+    match &e.kubernetes_groups {
+        Some(g) if !g.is_empty() => parts.push(format!("groups {}", g.join(", "))),
+        Some(_) => {}
+        None => parts.push("groups not read".into()),
     }
     if parts.is_empty() { "nothing".into() } else { parts.join("; ") }
 }

@@ -34,14 +34,15 @@ impl Rule for R {
                 }
                 let seen: Vec<String> = matching.iter().map(|e| format!("{}: {}", e.principal_arn, holds(e))).collect();
                 let actual = if seen.is_empty() { "no access entry".to_string() } else { seen.join("; ") };
-                let groups = matching.iter().any(|e| !e.kubernetes_groups.is_empty());
+                // Groups not read, or read and non-empty, may be bound to a view role by RBAC.
+                let groups = matching.iter().any(|e| e.kubernetes_groups.as_ref().is_none_or(|g| !g.is_empty()));
                 let why_unknown = if c.uses_config_map() {
                     Some(format!(
                         "authentication mode {} may grant it in the aws-auth ConfigMap, in the Kubernetes API driftdeck does not call",
                         c.mode()
                     ))
                 } else if groups {
-                    Some("its Kubernetes groups may be bound to a view role by RBAC, in the Kubernetes API driftdeck does not call".to_string())
+                    Some("its Kubernetes groups (unread, or listed) may be bound to a view role by RBAC, in the Kubernetes API driftdeck does not call".to_string())
                 } else {
                     None
                 };

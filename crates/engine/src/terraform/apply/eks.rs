@@ -131,7 +131,7 @@ impl Cx<'_> {
             principal_arn: principal,
             entry_type: str_at(s.v, "type"),
             username: str_at(s.v, "user_name"),
-            kubernetes_groups: strs_at(s.v, "kubernetes_groups"),
+            kubernetes_groups: Some(strs_at(s.v, "kubernetes_groups")),
             policies,
         });
         self.touch(&cluster, s.i);
