@@ -8,6 +8,7 @@ mod drift_network;
 mod drift_rules;
 mod drift_texts;
 mod history_attribution;
+mod init_controls;
 mod init_design;
 mod plan_controls;
 mod plan_engine;
