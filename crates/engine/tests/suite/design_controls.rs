@@ -107,3 +107,25 @@ fn needed_kinds_follow_the_keys_given() {
     assert_eq!(kinds("[eks]\npublic_endpoint_from = []\n"), vec![Kind::EksClusters]);
     assert_eq!(kinds("[eks]\nviewers = [\"arn:*\"]\n"), vec![Kind::EksClusters, Kind::EksAccessEntries]);
 }
+
+#[test]
+fn shipped_designs_carry_their_seeds_controls() {
+    use testkit::fixtures::design;
+    let nc = design("neurocipher-prod");
+    let kms = nc.kms.expect("neurocipher-prod [kms]");
+    assert_eq!((kms.keys.as_slice(), kms.rotation), (&["alias/nc-dp-data-prod".to_string()][..], Some(true)));
+    let det = nc.detectors.expect("neurocipher-prod [detectors]");
+    assert_eq!((det.guardduty, det.securityhub), (Some(true), Some(true)));
+    assert_eq!(det.cloudtrail.expect("trail").logging, Some(true));
+    // client-a's README names no alias: rotation is stated, no key is checked (and the
+    // demo, which records no keys, shows no kms finding).
+    let ca = design("client-a-prod");
+    assert!(ca.kms.as_ref().expect("client-a-prod [kms]").keys.is_empty());
+    assert!(!engine::needed_kinds(&ca).contains(&model::Kind::KmsKeys));
+    for name in ["production", "production-pci"] {
+        let eks = design(name).eks.unwrap_or_else(|| panic!("{name} [eks]"));
+        assert!(eks.admins.expect("admins")[0].1.is_match("arn:aws:iam::111111111111:role/DevOpsAdmin"), "{name}");
+        assert!(eks.viewers[0].1.is_match("arn:aws:iam::111111111111:role/DeveloperReadOnly"), "{name}");
+        assert!(eks.public_endpoint_from.is_none(), "{name}: the README leaves the endpoint CIDRs a to-do");
+    }
+}
