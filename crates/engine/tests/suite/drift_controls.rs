@@ -99,7 +99,11 @@ fn kms_missing_alias_fires_and_an_unaliased_key_id_is_unknown() {
     let d = design("[kms]\nkeys = [\"0000aaaa-12ab-34cd-56ef-1234567890ab\"]\n");
     let f = of("kms.key-missing", &d, &s);
     assert!(unknown(&f[0]), "{f:?}");
-    // Found by id too.
+    // Found by alias ARN and by id too.
+    let d = design("[kms]\nkeys = [\"arn:aws:kms:eu-west-2:111122223333:alias/other\"]\n");
+    assert!(of("kms.key-missing", &d, &s).is_empty());
+    let d = design("[kms]\nkeys = [\"arn:aws:kms:eu-west-2:111122223333:alias/gone\"]\n");
+    assert!(!unknown(&of("kms.key-missing", &d, &s)[0]));
     let d = design("[kms]\nkeys = [\"1234abcd-12ab-34cd-56ef-1234567890ab\"]\n");
     assert!(of("kms.key-missing", &d, &s).is_empty());
 }

@@ -12,7 +12,9 @@ pub(super) enum Lookup<'a> {
     Unaliased,
 }
 
+/// An alias ARN (`arn:aws:kms:REGION:ACCOUNT:alias/NAME`) names the alias `alias/NAME`.
 pub(super) fn lookup<'a>(snap: &'a Snapshot, name: &str) -> Lookup<'a> {
+    let name = name.find(":alias/").map_or(name, |i| &name[i + 1..]);
     match snap.kms_keys.iter().find(|k| k.named(name)) {
         Some(k) => Lookup::Found(k),
         None if name.starts_with("alias/") => Lookup::Missing,
