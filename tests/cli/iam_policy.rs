@@ -17,14 +17,19 @@ const SERVICE_OF_FILE: &[(&str, &str)] = &[
     ("ec2/routing.rs", "ec2"),
     ("ec2/firewall.rs", "ec2"),
     ("ec2/flow_logs.rs", "ec2"),
+    ("ec2/instances.rs", "ec2"),
     ("rds.rs", "rds"),
     ("elasticache.rs", "elasticache"),
     ("cloudwatch.rs", "cloudwatch"),
     ("cloudtrail.rs", "cloudtrail"),
+    ("kms.rs", "kms"),
+    ("eks.rs", "eks"),
+    ("guardduty.rs", "guardduty"),
+    ("securityhub.rs", "securityhub"),
     ("lib.rs", "sts"),
 ];
 
-const CLIENTS: &str = "ec2|rds|elasticache|cloudwatch|cloudtrail|sts";
+const CLIENTS: &str = "ec2|rds|elasticache|cloudwatch|cloudtrail|sts|kms|eks|guardduty|securityhub";
 
 /// Request parameters and response fields whose names begin with a mutating verb but
 /// are not operations (LookupEvents' `StartTime`, DescribeAlarmHistory's `StartDate`,

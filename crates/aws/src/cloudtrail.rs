@@ -1,5 +1,5 @@
 //! CloudTrail collector: the window's write events, reduced to the changes driftdeck
-//! judges (see `history::RELEVANT_EVENTS`).
+//! judges (see `history::RELEVANT_EVENTS`), and the region's trails (`trails` kind).
 //!
 //! Query plan: LookupEvents takes one lookup attribute per call and no wildcards. Asking
 //! by `EventName` would cost one call per allow-listed name (60+) on every poll, even in
@@ -13,6 +13,7 @@
 
 use super::{Aws, timestamp};
 use aws_sdk_cloudtrail::types as t;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use jiff::Timestamp;
 use model::history::{self, ChangeEvent};
 use model::source::FetchError;
@@ -206,6 +207,47 @@ fn status_of(e: FetchError) -> history::HistoryStatus {
         history::HistoryStatus::Delayed(e.message)
     } else {
         history::HistoryStatus::Unavailable(e.message)
+    }
+}
+
+/// Trails: cloudtrail:DescribeTrails (shadow trails included: a multi-region trail made
+/// in another region covers this one) and each trail's GetTrailStatus. A refused status
+/// fails the kind; a trail of another account (an organization trail) whose status
+/// cannot be read is kept with the reason, and judged unknown.
+impl Aws {
+    pub(super) async fn trails(&self) -> Result<Vec<model::Trail>, FetchError> {
+        self.count_call();
+        let described = self
+            .cloudtrail
+            .describe_trails()
+            .include_shadow_trails(true)
+            .send()
+            .await
+            .map_err(|e| self.fail("cloudtrail:DescribeTrails", &e))?;
+        let mut out = Vec::new();
+        for t in described.trail_list() {
+            let arn = t.trail_arn().unwrap_or_default().to_string();
+            let name = t.name().unwrap_or_default().to_string();
+            self.count_call();
+            let target = if arn.is_empty() { name.clone() } else { arn.clone() };
+            let (is_logging, status_error) = match self.cloudtrail.get_trail_status().name(target).send().await {
+                Ok(s) => (s.is_logging(), None),
+                Err(e) if crate::errors::is_denied(e.code()) => {
+                    return Err(self.fail("cloudtrail:GetTrailStatus", &e));
+                }
+                Err(e) => (None, Some(self.fail("cloudtrail:GetTrailStatus", &e).message)),
+            };
+            out.push(model::Trail {
+                name,
+                arn,
+                home_region: t.home_region().map(str::to_string),
+                multi_region: t.is_multi_region_trail().unwrap_or(false),
+                log_file_validation: t.log_file_validation_enabled().unwrap_or(false),
+                is_logging,
+                status_error,
+            });
+        }
+        Ok(out)
     }
 }
 

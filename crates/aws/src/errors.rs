@@ -113,6 +113,11 @@ const THROTTLING: &[&str] = &[
 const DENIED: &[&str] =
     &["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess", "AuthorizationError"];
 
+/// Was the call refused for want of permission? (A denied call fails its kind.)
+pub(super) fn is_denied(code: Option<&str>) -> bool {
+    code.is_some_and(|c| DENIED.contains(&c))
+}
+
 const EXPIRED: &[&str] = &["ExpiredToken", "ExpiredTokenException", "RequestExpired", "InvalidClientTokenId"];
 
 /// Every level of an error's cause chain on one line, skipping repeats.

@@ -18,11 +18,15 @@ macro_rules! pages {
 mod cloudtrail;
 mod cloudwatch;
 mod ec2;
+mod eks;
 mod elasticache;
 mod errors;
 mod guard;
+mod guardduty;
+mod kms;
 pub mod limit;
 mod rds;
+mod securityhub;
 
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
@@ -75,6 +79,10 @@ pub struct Aws {
     elasticache: aws_sdk_elasticache::Client,
     cloudwatch: aws_sdk_cloudwatch::Client,
     cloudtrail: aws_sdk_cloudtrail::Client,
+    kms: aws_sdk_kms::Client,
+    eks: aws_sdk_eks::Client,
+    guardduty: aws_sdk_guardduty::Client,
+    securityhub: aws_sdk_securityhub::Client,
     /// Shared by every history call of this account (see `cloudtrail.rs`).
     history_limit: crate::limit::RateLimiter,
     sts: aws_sdk_sts::Client,
@@ -151,6 +159,10 @@ impl Aws {
             elasticache: aws_sdk_elasticache::Client::new(&config),
             cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
             cloudtrail: aws_sdk_cloudtrail::Client::new(&config),
+            kms: aws_sdk_kms::Client::new(&config),
+            eks: aws_sdk_eks::Client::new(&config),
+            guardduty: aws_sdk_guardduty::Client::new(&config),
+            securityhub: aws_sdk_securityhub::Client::new(&config),
             history_limit: crate::limit::RateLimiter::new(opts.history_rate),
             sts: aws_sdk_sts::Client::new(&config),
             region: opts.region.clone(),
@@ -216,6 +228,13 @@ impl Aws {
             Kind::VpcEndpoints => s.vpc_endpoints = self.vpc_endpoints().await?,
             Kind::FlowLogs => s.flow_logs = self.flow_logs().await?,
             Kind::NetworkInterfaces => s.network_interfaces = self.network_interfaces().await?,
+            Kind::KmsKeys => s.kms_keys = self.kms_keys().await?,
+            Kind::LaunchTemplates => s.launch_templates = self.launch_templates().await?,
+            Kind::Instances => s.instances = self.instances().await?,
+            Kind::Detectors => s.detectors = self.detectors().await?,
+            Kind::Trails => s.trails = self.trails().await?,
+            Kind::EksClusters => s.eks_clusters = self.eks_clusters().await?,
+            Kind::EksAccessEntries => s.eks_access_entries = self.eks_access_entries().await?,
         }
         Ok(s)
     }

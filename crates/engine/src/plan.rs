@@ -141,6 +141,13 @@ fn fields_of(rule: &str) -> &'static [&'static str] {
         "cache.automatic-failover" => &["automatic_failover"],
         "alarm.firing" | "alarm.insufficient-data" => &["state"],
         "alarm.actions-disabled" => &["actions"],
+        "kms.rotation-disabled" => &["rotation"],
+        "kms.key-unusable" => &["state"],
+        "ec2.imdsv2-optional" => &["metadata"],
+        r if r.starts_with("detector.") => &["detector"],
+        "trail.not-logging" => &["trail"],
+        "eks.endpoint-public" => &["endpoint"],
+        "eks.admin-undeclared" | "eks.viewer-missing" => &["access"],
         _ => &[],
     }
 }
@@ -342,6 +349,17 @@ fn shown(rtype: &str) -> &'static [&'static str] {
         "aws_vpc_peering_connection_accepter" => &["vpc_peering_connection_id", "auto_accept"],
         "aws_egress_only_internet_gateway" => &["id", "vpc_id"],
         "aws_rds_cluster_instance" => &["identifier", "cluster_identifier", "instance_class", "availability_zone"],
+        "aws_kms_key" => {
+            &["key_id", "is_enabled", "enable_key_rotation", "rotation_period_in_days", "deletion_window_in_days"]
+        }
+        "aws_kms_alias" => &["name", "target_key_id"],
+        "aws_launch_template" => &["id", "name", "metadata_options", "update_default_version"],
+        "aws_instance" => &["id", "subnet_id", "metadata_options"],
+        "aws_guardduty_detector" => &["id", "enable"],
+        "aws_cloudtrail" => &["name", "is_multi_region_trail", "enable_log_file_validation", "enable_logging"],
+        "aws_eks_cluster" => &["name", "vpc_config", "access_config"],
+        "aws_eks_access_entry" => &["cluster_name", "principal_arn", "kubernetes_groups"],
+        "aws_eks_access_policy_association" => &["cluster_name", "principal_arn", "policy_arn", "access_scope"],
         _ => &["id"],
     }
 }

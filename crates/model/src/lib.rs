@@ -5,11 +5,13 @@
 //! The AWS adapter fills it; the engine and the console only read it. It is serde
 //! serialisable and versioned so it can be written to disk and evaluated offline.
 
+mod controls;
 pub mod history;
 pub mod limits;
 mod resources;
 pub mod source;
 
+pub use controls::*;
 pub use resources::*;
 
 use jiff::Timestamp;
@@ -40,10 +42,17 @@ pub enum Kind {
     VpcEndpoints,
     FlowLogs,
     NetworkInterfaces,
+    KmsKeys,
+    LaunchTemplates,
+    Instances,
+    Detectors,
+    Trails,
+    EksClusters,
+    EksAccessEntries,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 17] = [
+    pub const ALL: [Kind; 24] = [
         Kind::Vpcs,
         Kind::Subnets,
         Kind::RouteTables,
@@ -61,6 +70,13 @@ impl Kind {
         Kind::VpcEndpoints,
         Kind::FlowLogs,
         Kind::NetworkInterfaces,
+        Kind::KmsKeys,
+        Kind::LaunchTemplates,
+        Kind::Instances,
+        Kind::Detectors,
+        Kind::Trails,
+        Kind::EksClusters,
+        Kind::EksAccessEntries,
     ];
 
     /// Stable snake_case name, as used in JSON and on the command line.
@@ -83,6 +99,13 @@ impl Kind {
             Kind::VpcEndpoints => "vpc_endpoints",
             Kind::FlowLogs => "flow_logs",
             Kind::NetworkInterfaces => "network_interfaces",
+            Kind::KmsKeys => "kms_keys",
+            Kind::LaunchTemplates => "launch_templates",
+            Kind::Instances => "instances",
+            Kind::Detectors => "detectors",
+            Kind::Trails => "trails",
+            Kind::EksClusters => "eks_clusters",
+            Kind::EksAccessEntries => "eks_access_entries",
         }
     }
 
@@ -106,6 +129,13 @@ impl Kind {
             Kind::VpcEndpoints => "VPC endpoints",
             Kind::FlowLogs => "Flow logs",
             Kind::NetworkInterfaces => "Network interfaces",
+            Kind::KmsKeys => "KMS keys",
+            Kind::LaunchTemplates => "Launch templates",
+            Kind::Instances => "Instances",
+            Kind::Detectors => "Detectors",
+            Kind::Trails => "Trails",
+            Kind::EksClusters => "EKS clusters",
+            Kind::EksAccessEntries => "EKS access entries",
         }
     }
 }
@@ -197,6 +227,20 @@ pub struct Snapshot {
     pub flow_logs: Vec<FlowLog>,
     #[serde(default)]
     pub network_interfaces: Vec<NetworkInterface>,
+    #[serde(default)]
+    pub kms_keys: Vec<KmsKey>,
+    #[serde(default)]
+    pub launch_templates: Vec<LaunchTemplate>,
+    #[serde(default)]
+    pub instances: Vec<Instance>,
+    #[serde(default)]
+    pub detectors: Vec<Detector>,
+    #[serde(default)]
+    pub trails: Vec<Trail>,
+    #[serde(default)]
+    pub eks_clusters: Vec<EksCluster>,
+    #[serde(default)]
+    pub eks_access_entries: Vec<EksAccessEntry>,
 }
 
 /// Calls `$m!` with every kind and the `Snapshot` field holding its items, so the
@@ -208,7 +252,8 @@ macro_rules! per_kind {
             NatGateways nat_gateways, PeeringConnections peering_connections, SecurityGroups security_groups,
             DbInstances db_instances, DbClusters db_clusters, CacheReplicationGroups cache_replication_groups,
             CacheClusters cache_clusters, Alarms alarms, NetworkAcls network_acls, PrefixLists prefix_lists,
-            VpcEndpoints vpc_endpoints, FlowLogs flow_logs, NetworkInterfaces network_interfaces
+            VpcEndpoints vpc_endpoints, FlowLogs flow_logs, NetworkInterfaces network_interfaces,
+            KmsKeys kms_keys, LaunchTemplates launch_templates, Instances instances, Detectors detectors, Trails trails, EksClusters eks_clusters, EksAccessEntries eks_access_entries
         }
     };
 }

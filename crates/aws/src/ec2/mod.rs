@@ -1,8 +1,10 @@
 //! EC2 collectors, one file per concern: addresses (`vpc`), routing and what routes lead to
-//! (`routing`), what traffic may pass (`firewall`) and what is recorded (`flow_logs`).
+//! (`routing`), what traffic may pass (`firewall`), what is recorded (`flow_logs`) and
+//! instance metadata on launch templates and instances (`instances`).
 
 mod firewall;
 mod flow_logs;
+mod instances;
 mod routing;
 mod vpc;
 

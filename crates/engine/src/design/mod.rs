@@ -325,6 +325,63 @@ pub struct AlarmPolicy {
     pub require_actions: bool,
 }
 
+/// `[kms]`: keys (aliases, key ids or ARNs) that must exist, be enabled and rotate.
+#[derive(Debug, Clone)]
+pub struct KmsPolicy {
+    pub keys: Vec<String>,
+    /// `Some(true)`: each listed key must rotate automatically. `false` or absent: not checked.
+    pub rotation: Option<bool>,
+    /// The rotation period each listed key must have (90 to 2560 days).
+    pub rotation_period_days: Option<i32>,
+    pub line: usize,
+}
+
+impl KmsPolicy {
+    /// Whether `kms.rotation-disabled` has anything to check.
+    pub fn checks_rotation(&self) -> bool {
+        self.rotation == Some(true) || self.rotation_period_days.is_some()
+    }
+}
+
+/// `[instances]`: instance metadata on launch templates and running instances.
+#[derive(Debug, Clone)]
+pub struct InstancePolicy {
+    /// IMDSv2 (`HttpTokens = required`) is required.
+    pub imdsv2_required: bool,
+    pub max_hop_limit: Option<i32>,
+    pub line: usize,
+}
+
+/// `[detectors].cloudtrail`: what one trail must do; `None` fields are not checked.
+#[derive(Debug, Clone, Default)]
+pub struct TrailPolicy {
+    pub multi_region: Option<bool>,
+    pub logging: Option<bool>,
+    pub log_file_validation: Option<bool>,
+    pub line: usize,
+}
+
+/// `[detectors]`: GuardDuty, Security Hub and the trail. `Some(true)` asks for it on.
+#[derive(Debug, Clone, Default)]
+pub struct DetectorPolicy {
+    pub guardduty: Option<bool>,
+    pub securityhub: Option<bool>,
+    pub cloudtrail: Option<TrailPolicy>,
+    pub line: usize,
+}
+
+/// `[eks]`: the endpoint and who holds access to the in-scope clusters.
+#[derive(Debug, Clone)]
+pub struct EksPolicy {
+    /// CIDR sets the public endpoint may be open to; `Some([])` means private only.
+    pub public_endpoint_from: Option<Vec<String>>,
+    /// The only principals (ARN globs, with the text) that may hold cluster-admin access.
+    pub admins: Option<Vec<(String, GlobMatcher)>>,
+    /// Principals (ARN globs) that must hold view access.
+    pub viewers: Vec<(String, GlobMatcher)>,
+    pub line: usize,
+}
+
 #[derive(Debug, Clone)]
 pub struct Mute {
     pub rule: String,
@@ -349,6 +406,10 @@ pub struct Design {
     pub rds: Option<RdsPolicy>,
     pub elasticache: Option<CachePolicy>,
     pub alarms: Option<AlarmPolicy>,
+    pub kms: Option<KmsPolicy>,
+    pub instances: Option<InstancePolicy>,
+    pub detectors: Option<DetectorPolicy>,
+    pub eks: Option<EksPolicy>,
     pub severity: BTreeMap<String, Severity>,
     pub mutes: Vec<Mute>,
     /// `[[reach]]` assertions: paths that must exist or must not.

@@ -1,10 +1,12 @@
 //! `driftdeck init`: a starter design written from what exists (a snapshot or the live
 //! inventory). Scope, tiers, roles, flows, admin sources, endpoints, flow logs, databases
 //! and alarms are read off the inventory (`infer`) and written as TOML with a `# review:`
-//! comment on every guess (`write`). The text is then parsed and evaluated against the
-//! same inventory: whatever `check` would still report is what the generator could not
-//! express, and is listed as comments at the end of the file.
+//! comment on every guess (`write`; the account controls in `controls`). The text is then
+//! parsed and evaluated against the same inventory: whatever `check` would still report
+//! is what the generator could not express, and is listed as comments at the end of the
+//! file.
 
+mod controls;
 pub mod infer;
 mod write;
 

@@ -7,11 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 /// A TOML basic string (JSON's escapes are TOML's).
-fn q(s: &str) -> String {
+pub(super) fn q(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
-fn list<'a>(items: impl IntoIterator<Item = &'a String>) -> String {
+pub(super) fn list<'a>(items: impl IntoIterator<Item = &'a String>) -> String {
     let v: Vec<String> = items.into_iter().map(|s| q(s)).collect();
     format!("[{}]", v.join(", "))
 }
@@ -59,6 +59,7 @@ pub fn design(snap: &Snapshot, vpc: &Vpc, name: &str, source: &str) -> String {
     write_network(w, snap, vpc);
     write_databases(w, snap, vpc);
     write_alarms(w, snap);
+    super::controls::write_controls(w, snap, vpc);
     o
 }
 

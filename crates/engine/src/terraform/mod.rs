@@ -54,6 +54,16 @@ pub const MAPPED_TYPES: &[&str] = &[
     "aws_elasticache_replication_group",
     "aws_cloudwatch_metric_alarm",
     "aws_cloudwatch_composite_alarm",
+    "aws_kms_key",
+    "aws_kms_alias",
+    "aws_launch_template",
+    "aws_instance",
+    "aws_guardduty_detector",
+    "aws_securityhub_account",
+    "aws_cloudtrail",
+    "aws_eks_cluster",
+    "aws_eks_access_entry",
+    "aws_eks_access_policy_association",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]

@@ -32,7 +32,72 @@ fn drifted() -> Snapshot {
         g.multi_az = Some("disabled".into());
     }
     s.vpcs.iter_mut().for_each(|v| v.cidrs = vec!["10.1.0.0/16".into()]);
+    controls(&mut s);
     s
+}
+
+/// Account controls the shipped designs judge, each drifted: a key that does not rotate,
+/// GuardDuty off, a trail not logging, an API-mode cluster with an undeclared admin and a
+/// viewer without view access, a launch template allowing IMDSv1.
+fn controls(s: &mut Snapshot) {
+    s.kms_keys.push(KmsKey {
+        id: "k-1".into(),
+        arn: "arn:aws:kms:us-east-1:111111111111:key/k-1".into(),
+        aliases: vec!["alias/nc-dp-data-prod".into()],
+        state: "Enabled".into(),
+        deletion_date: None,
+        rotation_enabled: Some(false),
+        rotation_period_days: None,
+        manager: "CUSTOMER".into(),
+        key_spec: None,
+        rotation_error: None,
+    });
+    s.detectors.push(Detector {
+        service: DetectorService::GuardDuty,
+        id: "d".into(),
+        status: "DISABLED".into(),
+        error: None,
+    });
+    s.trails.push(Trail {
+        name: "t".into(),
+        arn: "arn:aws:cloudtrail:us-east-1:111111111111:trail/t".into(),
+        home_region: None,
+        multi_region: true,
+        log_file_validation: true,
+        is_logging: Some(false),
+        status_error: None,
+    });
+    s.eks_clusters.push(EksCluster {
+        name: "c".into(),
+        arn: "arn:aws:eks:us-east-1:111111111111:cluster/c".into(),
+        status: None,
+        vpc_id: None,
+        endpoint_public_access: true,
+        public_access_cidrs: vec![],
+        endpoint_private_access: false,
+        authentication_mode: Some("API".into()),
+        bootstrap_cluster_creator_admin: None,
+    });
+    s.eks_access_entries.push(EksAccessEntry {
+        cluster: "c".into(),
+        principal_arn: "arn:aws:iam::111111111111:role/ci".into(),
+        entry_type: None,
+        username: None,
+        kubernetes_groups: Some(vec![]),
+        policies: vec![EksAccessPolicy {
+            policy_arn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy".into(),
+            scope: "cluster".into(),
+            namespaces: vec![],
+        }],
+    });
+    s.launch_templates.push(LaunchTemplate {
+        id: "lt-1".into(),
+        name: "lt".into(),
+        default_version: 1,
+        latest_version: 1,
+        versions: vec![LaunchTemplateVersion { number: 1, metadata: MetadataOptions::default() }],
+        tags: Tags::new(),
+    });
 }
 
 fn demo(n: &str) -> Snapshot {
@@ -226,4 +291,24 @@ fn the_index_gives_each_route_table_the_tiers_the_network_view_builds() {
         }
     }
     assert!(served > 500, "tables serving tiers were compared: {served}");
+}
+
+/// The drifted donor does exercise the control rules of the shipped designs, so the
+/// property above covers their incremental re-runs.
+#[test]
+fn the_drifted_donor_drifts_the_controls() {
+    let rules = |name: &str| -> Vec<String> {
+        let mut v: Vec<String> =
+            evaluate(&design(name), &drifted()).findings.iter().map(|f| f.rule.to_string()).collect();
+        v.dedup();
+        v
+    };
+    let nc = rules("neurocipher-prod");
+    for r in ["kms.rotation-disabled", "detector.guardduty-off", "detector.securityhub-off", "trail.not-logging"] {
+        assert!(nc.iter().any(|x| x == r), "{r}: {nc:?}");
+    }
+    let prod = rules("production");
+    for r in ["eks.admin-undeclared", "eks.viewer-missing"] {
+        assert!(prod.iter().any(|x| x == r), "{r}: {prod:?}");
+    }
 }

@@ -1,13 +1,17 @@
 //! The engine's tests as pure functions, in one binary that links no AWS SDK: drift rules
 //! and their texts, incremental evaluation, reach, Terraform plans, `init`'s inference.
 
+mod design_controls;
 mod design_extends;
+mod drift_controls;
 mod drift_incremental;
 mod drift_network;
 mod drift_rules;
 mod drift_texts;
 mod history_attribution;
+mod init_controls;
 mod init_design;
+mod plan_controls;
 mod plan_engine;
 mod plan_inputs;
 mod plan_network;

@@ -1,5 +1,6 @@
 //! On-disk TOML shape of a design and its conversion into validated `Design` types.
 
+mod controls;
 mod network;
 mod reach;
 mod security;
@@ -33,6 +34,14 @@ struct DesignFile {
     elasticache: Option<CacheFile>,
     #[serde(default)]
     alarms: Option<AlarmsFile>,
+    #[serde(default)]
+    kms: Option<Spanned<controls::KmsFile>>,
+    #[serde(default)]
+    instances: Option<Spanned<controls::InstancesFile>>,
+    #[serde(default)]
+    detectors: Option<Spanned<controls::DetectorsFile>>,
+    #[serde(default)]
+    eks: Option<Spanned<controls::EksFile>>,
     #[serde(default)]
     severity: BTreeMap<Spanned<String>, Severity>,
     #[serde(default)]
@@ -476,6 +485,11 @@ fn convert(cx: &mut Ctx<'_>, f: DesignFile) -> Design {
         }
     });
 
+    let kms = f.kms.as_ref().map(|k| controls::convert_kms(cx, k));
+    let instances = f.instances.as_ref().and_then(|i| controls::convert_instances(cx, i));
+    let detectors = f.detectors.as_ref().map(|d| controls::convert_detectors(cx, d));
+    let eks = f.eks.as_ref().map(|e| controls::convert_eks(cx, e, &cidr_sets));
+
     let mut severity = BTreeMap::new();
     for (rule, sev) in &f.severity {
         if crate::catalogue::RULE_IDS.contains(&rule.get_ref().as_str()) {
@@ -539,6 +553,10 @@ fn convert(cx: &mut Ctx<'_>, f: DesignFile) -> Design {
         rds,
         elasticache,
         alarms,
+        kms,
+        instances,
+        detectors,
+        eks,
         severity,
         mutes,
         reach,

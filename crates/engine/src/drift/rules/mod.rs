@@ -12,7 +12,18 @@ mod alarm_missing;
 mod cache_automatic_failover;
 mod cache_encryption;
 mod cache_multi_az;
+mod detector_guardduty_off;
+mod detector_securityhub_off;
+mod ec2_imdsv2_optional;
+mod eks_admin_undeclared;
+mod eks_common;
+mod eks_endpoint_public;
+mod eks_viewer_missing;
 pub mod inventory_unavailable;
+mod kms_common;
+mod kms_key_missing;
+mod kms_key_unusable;
+mod kms_rotation_disabled;
 mod nacl_admin_port_open;
 mod network_endpoint_missing;
 mod network_flow_logs_missing;
@@ -32,6 +43,7 @@ mod sg_admin_port_open;
 mod sg_flow_undeclared;
 mod sg_public_ingress;
 mod sg_unclassified;
+mod trail_not_logging;
 
 /// One drift rule.
 pub trait Rule: Sync {
@@ -113,6 +125,16 @@ static CATALOGUE: &[&dyn Rule] = &[
     &nacl_admin_port_open::RULE,
     &network_endpoint_missing::RULE,
     &network_flow_logs_missing::RULE,
+    &kms_rotation_disabled::RULE,
+    &kms_key_missing::RULE,
+    &kms_key_unusable::RULE,
+    &ec2_imdsv2_optional::RULE,
+    &detector_guardduty_off::RULE,
+    &detector_securityhub_off::RULE,
+    &trail_not_logging::RULE,
+    &eks_endpoint_public::RULE,
+    &eks_admin_undeclared::RULE,
+    &eks_viewer_missing::RULE,
 ];
 
 pub fn catalogue() -> &'static [&'static dyn Rule] {
@@ -128,7 +150,11 @@ pub fn default_severity(rule: &str) -> super::Severity {
         | "sg.admin-port-open"
         | "nacl.admin-port-open"
         | "reach.unexpected"
-        | "rds.public" => Critical,
+        | "rds.public"
+        | "kms.key-unusable"
+        | "trail.not-logging"
+        | "eks.endpoint-public"
+        | "eks.admin-undeclared" => Critical,
         "route.internet-missing"
         | "route.nat-missing"
         | "sg.public-ingress"
@@ -140,6 +166,9 @@ pub fn default_severity(rule: &str) -> super::Severity {
         | "cache.encryption"
         | "alarm.firing"
         | "network.flow-logs-missing"
+        | "kms.rotation-disabled"
+        | "ec2.imdsv2-optional"
+        | "detector.guardduty-off"
         | "reach.broken"
         | "reach.unknown"
         | "inventory.unavailable" => High,
@@ -149,7 +178,10 @@ pub fn default_severity(rule: &str) -> super::Severity {
         | "alarm.missing"
         | "alarm.actions-disabled"
         | "alarm.insufficient-data"
-        | "network.endpoint-missing" => Medium,
+        | "network.endpoint-missing"
+        | "kms.key-missing"
+        | "detector.securityhub-off"
+        | "eks.viewer-missing" => Medium,
         "rds.instance-class" => Low,
         _ => Info,
     }

@@ -10,10 +10,13 @@
 //! One module per resource family: `vpcs` (VPCs, their default parts, and where a
 //! resource with an unknown VPC lands), `routes` (routes, tables, associations), `groups`
 //! (security groups and their rules), `nacl`, `network` (peering, subnets, gateways,
-//! endpoints), `databases` (RDS, ElastiCache), `alarms`.
+//! endpoints), `databases` (RDS, ElastiCache), `alarms`, `controls` (KMS keys, launch
+//! templates, instances, detectors, trails), `eks` (clusters and their access).
 
 mod alarms;
+mod controls;
 mod databases;
+mod eks;
 mod groups;
 mod nacl;
 mod network;
@@ -275,6 +278,8 @@ impl Cx<'_> {
                 self.remove_alarm(s).into_iter().collect()
             }
             "aws_vpc" | "aws_vpc_ipv4_cidr_block_association" => self.remove_vpc(s),
+            t if CONTROL_TYPES.contains(&t) => self.remove_control(s),
+            t if EKS_TYPES.contains(&t) => self.remove_eks(s),
             _ => self.remove_network(s),
         };
         for t in touched {
@@ -311,10 +316,26 @@ impl Cx<'_> {
             "aws_rds_cluster_instance" => self.add_cluster_instance(s),
             "aws_elasticache_replication_group" => self.add_cache(s),
             "aws_cloudwatch_metric_alarm" | "aws_cloudwatch_composite_alarm" => self.add_alarm(s),
+            t if CONTROL_TYPES.contains(&t) => self.add_control(s),
+            t if EKS_TYPES.contains(&t) => self.add_eks(s),
             _ => {}
         }
     }
 }
+
+/// The account controls `controls.rs` replays.
+const CONTROL_TYPES: &[&str] = &[
+    "aws_kms_key",
+    "aws_kms_alias",
+    "aws_launch_template",
+    "aws_instance",
+    "aws_guardduty_detector",
+    "aws_securityhub_account",
+    "aws_cloudtrail",
+];
+
+/// The EKS resources `eks.rs` replays.
+const EKS_TYPES: &[&str] = &["aws_eks_cluster", "aws_eks_access_entry", "aws_eks_access_policy_association"];
 
 /// Containers are placed before the members that land in them: VPCs (rank 0), then
 /// what lives in a VPC (1), then what lives in those (2).
@@ -332,7 +353,10 @@ fn member_rank(rtype: &str) -> u8 {
         | "aws_network_acl_association"
         | "aws_vpc_endpoint"
         | "aws_vpc_peering_connection_accepter"
-        | "aws_rds_cluster_instance" => 2,
+        | "aws_rds_cluster_instance"
+        | "aws_kms_alias"
+        | "aws_eks_access_entry" => 2,
+        "aws_eks_access_policy_association" => 3,
         _ => 1,
     }
 }
