@@ -25,21 +25,30 @@ impl Aws {
             .collect::<Vec<_>>());
         // Key id -> its aliases; an alias AWS predefines but has not created has no key.
         let mut by_key: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for (key, alias) in aliases {
+        // AWS-managed keys (`alias/aws/...`) rotate on AWS's own schedule and are not a
+        // design's keys: not described, which also spares two calls per service.
+        for (key, alias) in aliases.into_iter().filter(|(_, a)| !a.starts_with("alias/aws/")) {
             by_key.entry(key).or_default().push(alias);
         }
         let mut out = Vec::with_capacity(by_key.len());
         for (id, mut aliases) in by_key {
             aliases.sort();
-            out.push(self.kms_key(id, aliases).await?);
+            if let Some(key) = self.kms_key(id, aliases).await? {
+                out.push(key);
+            }
         }
         Ok(out)
     }
 
-    async fn kms_key(&self, id: String, aliases: Vec<String>) -> Result<KmsKey, FetchError> {
+    /// One key; `None` when the alias points at a key that no longer exists (deleted
+    /// between the listing and now, or a dangling alias): the key is not there.
+    async fn kms_key(&self, id: String, aliases: Vec<String>) -> Result<Option<KmsKey>, FetchError> {
         self.count_call();
-        let described =
-            self.kms.describe_key().key_id(&id).send().await.map_err(|e| self.fail("kms:DescribeKey", &e))?;
+        let described = match self.kms.describe_key().key_id(&id).send().await {
+            Ok(d) => d,
+            Err(e) if e.code() == Some("NotFoundException") => return Ok(None),
+            Err(e) => return Err(self.fail("kms:DescribeKey", &e)),
+        };
         let m = described.key_metadata();
         let state = m.and_then(|m| m.key_state()).map_or("Unknown", |s| s.as_str()).to_string();
         let mut key = KmsKey {
@@ -71,6 +80,6 @@ impl Aws {
             }
             Err(e) => key.rotation_error = Some(self.fail("kms:GetKeyRotationStatus", &e).message),
         }
-        Ok(key)
+        Ok(Some(key))
     }
 }
