@@ -12,4 +12,4 @@ pub use attribute::{Attribution, attribute};
 pub use model::history::*;
 pub use seen::Seen;
 pub use timeline::{TimelineEntry, merge};
-pub use touches::{Attr, Touch, changing_calls, kinds, reads, touched};
+pub use touches::{Attr, Repoll, Touch, changing_calls, kinds, reads, repoll, touched};

@@ -7,7 +7,7 @@
 //! Security-group rules and routes are not in this table: their findings are matched on
 //! the exact rule or route asked for (`Ask::Rule`, `Ask::Route`, see `attribute.rs`).
 
-use super::{Ask, ChangeEvent};
+use super::{Ask, ChangeEvent, QueueEvent};
 use model::Kind;
 use serde::Serialize;
 
@@ -364,4 +364,24 @@ pub fn kinds(e: &ChangeEvent) -> Vec<Kind> {
 /// Every call `kinds` knows, for the EventBridge rule in `assets/events/` and its test.
 pub fn changing_calls() -> impl Iterator<Item = &'static str> {
     KINDS.iter().flat_map(|(names, _)| names.iter().copied())
+}
+
+/// What one queue event asks of the environment it happened in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repoll {
+    pub account: String,
+    pub region: String,
+    pub kinds: Vec<Kind>,
+}
+
+/// The re-poll a queue event asks for: `None` when it changed nothing driftdeck reads,
+/// or when it does not say its account and region (it cannot be routed; the polls cover
+/// it). The caller matches `account`/`region` against its environments; an event of an
+/// account it does not watch is dropped there.
+pub fn repoll(e: &QueueEvent) -> Option<Repoll> {
+    let kinds = kinds(&e.change);
+    if kinds.is_empty() {
+        return None;
+    }
+    Some(Repoll { account: e.account.clone()?, region: e.region.clone()?, kinds })
 }

@@ -9,7 +9,7 @@
 //! `MessageId`, `TopicArn`, `Message`, `Timestamp`, `SignatureVersion`, ...).
 
 use engine::history::{
-    Agent, Ask, MessageError, RELEVANT_EVENTS, Seen, changing_calls, kinds, parse_message, parse_record,
+    Agent, Ask, MessageError, RELEVANT_EVENTS, Repoll, Seen, changing_calls, kinds, parse_message, parse_record, repoll,
 };
 use model::Kind;
 
@@ -276,4 +276,19 @@ fn seen_drops_duplicates_in_any_order_and_stays_bounded() {
     assert!(seen.first("b"), "forgotten keys read as new: bounded memory, at worst one more re-poll");
     assert!(seen.first("") && seen.first(""), "no key, no dedup: never drop a change");
     assert!(Seen::new(0).first("x"));
+}
+
+#[test]
+fn a_write_is_routed_to_its_account_and_region() {
+    let m = parse_message(&sg_message()).expect("message");
+    assert_eq!(
+        repoll(&m),
+        Some(Repoll { account: ACCOUNT.into(), region: "eu-west-2".into(), kinds: vec![Kind::SecurityGroups] })
+    );
+    let mut unrouted = m.clone();
+    unrouted.account = None;
+    assert_eq!(repoll(&unrouted), None, "no account: the polls cover it");
+    let signin = r#"{"eventVersion":"1.08","eventTime":"2026-12-06T09:00:00Z","eventSource":"signin.amazonaws.com",
+        "eventName":"ConsoleLogin","awsRegion":"us-east-1","eventID":"e-s","recipientAccountId":"111122223333"}"#;
+    assert_eq!(repoll(&parse_message(signin).expect("sign-in")), None);
 }
