@@ -1,6 +1,7 @@
 //! The shipped IAM policy is exactly the set of AWS operations the code calls, and every
-//! one of them is read-only. Adding a call without updating the policy, or calling a
-//! mutating operation, fails here.
+//! one of them is read-only but the few listed in `BEYOND_READING` (consuming the events
+//! queue, writing a snapshot to S3). Adding a call without updating the policy, or calling
+//! any other mutating operation, fails here.
 //!
 //! Why scanning crates/aws is enough: only the AWS adapter may name the SDK (checked in
 //! `architecture.rs`), and the clients never leave it (no `pub` item there mentions a
@@ -27,9 +28,33 @@ const SERVICE_OF_FILE: &[(&str, &str)] = &[
     ("guardduty.rs", "guardduty"),
     ("securityhub.rs", "securityhub"),
     ("lib.rs", "sts"),
+    ("sqs.rs", "sqs"),
+    ("s3.rs", "s3"),
 ];
 
-const CLIENTS: &str = "ec2|rds|elasticache|cloudwatch|cloudtrail|sts|kms|eks|guardduty|securityhub";
+const CLIENTS: &str = "ec2|rds|elasticache|cloudwatch|cloudtrail|sts|kms|eks|guardduty|securityhub|sqs|s3";
+
+/// The only calls that are not Describe/List/Get, by service and SDK method, with the IAM
+/// action each needs. Receiving from the events queue and deleting a message once applied
+/// change only driftdeck's own queue; `PutObject` writes `snapshot --out s3://`.
+const BEYOND_READING: &[(&str, &str, &str)] = &[
+    ("sqs", "receive_message", "sqs:ReceiveMessage"),
+    ("sqs", "delete_message", "sqs:DeleteMessage"),
+    ("s3", "put_object", "s3:PutObject"),
+];
+
+/// Operations whose IAM action has another name (Amazon S3's "Actions, resources and
+/// condition keys": ListObjectsV2 is authorised by `s3:ListBucket`).
+const ACTION_OF: &[(&str, &str)] = &[("s3:ListObjectsV2", "s3:ListBucket")];
+
+/// Actions only `snapshot --out s3://` needs: a statement of their own, so a role that
+/// only reads can drop it.
+const WRITES: &[&str] = &["s3:PutObject"];
+
+/// The IAM action of `service`'s SDK method `op`, when it is one of `BEYOND_READING`.
+fn beyond_reading(service: Option<&str>, op: &str) -> Option<&'static str> {
+    BEYOND_READING.iter().find(|(s, m, _)| Some(*s) == service && *m == op).map(|(_, _, a)| *a)
+}
 
 /// Request parameters and response fields whose names begin with a mutating verb but
 /// are not operations (LookupEvents' `StartTime`, DescribeAlarmHistory's `StartDate`,
@@ -99,7 +124,8 @@ fn scan(file: &str, service: Option<&str>, code: &str) -> Scan {
     let any_op = Regex::new(&format!(r"self\.({CLIENTS})\.([a-z0-9_]+)\(")).expect("regex");
     let mut out = Scan::default();
     for m in write.find_iter(code) {
-        if PARAMETERS.iter().any(|p| m.as_str().trim_start_matches(['.', ':']).trim_end_matches('(') == *p) {
+        let name = m.as_str().trim_start_matches(['.', ':']).trim_end_matches('(');
+        if PARAMETERS.contains(&name) || beyond_reading(service, name).is_some() {
             continue;
         }
         out.problems.push(format!("{file}: mutating call `{}`", m.as_str()));
@@ -110,7 +136,9 @@ fn scan(file: &str, service: Option<&str>, code: &str) -> Scan {
         }
     }
     for c in any_op.captures_iter(code) {
-        if !READ_VERBS.iter().any(|v| c[2].starts_with(v)) {
+        if let Some(action) = beyond_reading(service, &c[2]) {
+            out.operations.insert(action.to_string());
+        } else if !READ_VERBS.iter().any(|v| c[2].starts_with(v)) {
             out.problems.push(format!("{file}: `{}` is not a Describe/List/Get operation", &c[2]));
         }
     }
@@ -118,7 +146,10 @@ fn scan(file: &str, service: Option<&str>, code: &str) -> Scan {
         let op = format!("{}_{}", &c[1], &c[2]);
         match service {
             Some(s) => {
-                out.operations.insert(format!("{s}:{}", pascal(s, &op)));
+                let operation = format!("{s}:{}", pascal(s, &op));
+                let action =
+                    ACTION_OF.iter().find(|(o, _)| *o == operation).map_or(operation.clone(), |(_, a)| a.to_string());
+                out.operations.insert(action);
             }
             None => out.problems.push(format!("{file}: calls `{op}` but has no service in SERVICE_OF_FILE")),
         }
@@ -152,20 +183,28 @@ fn policy_matches_the_operations_called() {
     let v: serde_json::Value = serde_json::from_str(&text).expect("json");
     assert_eq!(v["Version"], "2012-10-17");
     let statements = v["Statement"].as_array().expect("statements");
-    assert_eq!(statements.len(), 1);
-    assert_eq!(statements[0]["Effect"], "Allow");
-    assert_eq!(statements[0]["Resource"], "*");
-    let actions: Vec<String> = statements[0]["Action"]
-        .as_array()
-        .expect("actions")
-        .iter()
-        .map(|a| a.as_str().expect("str").to_string())
-        .collect();
-    let mut sorted = actions.clone();
-    sorted.sort();
-    sorted.dedup();
-    assert_eq!(actions, sorted, "keep the policy's actions sorted and unique");
-    let policy: BTreeSet<String> = actions.into_iter().collect();
+    assert_eq!(statements.len(), 2, "the read-only statement and the snapshot writes");
+    let mut policy = BTreeSet::new();
+    for (n, statement) in statements.iter().enumerate() {
+        assert_eq!(statement["Effect"], "Allow");
+        assert_eq!(statement["Resource"], "*");
+        let actions: Vec<String> = statement["Action"]
+            .as_array()
+            .expect("actions")
+            .iter()
+            .map(|a| a.as_str().expect("str").to_string())
+            .collect();
+        let mut sorted = actions.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(actions, sorted, "keep the policy's actions sorted and unique");
+        let writes = actions.iter().filter(|a| WRITES.contains(&a.as_str())).count();
+        match n {
+            0 => assert_eq!(writes, 0, "the first statement only reads: {actions:?}"),
+            _ => assert_eq!(actions, WRITES, "the second statement is the snapshot writes, alone"),
+        }
+        policy.extend(actions);
+    }
     let called = called_operations();
     for (_, service) in SERVICE_OF_FILE {
         assert!(called.iter().any(|op| op.starts_with(&format!("{service}:"))), "scan found no {service} call");
@@ -174,11 +213,12 @@ fn policy_matches_the_operations_called() {
 }
 
 #[test]
-fn every_policy_action_is_read_only() {
+fn every_policy_action_is_read_only_but_the_listed_few() {
     for op in called_operations() {
         let name = op.split(':').nth(1).unwrap_or_default();
         assert!(
-            ["Describe", "List", "Get", "Lookup"].iter().any(|v| name.starts_with(v)),
+            ["Describe", "List", "Get", "Lookup"].iter().any(|v| name.starts_with(v))
+                || BEYOND_READING.iter().any(|(_, _, a)| *a == op),
             "{op} is not a Describe/List/Get/Lookup operation"
         );
     }
@@ -209,6 +249,16 @@ fn the_scanner_sees_calls_it_must_see() {
 
     let s = scan("ec2/vpc.rs", Some("ec2"), &squashed("self.ec2.start_instances().send()"));
     assert!(s.problems.iter().any(|p| p.contains("start_instances")), "{:?}", s.problems);
+
+    let s = scan("sqs.rs", Some("sqs"), &squashed("self.sqs\n    .delete_message()\n    .receipt_handle(r)"));
+    assert_eq!(s.operations, BTreeSet::from(["sqs:DeleteMessage".to_string()]));
+    assert!(s.problems.is_empty(), "deleting an applied message is listed: {:?}", s.problems);
+    let s = scan("sqs.rs", Some("sqs"), &squashed("self.sqs.delete_queue().send()"));
+    assert!(s.problems.len() >= 2, "any other sqs write is flagged: {:?}", s.problems);
+    let s = scan("ec2/vpc.rs", Some("ec2"), &squashed("self.ec2.put_object().send()"));
+    assert!(!s.problems.is_empty(), "PutObject is listed for s3 alone: {:?}", s.problems);
+    let s = scan("s3.rs", Some("s3"), &squashed("self.s3.list_objects_v2().bucket(b)"));
+    assert_eq!(s.operations, BTreeSet::from(["s3:ListBucket".to_string()]), "authorised by ListBucket");
 
     let s = scan("ec2/vpc.rs", Some("ec2"), &squashed("self.ec2.copy_image().send()"));
     assert!(s.problems.len() >= 2, "both the verb and the client call are flagged: {:?}", s.problems);

@@ -7,6 +7,9 @@ its errorCode). Access keys map to identities (IDENTITIES): an assumed-role sess
 IAM user, an IAM Identity Center user. SetAlarmState / PutMetricAlarm calls record the
 alarm's real state before and after, read from moto's backend. Nothing here is a
 hand-written response: an empty account has an empty history.
+
+Each record is also handed to events.py, which (when enabled) sends it to an SQS queue in
+the EventBridge envelope, for `--events`.
 """
 
 import datetime
@@ -16,6 +19,8 @@ import threading
 import time
 import urllib.parse
 import uuid
+
+import events
 
 ACCOUNT = "123456789012"
 
@@ -215,6 +220,7 @@ def record(environ, service, action, params, status, answer, before):
             rec["errorMessage"] = msg.group(1)
     with _lock:
         _events.append(rec)
+    events.publish(rec)
     if service == "monitoring" and action in ("SetAlarmState", "PutMetricAlarm") and status.startswith("2"):
         name = params.get("alarmName")
         old = before or (None, None)

@@ -16,6 +16,10 @@ Three small WSGI layers in front of moto's own app:
   DescribeAlarmHistory (CBOR), which moto lacks, generated from the real mutating calls
   recorded on their way to moto. /_driftdeck/history/age shifts the recorded history into
   the past; /_driftdeck/history/lookups lists when each LookupEvents request arrived.
+- Events (events.py): POST /_driftdeck/events {"queue_url", "region"} sends each recorded
+  write, built from the real call as the history is, to an SQS queue in moto in the
+  EventBridge envelope (moto emits no EventBridge events for these calls); DELETE stops it;
+  GET /_driftdeck/events/stats counts what was sent.
 
 Usage: server.py PORT   (0 picks a free port; prints "PORT=<n>" once it listens).
 Exits when its stdin closes or its parent dies, so a test harness never leaks it.
@@ -36,6 +40,7 @@ import uuid
 
 import botocore.loaders
 import cbor2
+import events
 import history
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import make_server
@@ -243,6 +248,18 @@ def _control(environ, start_response, body):
     if path == "/_driftdeck/history/lookups":
         times, keys = history.lookups()
         return _json_reply(start_response, "200 OK", {"times": times, "keys": keys})
+    if path == "/_driftdeck/events/stats":
+        return _json_reply(start_response, "200 OK", events.stats())
+    if path == "/_driftdeck/events":
+        if method == "DELETE":
+            events.disable()
+            return _json_reply(start_response, "200 OK", events.stats())
+        spec = json.loads(body or b"{}")
+        try:
+            target = events.enable(spec["queue_url"], spec.get("region", "eu-west-2"), spec.get("duplicates", False))
+        except Exception as e:  # a missing queue or a bad URL: said, not a 500
+            return _json_reply(start_response, "400 Bad Request", {"error": f"{type(e).__name__}: {e}"})
+        return _json_reply(start_response, "200 OK", target)
     if path == "/_driftdeck/composite-alarm" and method == "POST":
         from moto.cloudwatch.models import cloudwatch_backends
 
@@ -324,6 +341,7 @@ def make_app():
         if path.startswith("/moto-api"):
             if path.startswith("/moto-api/reset"):
                 history.reset()
+                events.disable()
             return moto_app(environ, start_response)
         body = _read_body(environ)
         if path.startswith("/_driftdeck/"):

@@ -1,5 +1,7 @@
-//! The live AWS collectors: the only code that names `aws_sdk_*`. Every call is a
-//! read-only `Describe*`/`List*`/`Get*`; results are converted into `model` types.
+//! The live AWS collectors: the only code that names `aws_sdk_*`. Every collector call is
+//! a read-only `Describe*`/`List*`/`Get*`; results are converted into `model` types. Beside
+//! them, the events queue (`sqs`: receive, and delete what was applied) and the snapshot
+//! bucket (`s3`: list and get, and put for `snapshot --out s3://` alone).
 
 /// Drain a paginator's pages, counting each, converting items with `f`.
 macro_rules! pages {
@@ -27,6 +29,8 @@ mod kms;
 pub mod limit;
 mod rds;
 mod securityhub;
+pub mod s3;
+pub mod sqs;
 
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
@@ -120,39 +124,47 @@ async fn credentials_error(
     }
 }
 
+/// The SDK's shared configuration for `opts`, with working credentials, and the context
+/// its errors are explained with. Every client (the collectors, the queue, the bucket)
+/// starts here, so each has the same timeouts and says the same things when it fails.
+async fn load(opts: &AwsOptions) -> Result<(aws_config::SdkConfig, errors::Context), ConnectError> {
+    let attempt_timeout = opts.attempt_timeout.min(opts.operation_timeout);
+    let max_attempts = opts.max_attempts.max(1);
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .operation_timeout(opts.operation_timeout)
+        .operation_attempt_timeout(attempt_timeout)
+        .build();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(aws_config::Region::new(opts.region.clone()))
+        .timeout_config(timeouts)
+        .retry_config(RetryConfig::standard().with_max_attempts(max_attempts));
+    if let Some(p) = &opts.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(url) = &opts.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    let config = loader.load().await;
+    let provider = config.credentials_provider().ok_or_else(ConnectError::no_credentials)?;
+    match tokio::time::timeout(CREDENTIALS_TIMEOUT, provider.provide_credentials()).await {
+        Err(_) => return Err(ConnectError::no_credentials()),
+        Ok(Err(e)) => return Err(credentials_error(&e, opts.profile.as_deref()).await),
+        Ok(Ok(_)) => {}
+    }
+    let ctx = errors::Context {
+        operation_timeout: opts.operation_timeout,
+        attempt_timeout,
+        max_attempts,
+        region: opts.region.clone(),
+        endpoint_url: config.endpoint_url().map(str::to_string),
+    };
+    Ok((config, ctx))
+}
+
 impl Aws {
     pub async fn connect(opts: &AwsOptions) -> Result<Aws, ConnectError> {
-        let attempt_timeout = opts.attempt_timeout.min(opts.operation_timeout);
-        let max_attempts = opts.max_attempts.max(1);
-        let timeouts = TimeoutConfig::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .operation_timeout(opts.operation_timeout)
-            .operation_attempt_timeout(attempt_timeout)
-            .build();
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .region(aws_config::Region::new(opts.region.clone()))
-            .timeout_config(timeouts)
-            .retry_config(RetryConfig::standard().with_max_attempts(max_attempts));
-        if let Some(p) = &opts.profile {
-            loader = loader.profile_name(p);
-        }
-        if let Some(url) = &opts.endpoint_url {
-            loader = loader.endpoint_url(url);
-        }
-        let config = loader.load().await;
-        let provider = config.credentials_provider().ok_or_else(ConnectError::no_credentials)?;
-        match tokio::time::timeout(CREDENTIALS_TIMEOUT, provider.provide_credentials()).await {
-            Err(_) => return Err(ConnectError::no_credentials()),
-            Ok(Err(e)) => return Err(credentials_error(&e, opts.profile.as_deref()).await),
-            Ok(Ok(_)) => {}
-        }
-        let ctx = errors::Context {
-            operation_timeout: opts.operation_timeout,
-            attempt_timeout,
-            max_attempts,
-            region: opts.region.clone(),
-            endpoint_url: config.endpoint_url().map(str::to_string),
-        };
+        let (config, ctx) = load(opts).await?;
         Ok(Aws {
             ec2: aws_sdk_ec2::Client::new(&config),
             rds: aws_sdk_rds::Client::new(&config),

@@ -1,11 +1,14 @@
 //! What a change touches and what a finding reads: the table from a call's name and
 //! request parameters to the attributes it sets, and from a rule to the attributes it
-//! judges. A change explains a finding only where the two meet.
+//! judges. A change explains a finding only where the two meet. Also the coarser table
+//! from a call to the inventory kinds it changes, so that an event from the queue
+//! (`--events`) re-polls only those kinds.
 //!
 //! Security-group rules and routes are not in this table: their findings are matched on
 //! the exact rule or route asked for (`Ask::Rule`, `Ask::Route`, see `attribute.rs`).
 
-use super::{Ask, ChangeEvent};
+use super::{Ask, ChangeEvent, QueueEvent};
+use model::Kind;
 use serde::Serialize;
 
 /// One attribute a rule judges, of one kind of resource.
@@ -219,4 +222,166 @@ pub fn touched(e: &ChangeEvent, kind: &str) -> Vec<Touch> {
         out.retain(|t| t.attr == DbMultiAz);
     }
     out
+}
+
+/// Calls and the inventory kinds each changes, by exact name (from the EC2, RDS,
+/// ElastiCache and CloudWatch API references). Beyond the resource named, a call is listed
+/// with what it changes as a side effect: deleting a NAT gateway, a peering or an
+/// egress-only gateway blackholes the routes to it; a gateway endpoint writes routes; an
+/// instance joining or leaving changes its cluster's members; a replication group's
+/// change is seen in its member clusters.
+const KINDS: &[(&[&str], &[Kind])] = {
+    use Kind::*;
+    &[
+        (
+            &[
+                "AuthorizeSecurityGroupIngress",
+                "AuthorizeSecurityGroupEgress",
+                "RevokeSecurityGroupIngress",
+                "RevokeSecurityGroupEgress",
+                "ModifySecurityGroupRules",
+                "UpdateSecurityGroupRuleDescriptionsIngress",
+                "UpdateSecurityGroupRuleDescriptionsEgress",
+                "CreateSecurityGroup",
+                "DeleteSecurityGroup",
+            ],
+            &[SecurityGroups],
+        ),
+        (
+            &[
+                "CreateRoute",
+                "ReplaceRoute",
+                "DeleteRoute",
+                "CreateRouteTable",
+                "DeleteRouteTable",
+                "AssociateRouteTable",
+                "DisassociateRouteTable",
+                "ReplaceRouteTableAssociation",
+                "CreateEgressOnlyInternetGateway",
+                "DeleteEgressOnlyInternetGateway",
+            ],
+            &[RouteTables],
+        ),
+        (&["CreateVpcPeeringConnection", "AcceptVpcPeeringConnection"], &[PeeringConnections]),
+        (&["DeleteVpcPeeringConnection", "RejectVpcPeeringConnection"], &[PeeringConnections, RouteTables]),
+        (
+            &["CreateVpc", "DeleteVpc", "ModifyVpcAttribute", "AssociateVpcCidrBlock", "DisassociateVpcCidrBlock"],
+            &[Vpcs],
+        ),
+        (&["CreateSubnet", "DeleteSubnet", "ModifySubnetAttribute"], &[Subnets]),
+        (&["CreateNatGateway"], &[NatGateways]),
+        (&["DeleteNatGateway"], &[NatGateways, RouteTables]),
+        (
+            &["CreateInternetGateway", "DeleteInternetGateway", "AttachInternetGateway", "DetachInternetGateway"],
+            &[InternetGateways],
+        ),
+        (
+            &[
+                "CreateNetworkAcl",
+                "DeleteNetworkAcl",
+                "CreateNetworkAclEntry",
+                "ReplaceNetworkAclEntry",
+                "DeleteNetworkAclEntry",
+                "ReplaceNetworkAclAssociation",
+            ],
+            &[NetworkAcls],
+        ),
+        (
+            &[
+                "CreateManagedPrefixList",
+                "ModifyManagedPrefixList",
+                "DeleteManagedPrefixList",
+                "RestoreManagedPrefixListVersion",
+            ],
+            &[PrefixLists],
+        ),
+        (&["CreateFlowLogs", "DeleteFlowLogs"], &[FlowLogs]),
+        (&["CreateVpcEndpoint", "ModifyVpcEndpoint", "DeleteVpcEndpoints"], &[VpcEndpoints, RouteTables]),
+        (
+            &[
+                "CreateNetworkInterface",
+                "DeleteNetworkInterface",
+                "ModifyNetworkInterfaceAttribute",
+                "AttachNetworkInterface",
+                "DetachNetworkInterface",
+                "RunInstances",
+                "TerminateInstances",
+            ],
+            &[NetworkInterfaces],
+        ),
+        (&["ModifyDBInstance", "RebootDBInstance"], &[DbInstances]),
+        (
+            &["CreateDBInstance", "CreateDBInstanceReadReplica", "RestoreDBInstanceFromDBSnapshot", "DeleteDBInstance"],
+            &[DbInstances, DbClusters],
+        ),
+        (
+            &[
+                "CreateDBCluster",
+                "ModifyDBCluster",
+                "DeleteDBCluster",
+                "RebootDBCluster",
+                "RestoreDBClusterFromSnapshot",
+            ],
+            &[DbClusters],
+        ),
+        (&["FailoverDBCluster"], &[DbClusters, DbInstances]),
+        (
+            &["CreateReplicationGroup", "ModifyReplicationGroup", "DeleteReplicationGroup", "TestFailover"],
+            &[CacheReplicationGroups, CacheClusters],
+        ),
+        (&["CreateCacheCluster", "ModifyCacheCluster", "DeleteCacheCluster"], &[CacheClusters]),
+        (
+            &[
+                "PutMetricAlarm",
+                "PutCompositeAlarm",
+                "DeleteAlarms",
+                "EnableAlarmActions",
+                "DisableAlarmActions",
+                "SetAlarmState",
+            ],
+            &[Alarms],
+        ),
+    ]
+};
+
+/// Leading words of calls that read: they change nothing, whatever the table says.
+const READS: &[&str] = &["Describe", "List", "Get", "Lookup", "Search"];
+
+/// The inventory kinds `e` changed, for a re-poll of only those: none for a read, a
+/// failed call (an attempt, not a change), a sign-in, or a call on nothing driftdeck
+/// reads.
+pub fn kinds(e: &ChangeEvent) -> Vec<Kind> {
+    if e.failed() || READS.iter().any(|r| e.name.starts_with(r)) {
+        return Vec::new();
+    }
+    KINDS
+        .iter()
+        .filter(|(names, _)| names.contains(&e.name.as_str()))
+        .flat_map(|(_, kinds)| kinds.iter().copied())
+        .collect()
+}
+
+/// Every call `kinds` knows, for the EventBridge rule in `assets/events/` and its test.
+pub fn changing_calls() -> impl Iterator<Item = &'static str> {
+    KINDS.iter().flat_map(|(names, _)| names.iter().copied())
+}
+
+/// What one queue event asks of the environment it happened in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repoll {
+    pub account: String,
+    pub region: String,
+    pub kinds: Vec<Kind>,
+}
+
+/// The re-poll a queue event asks for: `None` when it changed nothing driftdeck reads,
+/// or when it does not say its account and region (it cannot be routed; the polls cover
+/// it). The caller matches `account`/`region` against its environments; an event of an
+/// account it does not watch is dropped there.
+pub fn repoll(e: &QueueEvent) -> Option<Repoll> {
+    let kinds = kinds(&e.change);
+    if kinds.is_empty() {
+        return None;
+    }
+    Some(Repoll { account: e.account.clone()?, region: e.region.clone()?, kinds })
 }

@@ -1,5 +1,6 @@
 //! The engine's tests as pure functions, in one binary that links no AWS SDK: drift rules
-//! and their texts, incremental evaluation, reach, Terraform plans, `init`'s inference.
+//! and their texts, incremental evaluation, reach, Terraform plans, `init`'s inference,
+//! history and the events queue.
 
 mod design_controls;
 mod design_extends;
@@ -10,6 +11,7 @@ mod drift_rules;
 mod drift_texts;
 mod history_attribution;
 mod init_controls;
+mod history_events;
 mod init_design;
 mod plan_controls;
 mod plan_engine;

@@ -1,10 +1,13 @@
 //! History: what changed, who changed it and since when. SDK-free types for CloudTrail
-//! change events and CloudWatch alarm transitions, their parsing, the time window, the
-//! merged timeline and the attribution of findings to the change that introduced them.
+//! change events and CloudWatch alarm transitions, their parsing (from LookupEvents and from
+//! queue messages), the time window, the merged timeline and the attribution of findings to
+//! the change that introduced them.
 
+pub mod message;
 pub mod record;
 pub mod window;
 
+pub use message::{MessageError, QueueEvent, parse_message};
 pub use record::{Envelope, parse_alarm_history_data, parse_lookup_event, parse_record};
 pub use window::Since;
 
