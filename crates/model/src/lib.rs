@@ -7,6 +7,7 @@
 
 pub mod history;
 pub mod limits;
+pub mod org;
 mod resources;
 pub mod source;
 

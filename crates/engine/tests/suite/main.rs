@@ -8,6 +8,7 @@ mod drift_rules;
 mod drift_texts;
 mod history_attribution;
 mod init_design;
+mod org;
 mod plan_engine;
 mod plan_inputs;
 mod plan_network;
