@@ -15,6 +15,7 @@ macro_rules! pages {
     }};
 }
 
+mod assume;
 mod cloudtrail;
 mod cloudwatch;
 mod ec2;
@@ -22,11 +23,12 @@ mod elasticache;
 mod errors;
 mod guard;
 pub mod limit;
+pub mod organizations;
 mod rds;
 
-use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, SdkConfig};
 use aws_sdk_sts::config::ProvideCredentials;
 use futures::future::BoxFuture;
 use model::source::{FetchError, Source};
@@ -35,6 +37,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+pub use assume::AssumeRole;
 pub use errors::ConnectError;
 pub use guard::{AccountGuard, connect_checked};
 
@@ -52,6 +55,9 @@ pub struct AwsOptions {
     pub max_attempts: u32,
     /// History calls (LookupEvents, DescribeAlarmHistory) per second, for this account.
     pub history_rate: f64,
+    /// Act in another account through this role (`--org`), the credentials above
+    /// signing the AssumeRole call.
+    pub assume: Option<AssumeRole>,
 }
 
 impl AwsOptions {
@@ -64,6 +70,7 @@ impl AwsOptions {
             attempt_timeout: Duration::from_secs(10),
             max_attempts: 3,
             history_rate: crate::limit::DEFAULT_RATE,
+            assume: None,
         }
     }
 }
@@ -112,39 +119,58 @@ async fn credentials_error(
     }
 }
 
+/// The SDK configuration of one connection, its credentials checked: the timeouts,
+/// retries, profile and endpoint of `opts`, and, with `opts.assume`, the role assumed.
+/// Every connection (`Aws`, `Organizations`) is made here, so all share the same limits.
+pub(crate) async fn load(opts: &AwsOptions) -> Result<(SdkConfig, errors::Context), ConnectError> {
+    let attempt_timeout = opts.attempt_timeout.min(opts.operation_timeout);
+    let max_attempts = opts.max_attempts.max(1);
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .operation_timeout(opts.operation_timeout)
+        .operation_attempt_timeout(attempt_timeout)
+        .build();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(aws_config::Region::new(opts.region.clone()))
+        .timeout_config(timeouts)
+        .retry_config(RetryConfig::standard().with_max_attempts(max_attempts));
+    if let Some(p) = &opts.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(url) = &opts.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    let config = loader.load().await;
+    let provider = config.credentials_provider().ok_or_else(ConnectError::no_credentials)?;
+    match tokio::time::timeout(CREDENTIALS_TIMEOUT, provider.provide_credentials()).await {
+        Err(_) => return Err(ConnectError::no_credentials()),
+        Ok(Err(e)) => return Err(credentials_error(&e, opts.profile.as_deref()).await),
+        Ok(Ok(_)) => {}
+    }
+    let ctx = errors::Context {
+        operation_timeout: opts.operation_timeout,
+        attempt_timeout,
+        max_attempts,
+        region: opts.region.clone(),
+        endpoint_url: config.endpoint_url().map(str::to_string),
+    };
+    let Some(role) = &opts.assume else { return Ok((config, ctx)) };
+    let config = assume::config(&config, role).await;
+    let provider = config.credentials_provider().ok_or_else(ConnectError::no_credentials)?;
+    // One STS call, under the operation's own bound (the SDK's timeouts apply inside it).
+    match tokio::time::timeout(opts.operation_timeout, provider.provide_credentials()).await {
+        Err(_) => Err(ConnectError(assume::refused(
+            role,
+            &format!("sts:AssumeRole timed out after {}s", opts.operation_timeout.as_secs()),
+        ))),
+        Ok(Err(e)) => Err(ConnectError(assume::refused(role, &errors::role_refusal(&e, &ctx)))),
+        Ok(Ok(_)) => Ok((config, ctx)),
+    }
+}
+
 impl Aws {
     pub async fn connect(opts: &AwsOptions) -> Result<Aws, ConnectError> {
-        let attempt_timeout = opts.attempt_timeout.min(opts.operation_timeout);
-        let max_attempts = opts.max_attempts.max(1);
-        let timeouts = TimeoutConfig::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .operation_timeout(opts.operation_timeout)
-            .operation_attempt_timeout(attempt_timeout)
-            .build();
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .region(aws_config::Region::new(opts.region.clone()))
-            .timeout_config(timeouts)
-            .retry_config(RetryConfig::standard().with_max_attempts(max_attempts));
-        if let Some(p) = &opts.profile {
-            loader = loader.profile_name(p);
-        }
-        if let Some(url) = &opts.endpoint_url {
-            loader = loader.endpoint_url(url);
-        }
-        let config = loader.load().await;
-        let provider = config.credentials_provider().ok_or_else(ConnectError::no_credentials)?;
-        match tokio::time::timeout(CREDENTIALS_TIMEOUT, provider.provide_credentials()).await {
-            Err(_) => return Err(ConnectError::no_credentials()),
-            Ok(Err(e)) => return Err(credentials_error(&e, opts.profile.as_deref()).await),
-            Ok(Ok(_)) => {}
-        }
-        let ctx = errors::Context {
-            operation_timeout: opts.operation_timeout,
-            attempt_timeout,
-            max_attempts,
-            region: opts.region.clone(),
-            endpoint_url: config.endpoint_url().map(str::to_string),
-        };
+        let (config, ctx) = load(opts).await?;
         Ok(Aws {
             ec2: aws_sdk_ec2::Client::new(&config),
             rds: aws_sdk_rds::Client::new(&config),
