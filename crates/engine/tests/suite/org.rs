@@ -271,3 +271,61 @@ fn load_reports_a_missing_design_where_it_is_named() {
     assert_eq!(o.matches[1].design, dir.join("designs/dev.toml"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// tests/moto/org/: the org file and its two designs (one extending the other) load, and
+/// the organisation `seed.py org` builds resolves to the environments the moto test
+/// expects: three members by two regions, the management account excluded, sandbox-alice
+/// unmatched, legacy suspended.
+#[test]
+fn the_moto_fixture_loads_and_resolves_as_the_seed_expects() {
+    let path = format!("{}/tests/moto/org/org.toml", testkit::ROOT);
+    let file = OrgFile::load(Path::new(&path)).unwrap_or_else(|e| panic!("{e}"));
+    for m in &file.matches {
+        engine::design::Design::load(&m.design).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let mut legacy = account("718201039196", "legacy", &[("Prod", "ou-8975-p0ofkdm6")], &[("Environment", "prod")]);
+    legacy.state = "SUSPENDED".into();
+    let seeded = Organization {
+        accounts: vec![
+            account("123456789012", "master", &[], &[]),
+            account("355624784327", "payments", &[("Prod", "ou-8975-p0ofkdm6")], &[("Environment", "prod")]),
+            account(
+                "112260810207",
+                "web",
+                &[("Prod", "ou-8975-p0ofkdm6")],
+                &[("Environment", "prod"), ("Team", "web")],
+            ),
+            legacy,
+            account(
+                "343912794548",
+                "cards",
+                &[("Prod", "ou-8975-p0ofkdm6"), ("PCI", "ou-8975-b4oha96y")],
+                &[("Environment", "pci")],
+            ),
+            account("729389521911", "sandbox-alice", &[("Sandbox", "ou-8975-5lwmi3g1")], &[]),
+        ],
+    };
+    let r = file.resolve(&seeded);
+    let envs: Vec<(&str, &str)> = r
+        .environments
+        .iter()
+        .map(|e| (e.name.as_str(), e.design.file_name().and_then(|f| f.to_str()).unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        envs,
+        [
+            ("cards/eu-west-2", "pci.toml"),
+            ("cards/us-east-1", "pci.toml"),
+            ("payments/eu-west-2", "prod.toml"),
+            ("payments/us-east-1", "prod.toml"),
+            ("web/eu-west-2", "prod.toml"),
+            ("web/us-east-1", "prod.toml"),
+        ]
+    );
+    let skipped: Vec<(&str, &SkipReason)> = r.skipped.iter().map(|s| (s.name.as_str(), &s.reason)).collect();
+    assert_eq!(skipped.len(), 3, "{skipped:?}");
+    assert!(matches!(skipped[0], ("legacy", SkipReason::Inactive(_))));
+    assert!(matches!(skipped[1], ("master", SkipReason::Excluded(_))));
+    assert_eq!(skipped[2], ("sandbox-alice", &SkipReason::Unmatched));
+    assert_eq!(file.external_id.as_deref(), Some("driftdeck-moto"));
+}
