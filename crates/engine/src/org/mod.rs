@@ -129,7 +129,9 @@ impl OrgFile {
         }
         let mut environments = Vec::with_capacity(chosen.len() * self.regions.len());
         for (a, m) in &chosen {
-            let label = if uses.get(a.name.as_str()).copied().unwrap_or(0) > 1 || a.name.is_empty() {
+            let label = if a.name.is_empty() {
+                a.id.clone()
+            } else if uses.get(a.name.as_str()).copied().unwrap_or(0) > 1 {
                 format!("{} ({})", a.name, a.id)
             } else {
                 a.name.clone()
@@ -160,7 +162,8 @@ pub struct Resolved {
 /// One account in one region, checked against one design.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Environment {
-    /// `ACCOUNT-NAME/REGION` (`ACCOUNT-NAME (ID)/REGION` when two accounts share a name).
+    /// `ACCOUNT-NAME/REGION` (`ACCOUNT-NAME (ID)/REGION` when two accounts share a name,
+    /// `ID/REGION` for an account without a name).
     pub name: String,
     /// The account id: the environment's account guard.
     pub account: String,

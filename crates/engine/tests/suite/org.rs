@@ -141,6 +141,9 @@ fn a_shared_account_name_gets_the_id() {
     let r = parse("[[match]]\nou = \"Prod\"\ndesign = \"p.toml\"\n").resolve(&o);
     let names: Vec<&str> = r.environments.iter().filter(|e| e.region == "eu-west-2").map(|e| e.name.as_str()).collect();
     assert_eq!(names, ["payments/eu-west-2", "web (444444444444)/eu-west-2", "web (777777777777)/eu-west-2"]);
+    o.accounts.push(account("888888888888", "", &[PROD], &[]));
+    let r = parse("[[match]]\naccounts = [\"888888888888\"]\ndesign = \"p.toml\"\n").resolve(&o);
+    assert_eq!(r.environments[0].name, "888888888888/eu-west-2", "no name: the id");
 }
 
 #[test]
