@@ -27,12 +27,13 @@ const SERVICE_OF_FILE: &[(&str, &str)] = &[
     ("eks.rs", "eks"),
     ("guardduty.rs", "guardduty"),
     ("securityhub.rs", "securityhub"),
+    ("organizations.rs", "organizations"),
     ("lib.rs", "sts"),
     ("sqs.rs", "sqs"),
     ("s3.rs", "s3"),
 ];
 
-const CLIENTS: &str = "ec2|rds|elasticache|cloudwatch|cloudtrail|sts|kms|eks|guardduty|securityhub|sqs|s3";
+const CLIENTS: &str = "ec2|rds|elasticache|cloudwatch|cloudtrail|sts|kms|eks|guardduty|securityhub|sqs|s3|organizations";
 
 /// The only calls that are not Describe/List/Get, by service and SDK method, with the IAM
 /// action each needs. Receiving from the events queue and deleting a message once applied
@@ -55,6 +56,12 @@ const WRITES: &[&str] = &["s3:PutObject"];
 fn beyond_reading(service: Option<&str>, op: &str) -> Option<&'static str> {
     BEYOND_READING.iter().find(|(s, m, _)| Some(*s) == service && *m == op).map(|(_, _, a)| *a)
 }
+
+/// Operations aws-config makes for the adapter, out of the scan's sight: the file, the
+/// aws-config type it names, the operation. Each has its own statement in the policy,
+/// with the resource it is limited to.
+const VIA_CONFIG: &[(&str, &str, &str, &str)] =
+    &[("assume.rs", "AssumeRoleProvider", "sts:AssumeRole", "arn:aws:iam::*:role/driftdeck-readonly")];
 
 /// Request parameters and response fields whose names begin with a mutating verb but
 /// are not operations (LookupEvents' `StartTime`, DescribeAlarmHistory's `StartDate`,
@@ -183,17 +190,17 @@ fn policy_matches_the_operations_called() {
     let v: serde_json::Value = serde_json::from_str(&text).expect("json");
     assert_eq!(v["Version"], "2012-10-17");
     let statements = v["Statement"].as_array().expect("statements");
-    assert_eq!(statements.len(), 2, "the read-only statement and the snapshot writes");
+    // The read-only statement (and the few BEYOND_READING calls on driftdeck's own queue),
+    // the snapshot writes alone, then one statement per call aws-config makes for us.
+    assert_eq!(statements.len(), 2 + VIA_CONFIG.len(), "read, snapshot writes, then {VIA_CONFIG:?}");
+    let names = |st: &serde_json::Value| -> Vec<String> {
+        st["Action"].as_array().expect("actions").iter().map(|a| a.as_str().expect("str").to_string()).collect()
+    };
     let mut policy = BTreeSet::new();
-    for (n, statement) in statements.iter().enumerate() {
+    for (n, statement) in statements[..2].iter().enumerate() {
         assert_eq!(statement["Effect"], "Allow");
         assert_eq!(statement["Resource"], "*");
-        let actions: Vec<String> = statement["Action"]
-            .as_array()
-            .expect("actions")
-            .iter()
-            .map(|a| a.as_str().expect("str").to_string())
-            .collect();
+        let actions = names(statement);
         let mut sorted = actions.clone();
         sorted.sort();
         sorted.dedup();
@@ -204,6 +211,12 @@ fn policy_matches_the_operations_called() {
             _ => assert_eq!(actions, WRITES, "the second statement is the snapshot writes, alone"),
         }
         policy.extend(actions);
+    }
+    for (st, (file, uses, op, resource)) in statements[2..].iter().zip(VIA_CONFIG) {
+        let code = std::fs::read_to_string(adapter().join(file)).expect("read");
+        assert!(code.contains(uses), "{file} no longer uses {uses}: drop {op} from VIA_CONFIG and the policy");
+        assert_eq!((st["Effect"].as_str(), st["Resource"].as_str()), (Some("Allow"), Some(*resource)));
+        assert_eq!(names(st), [op.to_string()]);
     }
     let called = called_operations();
     for (_, service) in SERVICE_OF_FILE {

@@ -6,6 +6,8 @@ Usage: seed.py ENDPOINT SCENARIO [--drift]
   pair-accounts  the same pair in two accounts (123456789012 and 111111111111)
   network   client-a plus network ACLs and prefix lists with the traps of issue 10;
             with --drift also a missing KMS endpoint and a REJECT-only flow log
+  org       an organisation for --org (tests/moto/org/org.toml): 3 matched member
+            accounts x 2 regions, an unmatched one, a suspended one
 
 Prints one JSON object mapping logical names to the AWS ids created, so tests can
 state the exact findings they expect.
@@ -430,13 +432,85 @@ def ssh_open(endpoint, drift):
     role = Env(endpoint, "eu-west-2", key="ASIADEPLOYROLESESSION")
     role.ingress(os.environ["DRIFTDECK_GROUP"], [("tcp", 22, 22, "0.0.0.0/0")])
     return {}
+ORG_REGIONS = ["eu-west-2", "us-east-1"]
+MANAGEMENT = "123456789012"
+# name, OU key, tags; matched by tests/moto/org/org.toml as the comment says.
+ORG_MEMBERS = [
+    ("payments", "ou_prod", {"Environment": "prod"}),            # ou = "Prod": designs/prod.toml
+    ("web", "ou_prod", {"Environment": "prod", "Team": "web"}),  # ou = "Prod": designs/prod.toml
+    ("cards", "ou_pci", {"Environment": "pci"}),                 # tags: designs/pci.toml
+    ("sandbox-alice", "ou_sandbox", {}),                         # no [[match]]: skipped
+    ("legacy", "ou_prod", {"Environment": "prod"}),              # closed: SUSPENDED, skipped
+]
+
+
+def org(endpoint, drift):
+    """An AWS Organization in the management account 123456789012 (moto's default):
+    OUs Prod, Prod/PCI and Sandbox, the members of ORG_MEMBERS moved and tagged, `legacy`
+    closed. Through OrganizationAccountAccessRole, each matched member gets the role
+    driftdeck-readonly (trusting the management account, policy assets/iam-policy.json)
+    and, in both regions, a tagged VPC (10.20/16 for prod, 10.21/16 for pci) with public
+    and app subnets in two AZs, an internet gateway on the public tier, and alb and app
+    groups (443 from anywhere to alb, 8080 from alb to app). Clean against the designs;
+    with --drift, cards' app group in eu-west-2 also takes 22 from anywhere."""
+    kw = dict(endpoint_url=endpoint, region_name="us-east-1", **CREDS)
+    orgs = boto3.client("organizations", **kw)
+    orgs.create_organization(FeatureSet="ALL")
+    root = orgs.list_roots()["Roots"][0]["Id"]
+
+    def ou(parent, name):
+        return orgs.create_organizational_unit(ParentId=parent, Name=name)["OrganizationalUnit"]["Id"]
+
+    ids = {"root": root, "account_management": MANAGEMENT}
+    ids["ou_prod"] = ou(root, "Prod")
+    ids["ou_pci"] = ou(ids["ou_prod"], "PCI")
+    ids["ou_sandbox"] = ou(root, "Sandbox")
+    for name, parent, tags in ORG_MEMBERS:
+        made = orgs.create_account(Email=f"{name}@example.com", AccountName=name)["CreateAccountStatus"]
+        account = ids[f"account_{name}"] = made["AccountId"]
+        orgs.move_account(AccountId=account, SourceParentId=root, DestinationParentId=ids[parent])
+        if tags:
+            orgs.tag_resource(ResourceId=account, Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
+    orgs.close_account(AccountId=ids["account_legacy"])
+    policy = open(os.path.join(os.path.dirname(__file__), "../../assets/iam-policy.json")).read()
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{MANAGEMENT}:root"}, "Action": "sts:AssumeRole"}]})
+    sts = boto3.client("sts", **kw)
+    for name, _, tags in ORG_MEMBERS[:3]:
+        account = ids[f"account_{name}"]
+        creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole",
+                                RoleSessionName="seed")["Credentials"]
+        iam = boto3.client("iam", endpoint_url=endpoint, region_name="us-east-1",
+                           aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                           aws_session_token=creds["SessionToken"])
+        iam.create_role(RoleName="driftdeck-readonly", AssumeRolePolicyDocument=trust)
+        iam.put_role_policy(RoleName="driftdeck-readonly", PolicyName="driftdeck-readonly", PolicyDocument=policy)
+        second = 21 if tags["Environment"] == "pci" else 20
+        for region in ORG_REGIONS:
+            # moto puts every call signed with the assumed key in the member account.
+            e = Env(endpoint, region, key=creds["AccessKeyId"])
+            prefix = f"{name}_{region}_"
+            vpc = ids[f"{prefix}vpc"] = e.vpc(f"{name}-{region}", f"10.{second}.0.0/16", tags["Environment"])
+            azs = [f"{region}a", f"{region}b"]
+            public = [e.subnet(vpc, f"10.{second}.{i + 1}.0/24", az, "public") for i, az in enumerate(azs)]
+            for i, az in enumerate(azs):
+                e.subnet(vpc, f"10.{second}.{i + 11}.0/24", az, "app")
+            igw = e.ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+            e.ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+            e.route_table(vpc, public, [("0.0.0.0/0", igw)])
+            alb = ids[f"{prefix}sg_alb"] = e.sg(vpc, f"{name}-alb", "alb", [("tcp", 443, 443, "0.0.0.0/0")])
+            ids[f"{prefix}sg_app"] = e.sg(vpc, f"{name}-app", "app", [("tcp", 8080, 8080, alb)])
+            if drift and name == "cards" and region == "eu-west-2":
+                e.ingress(ids[f"{prefix}sg_app"], [("tcp", 22, 22, "0.0.0.0/0")])
+    return ids
 
 
 def main():
     endpoint, scenario = sys.argv[1], sys.argv[2]
     drift = "--drift" in sys.argv[3:]
     scenarios = {"client-a": client_a, "pair": pair, "pair-accounts": pair_accounts, "network": network,
-                 "paging": paging, "history": history, "busy-history": busy_history, "ssh-open": ssh_open}
+                 "paging": paging, "history": history, "busy-history": busy_history, "ssh-open": ssh_open,
+                 "org": org}
     ids = scenarios[scenario](endpoint, drift)
     print(json.dumps(ids, sort_keys=True))
 

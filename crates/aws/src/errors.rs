@@ -86,6 +86,8 @@ impl Context {
         }
         let prefix = match op.split(':').next().unwrap_or_default() {
             "cloudwatch" => "monitoring",
+            // A global service, served from us-east-1 whatever the region.
+            "organizations" => return "organizations.us-east-1.amazonaws.com".to_string(),
             other => other,
         };
         let domain = if self.region.starts_with("cn-") { "amazonaws.com.cn" } else { "amazonaws.com" };
@@ -245,6 +247,21 @@ where
         }
         _ => FetchError::new(format!("{op}: {}", root_cause(e))),
     }
+}
+
+/// Why the STS AssumeRole behind a credentials provider failed, worded as any failed
+/// call is (`sdk_error`); the provider's own chain when no STS answer is inside.
+pub(super) fn role_refusal(e: &aws_credential_types::provider::error::CredentialsError, ctx: &Context) -> String {
+    use aws_sdk_sts::operation::assume_role::AssumeRoleError;
+    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+    let mut cur: Option<&(dyn Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(sdk) = err.downcast_ref::<SdkError<AssumeRoleError, HttpResponse>>() {
+            return sdk_error("sts:AssumeRole", sdk, ctx).message;
+        }
+        cur = err.source();
+    }
+    chain(e)
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ macro_rules! pages {
     }};
 }
 
+mod assume;
 mod cloudtrail;
 mod cloudwatch;
 mod ec2;
@@ -27,14 +28,15 @@ mod guard;
 mod guardduty;
 mod kms;
 pub mod limit;
+pub mod organizations;
 mod rds;
 mod securityhub;
 pub mod s3;
 pub mod sqs;
 
-use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, SdkConfig};
 use aws_sdk_sts::config::ProvideCredentials;
 use futures::future::BoxFuture;
 use model::source::{FetchError, Source};
@@ -43,6 +45,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+pub use assume::AssumeRole;
 pub use errors::ConnectError;
 pub use guard::{AccountGuard, connect_checked};
 
@@ -60,6 +63,9 @@ pub struct AwsOptions {
     pub max_attempts: u32,
     /// History calls (LookupEvents, DescribeAlarmHistory) per second, for this account.
     pub history_rate: f64,
+    /// Act in another account through this role (`--org`), the credentials above
+    /// signing the AssumeRole call.
+    pub assume: Option<AssumeRole>,
 }
 
 impl AwsOptions {
@@ -72,6 +78,7 @@ impl AwsOptions {
             attempt_timeout: Duration::from_secs(10),
             max_attempts: 3,
             history_rate: crate::limit::DEFAULT_RATE,
+            assume: None,
         }
     }
 }
@@ -124,10 +131,10 @@ async fn credentials_error(
     }
 }
 
-/// The SDK's shared configuration for `opts`, with working credentials, and the context
-/// its errors are explained with. Every client (the collectors, the queue, the bucket)
-/// starts here, so each has the same timeouts and says the same things when it fails.
-async fn load(opts: &AwsOptions) -> Result<(aws_config::SdkConfig, errors::Context), ConnectError> {
+/// The SDK configuration of one connection, its credentials checked: the timeouts,
+/// retries, profile and endpoint of `opts`, and, with `opts.assume`, the role assumed.
+/// Every connection (`Aws`, `Organizations`) is made here, so all share the same limits.
+pub(crate) async fn load(opts: &AwsOptions) -> Result<(SdkConfig, errors::Context), ConnectError> {
     let attempt_timeout = opts.attempt_timeout.min(opts.operation_timeout);
     let max_attempts = opts.max_attempts.max(1);
     let timeouts = TimeoutConfig::builder()
@@ -159,7 +166,18 @@ async fn load(opts: &AwsOptions) -> Result<(aws_config::SdkConfig, errors::Conte
         region: opts.region.clone(),
         endpoint_url: config.endpoint_url().map(str::to_string),
     };
-    Ok((config, ctx))
+    let Some(role) = &opts.assume else { return Ok((config, ctx)) };
+    let config = assume::config(&config, role).await;
+    let provider = config.credentials_provider().ok_or_else(ConnectError::no_credentials)?;
+    // One STS call, under the operation's own bound (the SDK's timeouts apply inside it).
+    match tokio::time::timeout(opts.operation_timeout, provider.provide_credentials()).await {
+        Err(_) => Err(ConnectError(assume::refused(
+            role,
+            &format!("sts:AssumeRole timed out after {}s", opts.operation_timeout.as_secs()),
+        ))),
+        Ok(Err(e)) => Err(ConnectError(assume::refused(role, &errors::role_refusal(&e, &ctx)))),
+        Ok(Ok(_)) => Ok((config, ctx)),
+    }
 }
 
 impl Aws {

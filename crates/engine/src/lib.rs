@@ -11,6 +11,7 @@ pub mod drift;
 pub mod formats;
 pub mod history;
 pub mod init;
+pub mod org;
 pub mod plan;
 pub mod reach;
 pub mod terraform;

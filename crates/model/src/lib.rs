@@ -8,6 +8,7 @@
 mod controls;
 pub mod history;
 pub mod limits;
+pub mod org;
 mod resources;
 pub mod source;
 

@@ -53,6 +53,14 @@ impl fmt::Display for DesignErrors {
 
 impl std::error::Error for DesignErrors {}
 
+/// Whether a text has the shape of an AWS region name (`eu-west-2`); not whether the
+/// region exists, which changes as AWS adds regions.
+pub(crate) fn is_region(region: &str) -> bool {
+    !region.is_empty()
+        && region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && region.contains('-')
+}
+
 /// Line and column (1-based, in characters) of a byte offset of a text.
 pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());

@@ -14,6 +14,7 @@ mod init_controls;
 mod history_events;
 mod init_design;
 mod plan_controls;
+mod org;
 mod plan_engine;
 mod plan_inputs;
 mod plan_network;

@@ -326,10 +326,7 @@ fn parse_in(mut cx: Ctx<'_>) -> Result<Design, DesignErrors> {
 fn convert(cx: &mut Ctx<'_>, f: DesignFile) -> Design {
     let env = &f.environment;
     let region = env.region.get_ref().clone();
-    if region.is_empty()
-        || !region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        || !region.contains('-')
-    {
+    if !is_region(&region) {
         cx.err(
             env.region.span(),
             format!("environment.region: `{region}` is not an AWS region; expected e.g. `eu-west-2`"),
