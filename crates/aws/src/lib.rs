@@ -216,6 +216,16 @@ impl Aws {
             Kind::VpcEndpoints => s.vpc_endpoints = self.vpc_endpoints().await?,
             Kind::FlowLogs => s.flow_logs = self.flow_logs().await?,
             Kind::NetworkInterfaces => s.network_interfaces = self.network_interfaces().await?,
+            Kind::TransitGateways => s.transit_gateways = self.transit_gateways().await?,
+            Kind::TransitGatewayAttachments => {
+                s.transit_gateway_attachments = self.transit_gateway_attachments().await?
+            }
+            Kind::TransitGatewayRouteTables => {
+                s.transit_gateway_route_tables = self.transit_gateway_route_tables().await?
+            }
+            Kind::VpnGateways => s.vpn_gateways = self.vpn_gateways().await?,
+            Kind::CustomerGateways => s.customer_gateways = self.customer_gateways().await?,
+            Kind::VpnConnections => s.vpn_connections = self.vpn_connections().await?,
         }
         Ok(s)
     }

@@ -9,8 +9,12 @@ pub mod history;
 pub mod limits;
 mod resources;
 pub mod source;
+mod transit;
+mod vpn;
 
 pub use resources::*;
+pub use transit::*;
+pub use vpn::*;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -40,10 +44,16 @@ pub enum Kind {
     VpcEndpoints,
     FlowLogs,
     NetworkInterfaces,
+    TransitGateways,
+    TransitGatewayAttachments,
+    TransitGatewayRouteTables,
+    VpnGateways,
+    CustomerGateways,
+    VpnConnections,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 17] = [
+    pub const ALL: [Kind; 23] = [
         Kind::Vpcs,
         Kind::Subnets,
         Kind::RouteTables,
@@ -61,6 +71,12 @@ impl Kind {
         Kind::VpcEndpoints,
         Kind::FlowLogs,
         Kind::NetworkInterfaces,
+        Kind::TransitGateways,
+        Kind::TransitGatewayAttachments,
+        Kind::TransitGatewayRouteTables,
+        Kind::VpnGateways,
+        Kind::CustomerGateways,
+        Kind::VpnConnections,
     ];
 
     /// Stable snake_case name, as used in JSON and on the command line.
@@ -83,6 +99,12 @@ impl Kind {
             Kind::VpcEndpoints => "vpc_endpoints",
             Kind::FlowLogs => "flow_logs",
             Kind::NetworkInterfaces => "network_interfaces",
+            Kind::TransitGateways => "transit_gateways",
+            Kind::TransitGatewayAttachments => "transit_gateway_attachments",
+            Kind::TransitGatewayRouteTables => "transit_gateway_route_tables",
+            Kind::VpnGateways => "vpn_gateways",
+            Kind::CustomerGateways => "customer_gateways",
+            Kind::VpnConnections => "vpn_connections",
         }
     }
 
@@ -106,6 +128,12 @@ impl Kind {
             Kind::VpcEndpoints => "VPC endpoints",
             Kind::FlowLogs => "Flow logs",
             Kind::NetworkInterfaces => "Network interfaces",
+            Kind::TransitGateways => "Transit gateways",
+            Kind::TransitGatewayAttachments => "TGW attachments",
+            Kind::TransitGatewayRouteTables => "TGW route tables",
+            Kind::VpnGateways => "VPN gateways",
+            Kind::CustomerGateways => "Customer gateways",
+            Kind::VpnConnections => "VPN connections",
         }
     }
 }
@@ -197,6 +225,18 @@ pub struct Snapshot {
     pub flow_logs: Vec<FlowLog>,
     #[serde(default)]
     pub network_interfaces: Vec<NetworkInterface>,
+    #[serde(default)]
+    pub transit_gateways: Vec<TransitGateway>,
+    #[serde(default)]
+    pub transit_gateway_attachments: Vec<TgwAttachment>,
+    #[serde(default)]
+    pub transit_gateway_route_tables: Vec<TgwRouteTable>,
+    #[serde(default)]
+    pub vpn_gateways: Vec<VpnGateway>,
+    #[serde(default)]
+    pub customer_gateways: Vec<CustomerGateway>,
+    #[serde(default)]
+    pub vpn_connections: Vec<VpnConnection>,
 }
 
 /// Calls `$m!` with every kind and the `Snapshot` field holding its items, so the
@@ -208,7 +248,10 @@ macro_rules! per_kind {
             NatGateways nat_gateways, PeeringConnections peering_connections, SecurityGroups security_groups,
             DbInstances db_instances, DbClusters db_clusters, CacheReplicationGroups cache_replication_groups,
             CacheClusters cache_clusters, Alarms alarms, NetworkAcls network_acls, PrefixLists prefix_lists,
-            VpcEndpoints vpc_endpoints, FlowLogs flow_logs, NetworkInterfaces network_interfaces
+            VpcEndpoints vpc_endpoints, FlowLogs flow_logs, NetworkInterfaces network_interfaces,
+            TransitGateways transit_gateways, TransitGatewayAttachments transit_gateway_attachments,
+            TransitGatewayRouteTables transit_gateway_route_tables, VpnGateways vpn_gateways,
+            CustomerGateways customer_gateways, VpnConnections vpn_connections
         }
     };
 }

@@ -57,6 +57,7 @@ pub fn big_snapshot() -> Snapshot {
                 main: i == 0,
             }],
             routes,
+            propagating_vgws: vec![],
             tags: Tags::new(),
         });
     }

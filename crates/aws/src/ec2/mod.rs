@@ -1,10 +1,13 @@
 //! EC2 collectors, one file per concern: addresses (`vpc`), routing and what routes lead to
-//! (`routing`), what traffic may pass (`firewall`) and what is recorded (`flow_logs`).
+//! (`routing`), what traffic may pass (`firewall`), what is recorded (`flow_logs`), transit
+//! gateways (`transit`) and Site-to-Site VPN (`vpn`).
 
 mod firewall;
 mod flow_logs;
 mod routing;
+mod transit;
 mod vpc;
+mod vpn;
 
 use crate::tag_map;
 use aws_sdk_ec2::types as t;
