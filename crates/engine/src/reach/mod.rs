@@ -7,16 +7,22 @@ pub mod acl;
 pub mod assert;
 pub mod endpoint;
 pub mod exposure;
+pub mod gateway_endpoint;
 pub(crate) mod memo;
 pub mod path;
 pub mod peering;
 pub mod route;
 pub mod sg;
+pub mod transit;
+pub mod vpn;
 
 use crate::design::Design;
 use crate::drift::Context;
 use ipnet::IpNet;
-use model::{Kind, NetworkAcl, PeeringConnection, PrefixList, RouteTable, SecurityGroup, Snapshot, Subnet};
+use model::{
+    Kind, NetworkAcl, PeeringConnection, PrefixList, RouteTable, SecurityGroup, Snapshot, Subnet, TgwAttachment,
+    TgwRouteTable, VpcEndpoint, VpnConnection, VpnGateway,
+};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -120,6 +126,32 @@ pub enum Code {
     NotModelled,
     GroupsUnknown,
     Unavailable,
+    /// The source VPC has no (available) attachment to the transit gateway its route names.
+    TgwNoAttachment,
+    /// The attachment traffic enters through is associated with no transit gateway route table.
+    TgwNoAssociation,
+    /// The transit gateway route table has no route to the destination, or it leads elsewhere.
+    TgwNoRoute,
+    TgwBlackhole,
+    /// Every tunnel of the VPN connection is down (or the connection is not available).
+    VpnDown,
+    /// The VPN gateway is not attached to the VPC, or has no VPN connection routing the destination.
+    VpnNoRoute,
+    /// A gateway endpoint a route names is missing or not available.
+    EndpointNotAvailable,
+    /// The address lies in a VPC of the estate but in none of its subnets.
+    NoSubnet,
+    /// The address lies in a subnet but no network interface holds it.
+    NoDestination,
+    /// Not modelled: a route to a network interface, an instance or a Gateway Load Balancer
+    /// (or Network Firewall) endpoint.
+    Middlebox,
+    /// Not modelled: a route to an AWS Cloud WAN core network.
+    CloudWan,
+    /// Not modelled: a transit gateway Connect attachment (its peers speak BGP over GRE).
+    TgwConnect,
+    /// Not modelled: a VPC attachment in appliance mode (symmetric routing through a middlebox).
+    ApplianceMode,
 }
 
 impl Code {
@@ -138,6 +170,19 @@ impl Code {
             Code::NotModelled => "NOT_MODELLED",
             Code::GroupsUnknown => "GROUPS_UNKNOWN",
             Code::Unavailable => "UNAVAILABLE",
+            Code::TgwNoAttachment => "TGW_NO_ATTACHMENT",
+            Code::TgwNoAssociation => "TGW_NO_ASSOCIATION",
+            Code::TgwNoRoute => "TGW_NO_ROUTE",
+            Code::TgwBlackhole => "TGW_BLACKHOLE",
+            Code::VpnDown => "VPN_DOWN",
+            Code::VpnNoRoute => "VPN_NO_ROUTE",
+            Code::EndpointNotAvailable => "ENDPOINT_NOT_AVAILABLE",
+            Code::NoSubnet => "NO_SUBNET",
+            Code::NoDestination => "NO_DESTINATION",
+            Code::Middlebox => "MIDDLEBOX",
+            Code::CloudWan => "CLOUD_WAN",
+            Code::TgwConnect => "TGW_CONNECT",
+            Code::ApplianceMode => "APPLIANCE_MODE",
         }
     }
 }
@@ -175,11 +220,22 @@ pub struct Placement {
     /// Security groups of the member; `None` when unknown (a subnet with no known member).
     pub groups: Option<Arc<Groups>>,
     pub label: String,
+    /// An address in a subnet that no network interface holds: nothing answers there.
+    pub vacant: bool,
 }
 
 impl Placement {
     pub fn external(label: &str, addr4: Option<IpNet>, addr6: Option<IpNet>) -> Self {
-        Placement { env: None, subnet: None, vpc: None, addr4, addr6, groups: None, label: label.to_string() }
+        Placement {
+            env: None,
+            subnet: None,
+            vpc: None,
+            addr4,
+            addr6,
+            groups: None,
+            label: label.to_string(),
+            vacant: false,
+        }
     }
 
     /// The (environment, subnet) a member sits in, when it sits in one.
@@ -203,6 +259,25 @@ impl Placement {
             addr6,
             groups,
             label,
+            vacant: false,
+        }
+    }
+
+    /// An address inside VPC `vpc` of environment `env` that lies in none of its subnets.
+    pub fn in_vpc(env: usize, vpc: &str, addr: IpNet, label: String) -> Self {
+        let (addr4, addr6) = match addr {
+            IpNet::V4(_) => (Some(addr), None),
+            IpNet::V6(_) => (None, Some(addr)),
+        };
+        Placement {
+            env: Some(env),
+            subnet: None,
+            vpc: Some(vpc.to_string()),
+            addr4,
+            addr6,
+            groups: None,
+            label,
+            vacant: false,
         }
     }
 }
@@ -321,6 +396,12 @@ pub(crate) fn answer(
     let best = pick(Verdict::Allowed).or_else(|| pick(Verdict::Unknown)).or_else(|| pick(Verdict::Denied));
     match best {
         Some(p) => {
+            // A VPN with a tunnel down still carries the path: the answer says so.
+            for h in p.hops.iter().filter(|h| h.outcome == Outcome::Pass && h.detail.contains(vpn::DEGRADED)) {
+                if !out.notes.contains(&h.detail) {
+                    out.notes.push(h.detail.clone());
+                }
+            }
             out.verdict = p.verdict;
             out.code = p.code;
             out.reason = p.reason.clone();
@@ -403,6 +484,11 @@ pub(crate) struct Index<'a> {
     groups: HashMap<&'a str, &'a SecurityGroup>,
     prefix_lists: HashMap<&'a str, &'a PrefixList>,
     peerings: HashMap<&'a str, &'a PeeringConnection>,
+    attachments: HashMap<&'a str, &'a TgwAttachment>,
+    tgw_tables: HashMap<&'a str, &'a TgwRouteTable>,
+    vpn_connections: HashMap<&'a str, &'a VpnConnection>,
+    vpn_gateways: HashMap<&'a str, &'a VpnGateway>,
+    endpoints: HashMap<&'a str, &'a VpcEndpoint>,
     /// Per subnet: its route table's and ACL's fingerprints (see `fingerprint`).
     subnet_fp: HashMap<&'a str, (u64, u64)>,
     /// In-scope subnets per tier, in inventory order; in-scope groups per role.
@@ -501,6 +587,11 @@ impl<'a> Index<'a> {
             groups: snap.security_groups.iter().map(|g| (g.id.as_str(), g)).collect(),
             prefix_lists: snap.prefix_lists.iter().map(|p| (p.id.as_str(), p)).collect(),
             peerings: snap.peering_connections.iter().map(|p| (p.id.as_str(), p)).collect(),
+            attachments: snap.transit_gateway_attachments.iter().map(|a| (a.id.as_str(), a)).collect(),
+            tgw_tables: snap.transit_gateway_route_tables.iter().map(|t| (t.id.as_str(), t)).collect(),
+            vpn_connections: snap.vpn_connections.iter().map(|c| (c.id.as_str(), c)).collect(),
+            vpn_gateways: snap.vpn_gateways.iter().map(|g| (g.id.as_str(), g)).collect(),
+            endpoints: snap.vpc_endpoints.iter().map(|e| (e.id.as_str(), e)).collect(),
             subnet_fp,
             tiers,
             roles,
@@ -539,6 +630,26 @@ impl<'a> Index<'a> {
 
     pub fn peering(&self, id: &str) -> Option<&'a PeeringConnection> {
         self.peerings.get(id).copied()
+    }
+
+    pub fn attachment(&self, id: &str) -> Option<&'a TgwAttachment> {
+        self.attachments.get(id).copied()
+    }
+
+    pub fn tgw_table(&self, id: &str) -> Option<&'a TgwRouteTable> {
+        self.tgw_tables.get(id).copied()
+    }
+
+    pub fn vpn_connection(&self, id: &str) -> Option<&'a VpnConnection> {
+        self.vpn_connections.get(id).copied()
+    }
+
+    pub fn vpn_gateway(&self, id: &str) -> Option<&'a VpnGateway> {
+        self.vpn_gateways.get(id).copied()
+    }
+
+    pub fn endpoint(&self, id: &str) -> Option<&'a VpcEndpoint> {
+        self.endpoints.get(id).copied()
     }
 
     /// In-scope subnets of a tier.
