@@ -26,13 +26,18 @@ pub struct Endpoint {
     pub target: Target,
 }
 
+/// A CIDR, or a single address (`10.0.1.5` is `10.0.1.5/32`).
+fn net(s: &str) -> Option<IpNet> {
+    s.parse::<IpNet>().ok().or_else(|| s.parse::<std::net::IpAddr>().ok().map(IpNet::from))
+}
+
 /// Parse an endpoint as written in a design, on the command line or the query line.
 pub fn parse_endpoint(s: &str) -> Result<Endpoint, String> {
     let s = s.trim();
     if s.is_empty() {
         return Err("empty endpoint; expected `internet`, a CIDR, a role, a tier or a cidr set".into());
     }
-    if let Ok(net) = s.parse::<IpNet>() {
+    if let Some(net) = net(s) {
         return Ok(Endpoint { env: None, target: Target::Cidr(net.trunc()) });
     }
     let parts: Vec<&str> = s.split(':').collect();
@@ -46,9 +51,9 @@ pub fn parse_endpoint(s: &str) -> Result<Endpoint, String> {
         ["internet"] => Target::Internet,
         ["tier", name] if !name.is_empty() => Target::Tier((*name).to_string()),
         ["role", name] if !name.is_empty() => Target::Role((*name).to_string()),
-        [name] if !name.is_empty() => match name.parse::<IpNet>() {
-            Ok(net) => Target::Cidr(net.trunc()),
-            Err(_) => Target::Name((*name).to_string()),
+        [name] if !name.is_empty() => match net(name) {
+            Some(net) => Target::Cidr(net.trunc()),
+            None => Target::Name((*name).to_string()),
         },
         _ => {
             return Err(format!(

@@ -39,6 +39,16 @@ pub fn find_attachment<'a>(estate: &'a Estate<'_>, id: &str) -> Option<(&'a str,
     estate.index.iter().find_map(|ix| ix.attachment(id).map(|a| (ix.name, a)))
 }
 
+/// The attachment `id` as gateway `tgw` sees it: both ends of a peering share its id.
+fn attachment_on<'a>(estate: &'a Estate<'_>, id: &str, tgw: &str) -> Option<(&'a str, &'a TgwAttachment)> {
+    let mut all = estate.index.iter().filter_map(|ix| ix.attachment(id).map(|a| (ix.name, a)));
+    let first = all.next()?;
+    if first.1.transit_gateway_id == tgw {
+        return Some(first);
+    }
+    Some(all.find(|(_, a)| a.transit_gateway_id == tgw).unwrap_or(first))
+}
+
 fn find_table<'a>(estate: &'a Estate<'_>, id: &str) -> Option<(&'a str, &'a TgwRouteTable)> {
     estate.index.iter().find_map(|ix| ix.tgw_table(id).map(|t| (ix.name, t)))
 }
@@ -221,7 +231,7 @@ fn walk<'a>(
         // Equal-cost routes (VPN ECMP) lead to attachments of one kind: the first stands for them.
         let next_id = route.attachments[0].as_str();
         let detail = format!("{}: {} -> {next_id} ({how})", table.id, route.destination);
-        let Some((next_env, next)) = find_attachment(estate, next_id) else {
+        let Some((next_env, next)) = attachment_on(estate, next_id, &table.transit_gateway_id) else {
             out.hops.push(hop(
                 step,
                 env,

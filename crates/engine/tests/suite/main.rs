@@ -15,4 +15,5 @@ mod plan_state;
 mod plan_unplaced;
 mod reach_engine;
 mod reach_memo;
+mod reach_transit;
 mod reach_verdict;
