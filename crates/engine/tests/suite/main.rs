@@ -5,6 +5,7 @@ mod drift_incremental;
 mod drift_network;
 mod drift_rules;
 mod drift_texts;
+mod drift_transit;
 mod history_attribution;
 mod init_design;
 mod plan_engine;

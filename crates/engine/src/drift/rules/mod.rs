@@ -16,6 +16,7 @@ pub mod inventory_unavailable;
 mod nacl_admin_port_open;
 mod network_endpoint_missing;
 mod network_flow_logs_missing;
+mod network_vpn_tunnel_down;
 mod rds_backup_retention;
 mod rds_common;
 mod rds_deletion_protection;
@@ -28,6 +29,7 @@ mod route_internet_forbidden;
 mod route_internet_missing;
 mod route_nat_missing;
 mod route_peering_forbidden;
+mod route_transit_forbidden;
 mod sg_admin_port_open;
 mod sg_flow_undeclared;
 mod sg_public_ingress;
@@ -89,6 +91,7 @@ pub(crate) const ALARMS: &[Kind] = &[Kind::Alarms];
 
 static CATALOGUE: &[&dyn Rule] = &[
     &route_peering_forbidden::RULE,
+    &route_transit_forbidden::RULE,
     &route_internet_forbidden::RULE,
     &route_internet_missing::RULE,
     &route_nat_missing::RULE,
@@ -113,6 +116,7 @@ static CATALOGUE: &[&dyn Rule] = &[
     &nacl_admin_port_open::RULE,
     &network_endpoint_missing::RULE,
     &network_flow_logs_missing::RULE,
+    &network_vpn_tunnel_down::RULE,
 ];
 
 pub fn catalogue() -> &'static [&'static dyn Rule] {
@@ -124,6 +128,7 @@ pub fn default_severity(rule: &str) -> super::Severity {
     use super::Severity::*;
     match rule {
         "route.peering-forbidden"
+        | "route.transit-forbidden"
         | "route.internet-forbidden"
         | "sg.admin-port-open"
         | "nacl.admin-port-open"
@@ -140,6 +145,7 @@ pub fn default_severity(rule: &str) -> super::Severity {
         | "cache.encryption"
         | "alarm.firing"
         | "network.flow-logs-missing"
+        | "network.vpn-tunnel-down"
         | "reach.broken"
         | "reach.unknown"
         | "inventory.unavailable" => High,
