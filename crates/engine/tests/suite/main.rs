@@ -13,6 +13,7 @@ mod plan_inputs;
 mod plan_network;
 mod plan_real;
 mod plan_state;
+mod plan_transit;
 mod plan_unplaced;
 mod reach_engine;
 mod reach_memo;

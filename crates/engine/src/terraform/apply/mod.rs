@@ -10,7 +10,7 @@
 //! One module per resource family: `vpcs` (VPCs, their default parts, and where a
 //! resource with an unknown VPC lands), `routes` (routes, tables, associations), `groups`
 //! (security groups and their rules), `nacl`, `network` (peering, subnets, gateways,
-//! endpoints), `databases` (RDS, ElastiCache), `alarms`.
+//! endpoints), `transit` (transit gateways and VPN), `databases` (RDS, ElastiCache), `alarms`.
 
 mod alarms;
 mod databases;
@@ -18,6 +18,7 @@ mod groups;
 mod nacl;
 mod network;
 mod routes;
+mod transit;
 mod vpcs;
 
 pub use vpcs::{DEFAULT_PARTS, UNKNOWN_VPC};
@@ -275,6 +276,7 @@ impl Cx<'_> {
                 self.remove_alarm(s).into_iter().collect()
             }
             "aws_vpc" | "aws_vpc_ipv4_cidr_block_association" => self.remove_vpc(s),
+            t if transit::TYPES.contains(&t) => self.remove_transit(s),
             _ => self.remove_network(s),
         };
         for t in touched {
@@ -311,6 +313,7 @@ impl Cx<'_> {
             "aws_rds_cluster_instance" => self.add_cluster_instance(s),
             "aws_elasticache_replication_group" => self.add_cache(s),
             "aws_cloudwatch_metric_alarm" | "aws_cloudwatch_composite_alarm" => self.add_alarm(s),
+            t if transit::TYPES.contains(&t) => self.add_transit(s),
             _ => {}
         }
     }
@@ -332,7 +335,16 @@ fn member_rank(rtype: &str) -> u8 {
         | "aws_network_acl_association"
         | "aws_vpc_endpoint"
         | "aws_vpc_peering_connection_accepter"
-        | "aws_rds_cluster_instance" => 2,
+        | "aws_rds_cluster_instance"
+        | "aws_ec2_transit_gateway_route"
+        | "aws_ec2_transit_gateway_route_table_association"
+        | "aws_ec2_transit_gateway_route_table_propagation"
+        | "aws_vpn_gateway_attachment"
+        | "aws_vpn_gateway_route_propagation" => 2,
+        // Attachments and VPN connections land in the gateway's default route table.
+        "aws_ec2_transit_gateway_vpc_attachment"
+        | "aws_ec2_transit_gateway_peering_attachment"
+        | "aws_vpn_connection" => 2,
         _ => 1,
     }
 }
