@@ -464,3 +464,13 @@ fn the_deciding_hop_of_a_denied_path_is_a_block() {
     let a = hub.ask("app", "production-pci:alb", 443);
     assert_eq!(deciding(&a).outcome, Outcome::Block);
 }
+
+#[test]
+fn a_group_reference_across_the_hub_is_unknown_not_denied() {
+    let mut hub = Hub::new();
+    sg_mut(&mut hub.pci, "sg-pci-alb").ingress =
+        vec![rule("sgr-pci-alb-ref", "tcp", 443, 443, RulePeer::Group("111111111111/sg-prod-app".into()))];
+    let a = hub.ask("app", "production-pci:alb", 443);
+    assert_eq!(a.verdict, Verdict::Unknown, "{a:#?}");
+    assert_eq!(deciding(&a).step, "sg", "{a:#?}");
+}
