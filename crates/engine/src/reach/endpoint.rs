@@ -369,14 +369,13 @@ fn tier(estate: &Estate<'_>, env: usize, name: &str) -> Resolved {
         if members.is_empty() {
             // No interface here: the subnet takes the live groups of each role the design
             // places in this tier; unknown only when no such role has a live group.
-            let by_design: Vec<(&str, BTreeSet<&str>)> = if enis_known {
+            let by_design: Vec<(&str, Arc<Groups>)> = if enis_known {
                 ix.design
                     .security
                     .roles
                     .iter()
                     .filter(|r| r.tiers.iter().any(|t| t == name))
-                    .map(|r| (r.name.as_str(), ix.role_groups(&r.name)))
-                    .filter(|(_, g)| !g.is_empty())
+                    .filter_map(|r| Some((r.name.as_str(), ix.role_list(&r.name)?)))
                     .collect()
             } else {
                 Vec::new()
@@ -384,8 +383,7 @@ fn tier(estate: &Estate<'_>, env: usize, name: &str) -> Resolved {
             if by_design.is_empty() {
                 places.push(Placement::in_subnet(env, s, None, s.id.clone(), None));
             }
-            for (role, groups) in by_design {
-                let g = Groups::new(groups.iter().map(|g| g.to_string()).collect());
+            for (role, g) in by_design {
                 places.push(Placement::in_subnet(
                     env,
                     s,
@@ -504,8 +502,7 @@ fn role(estate: &Estate<'_>, env: usize, name: &str) -> Resolved {
             return Resolved { label, unknown: Some(why), notes, ..Default::default() };
         }
         // One list for every subnet the role is placed in.
-        let g =
-            if groups.is_empty() { None } else { Some(Groups::new(groups.iter().map(|s| s.to_string()).collect())) };
+        let g = ix.role_list(name);
         for t in &role.tiers {
             for s in ix.tier_subnets(t) {
                 places.push(Placement::in_subnet(

@@ -418,6 +418,9 @@ pub(crate) struct Index<'a> {
     /// In-scope subnets per tier, in inventory order; in-scope groups per role.
     tiers: HashMap<&'a str, Vec<&'a Subnet>>,
     roles: HashMap<&'a str, BTreeSet<&'a str>>,
+    /// Each role's groups as one shared list (in id order), for placements by design: one
+    /// list per role, so the security group memo compares them by pointer.
+    role_lists: HashMap<&'a str, Arc<Groups>>,
 }
 
 fn route_fp(rt: &RouteTable) -> u64 {
@@ -518,6 +521,10 @@ impl<'a> Index<'a> {
             endpoints: snap.vpc_endpoints.iter().map(|e| (e.id.as_str(), e)).collect(),
             subnet_fp,
             tiers,
+            role_lists: roles
+                .iter()
+                .map(|(r, g)| (*r, Groups::new(g.iter().map(|x| x.to_string()).collect())))
+                .collect(),
             roles,
         }
     }
@@ -584,6 +591,11 @@ impl<'a> Index<'a> {
     /// In-scope groups classified into a role.
     pub fn role_groups(&self, role: &str) -> BTreeSet<&'a str> {
         self.roles.get(role).cloned().unwrap_or_default()
+    }
+
+    /// A role's groups as the shared list (`None` when it has none).
+    pub fn role_list(&self, role: &str) -> Option<Arc<Groups>> {
+        self.role_lists.get(role).cloned()
     }
 
     /// A one-line reason when any of `kinds` is not usable in this snapshot.
