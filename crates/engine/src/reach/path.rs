@@ -261,6 +261,7 @@ fn route_hops(
     let pass = |d: String| mk(rt.id.clone(), d, Outcome::Pass, None);
     let block = |d: String, c: Code| mk(rt.id.clone(), d, Outcome::Block, Some(c));
     let src_vpc = at.vpc.as_deref().unwrap_or_default();
+    let az = ix.subnet(subnet).map(|s| s.az.as_str());
     let target = r.target_id.clone().unwrap_or_default();
     match (want, r.target_kind) {
         (Want::Local, TargetKind::Local) => one(pass(detail)),
@@ -272,11 +273,11 @@ fn route_hops(
             (vec![pass(detail), p], None)
         }
         (Want::Peer(dst_vpc), TargetKind::TransitGateway) => {
-            let c = transit::from_vpc(estate, ix.name, &target, src_vpc, dest, Goal::Vpc(dst_vpc), ret);
+            let c = transit::from_vpc(estate, ix.name, &target, src_vpc, az, dest, Goal::Vpc(dst_vpc), ret);
             (std::iter::once(pass(detail)).chain(c.hops).collect(), c.exit)
         }
         (Want::Out | Want::In, TargetKind::TransitGateway) => {
-            let c = transit::from_vpc(estate, ix.name, &target, src_vpc, dest, Goal::Outside, ret);
+            let c = transit::from_vpc(estate, ix.name, &target, src_vpc, az, dest, Goal::Outside, ret);
             (std::iter::once(pass(detail)).chain(c.hops).collect(), c.exit)
         }
         (Want::Out | Want::In, TargetKind::VpnGateway) => {

@@ -58,12 +58,22 @@ fn unreadable(estate: &Estate<'_>, kind: Kind) -> bool {
     !estate.index.iter().any(|ix| ix.snap.usable(kind))
 }
 
-/// From VPC `vpc` into transit gateway `tgw` towards `dest`.
+/// The AZs of an attachment's subnets, when every one of them is in the inventory.
+fn attachment_azs<'a>(estate: &'a Estate<'_>, att: &TgwAttachment) -> Option<Vec<&'a str>> {
+    if att.subnet_ids.is_empty() {
+        return None;
+    }
+    att.subnet_ids.iter().map(|id| estate.index.iter().find_map(|ix| ix.subnet(id)).map(|s| s.az.as_str())).collect()
+}
+
+/// From VPC `vpc` (a subnet in AZ `az`) into transit gateway `tgw` towards `dest`.
+#[allow(clippy::too_many_arguments)]
 pub fn from_vpc(
     estate: &Estate<'_>,
     env: &str,
     tgw: &str,
     vpc: &str,
+    az: Option<&str>,
     dest: IpNet,
     goal: Goal<'_>,
     ret: bool,
@@ -94,6 +104,16 @@ pub fn from_vpc(
     };
     if !att.available() {
         let why = format!("{} ({vpc} to {tgw}) is {}", att.id, att.state);
+        return Crossing {
+            hops: vec![hop(step, att_env, &att.id, why, Outcome::Block, Some(Code::TgwNoAttachment))],
+            exit: None,
+        };
+    }
+    // The gateway is reached only from AZs where the attachment has a subnet (AWS).
+    if let (Some(az), Some(azs)) = (az, attachment_azs(estate, att))
+        && !azs.contains(&az)
+    {
+        let why = format!("{} ({vpc} to {tgw}) has no subnet in {az}: nothing there reaches the gateway", att.id);
         return Crossing {
             hops: vec![hop(step, att_env, &att.id, why, Outcome::Block, Some(Code::TgwNoAttachment))],
             exit: None,

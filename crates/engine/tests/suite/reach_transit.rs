@@ -474,3 +474,21 @@ fn a_group_reference_across_the_hub_is_unknown_not_denied() {
     assert_eq!(a.verdict, Verdict::Unknown, "{a:#?}");
     assert_eq!(deciding(&a).step, "sg", "{a:#?}");
 }
+
+#[test]
+fn an_az_without_an_attachment_subnet_does_not_reach_the_gateway() {
+    let mut hub = Hub::new();
+    // Production's attachment has a subnet in us-east-1a only.
+    hub.attachment("tgw-attach-prod").subnet_ids = vec!["subnet-prod-app-a".into()];
+    let a = hub.ask("tier:app", "production-pci:alb", 443);
+    let from = |az: &str| {
+        let prefix = format!("subnet-prod-app-{az}");
+        a.paths.iter().filter(move |p| p.from.starts_with(&prefix))
+    };
+    assert!(from("a").all(|p| p.verdict == Verdict::Allowed), "{a:#?}");
+    assert!(from("b").chain(from("c")).all(|p| p.code == Some(Code::TgwNoAttachment)), "{a:#?}");
+    assert!(from("b").next().is_some(), "{a:#?}");
+    // Attachment subnets missing from the inventory prove nothing: no block.
+    hub.attachment("tgw-attach-prod").subnet_ids = vec!["subnet-elsewhere".into()];
+    assert_eq!(hub.ask("tier:app", "production-pci:alb", 443).verdict, Verdict::Allowed);
+}
