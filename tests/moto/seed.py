@@ -8,6 +8,10 @@ Usage: seed.py ENDPOINT SCENARIO [--drift]
             with --drift also a missing KMS endpoint and a REJECT-only flow log
   org       an organisation for --org (tests/moto/org/org.toml): 3 matched member
             accounts x 2 regions, an unmatched one, a suspended one
+  pair-hub  the pair joined by a transit gateway instead of a peering, with a VPN to
+            on-premises (192.168.0.0/16) on the hub and a VPN gateway on production;
+            with --drift a blackhole for PCI in the hub and a route from production's
+            data tier to the hub
 
 Prints one JSON object mapping logical names to the AWS ids created, so tests can
 state the exact findings they expect.
@@ -66,7 +70,8 @@ class Env:
         return rtb
 
     def route(self, rtb, dest, target):
-        key = {"igw": "GatewayId", "nat": "NatGatewayId", "pcx": "VpcPeeringConnectionId"}[target.split("-")[0]]
+        key = {"igw": "GatewayId", "nat": "NatGatewayId", "pcx": "VpcPeeringConnectionId",
+               "tgw": "TransitGatewayId", "vgw": "GatewayId"}[target.split("-")[0]]
         self.ec2.create_route(RouteTableId=rtb, DestinationCidrBlock=dest, **{key: target})
 
     def sg(self, vpc, name, role, rules):
@@ -305,6 +310,68 @@ def pair(endpoint, drift):
     return ids
 
 
+def pair_hub(endpoint, drift):
+    """production and production-pci in us-east-1 joined by transit gateway `hub` (issue
+    20): both VPCs attached to it (default association and propagation, so its default
+    table holds each VPC's CIDR), the app tiers routing the other VPC and on-premises to
+    it, a VPN connection on the hub (customer gateway 198.51.100.7, BGP 65000) whose
+    on-premises route is a static route in the default table, and a VPN gateway attached
+    to production with a second connection. moto reports no tunnel telemetry and cannot
+    propagate a VPN gateway's routes: tests judge those on engine fixtures."""
+    e = Env(endpoint, "us-east-1")
+    ids = e.ids
+    azs = ["us-east-1a", "us-east-1b", "us-east-1c"]
+    subnets = {}
+    for prefix, name, second in (("prod_", "production", 20), ("pci_", "production-pci", 21)):
+        _, subnets[prefix] = e.network(prefix, name, name, azs, {
+            "cidr": f"10.{second}.0.0/16", "base": f"10.{second}",
+            "subnets": {"public": [1, 2, 3], "app": [11, 12, 13], "data": [21, 22, 23]},
+        })
+    tgw = e.ec2.create_transit_gateway(Description="hub", Options={
+        "AmazonSideAsn": 64512, "DefaultRouteTableAssociation": "enable",
+        "DefaultRouteTablePropagation": "enable", "VpnEcmpSupport": "enable"})["TransitGateway"]
+    ids["tgw"] = tgw["TransitGatewayId"]
+    e.tag(ids["tgw"], Name="hub")
+    ids["tgw_rtb"] = tgw["Options"]["AssociationDefaultRouteTableId"]
+    for prefix in ("prod_", "pci_"):
+        att = e.ec2.create_transit_gateway_vpc_attachment(
+            TransitGatewayId=ids["tgw"], VpcId=ids[f"{prefix}vpc"],
+            SubnetIds=[subnets[prefix][("app", az)] for az in azs])["TransitGatewayVpcAttachment"]
+        ids[f"{prefix}tgw_attach"] = att["TransitGatewayAttachmentId"]
+    cgw = e.ec2.create_customer_gateway(Type="ipsec.1", PublicIp="198.51.100.7", BgpAsn=65000)["CustomerGateway"]
+    ids["cgw"] = cgw["CustomerGatewayId"]
+    vpn = e.ec2.create_vpn_connection(Type="ipsec.1", CustomerGatewayId=ids["cgw"],
+                                      TransitGatewayId=ids["tgw"])["VpnConnection"]
+    ids["vpn_hub"] = vpn["VpnConnectionId"]
+    vpn_att = e.ec2.describe_transit_gateway_attachments(Filters=[
+        {"Name": "resource-id", "Values": [ids["vpn_hub"]]}])["TransitGatewayAttachments"]
+    if vpn_att:
+        ids["vpn_tgw_attach"] = vpn_att[0]["TransitGatewayAttachmentId"]
+        e.ec2.create_transit_gateway_route(DestinationCidrBlock="192.168.0.0/16",
+                                           TransitGatewayRouteTableId=ids["tgw_rtb"],
+                                           TransitGatewayAttachmentId=ids["vpn_tgw_attach"])
+    for prefix, other in (("prod_", "10.21.0.0/16"), ("pci_", "10.20.0.0/16")):
+        for az in azs:
+            for dest in (other, "192.168.0.0/16"):
+                e.route(ids[f"{prefix}rt_app_{az[-1]}"], dest, ids["tgw"])
+    vgw = e.ec2.create_vpn_gateway(Type="ipsec.1", AmazonSideAsn=64513)["VpnGateway"]
+    ids["vgw"] = vgw["VpnGatewayId"]
+    e.ec2.attach_vpn_gateway(VpcId=ids["prod_vpc"], VpnGatewayId=ids["vgw"])
+    ids["vpn_vgw"] = e.ec2.create_vpn_connection(
+        Type="ipsec.1", CustomerGatewayId=ids["cgw"], VpnGatewayId=ids["vgw"],
+        Options={"StaticRoutesOnly": True})["VpnConnection"]["VpnConnectionId"]
+    e.ec2.create_vpn_connection_route(VpnConnectionId=ids["vpn_vgw"], DestinationCidrBlock="172.20.0.0/16")
+    e.route(ids["prod_rt_data"], "172.20.0.0/16", ids["vgw"])
+    for prefix, name in (("prod_", "production"), ("pci_", "production-pci")):
+        pair_groups(e, ids, prefix, name)
+        pair_members(e, ids, prefix, subnets[prefix], azs)
+    if drift:
+        e.ec2.create_transit_gateway_route(DestinationCidrBlock="10.21.11.0/24",
+                                           TransitGatewayRouteTableId=ids["tgw_rtb"], Blackhole=True)
+        e.route(ids["prod_rt_data"], "10.21.0.0/16", ids["tgw"])
+    return ids
+
+
 PCI_ACCOUNT = "111111111111"
 
 
@@ -508,9 +575,9 @@ def org(endpoint, drift):
 def main():
     endpoint, scenario = sys.argv[1], sys.argv[2]
     drift = "--drift" in sys.argv[3:]
-    scenarios = {"client-a": client_a, "pair": pair, "pair-accounts": pair_accounts, "network": network,
-                 "paging": paging, "history": history, "busy-history": busy_history, "ssh-open": ssh_open,
-                 "org": org}
+    scenarios = {"client-a": client_a, "pair": pair, "pair-accounts": pair_accounts, "pair-hub": pair_hub,
+                 "network": network, "paging": paging, "history": history, "busy-history": busy_history,
+                 "ssh-open": ssh_open, "org": org}
     ids = scenarios[scenario](endpoint, drift)
     print(json.dumps(ids, sort_keys=True))
 

@@ -265,6 +265,16 @@ impl Aws {
             Kind::Trails => s.trails = self.trails().await?,
             Kind::EksClusters => s.eks_clusters = self.eks_clusters().await?,
             Kind::EksAccessEntries => s.eks_access_entries = self.eks_access_entries().await?,
+            Kind::TransitGateways => s.transit_gateways = self.transit_gateways().await?,
+            Kind::TransitGatewayAttachments => {
+                s.transit_gateway_attachments = self.transit_gateway_attachments().await?
+            }
+            Kind::TransitGatewayRouteTables => {
+                s.transit_gateway_route_tables = self.transit_gateway_route_tables().await?
+            }
+            Kind::VpnGateways => s.vpn_gateways = self.vpn_gateways().await?,
+            Kind::CustomerGateways => s.customer_gateways = self.customer_gateways().await?,
+            Kind::VpnConnections => s.vpn_connections = self.vpn_connections().await?,
         }
         Ok(s)
     }

@@ -4,6 +4,8 @@
 //! the large snapshot itself; production and production-pci on copies re-addressed into
 //! their own /16s and peered, so the cross-environment assertions cross a peering. The
 //! large environment has no network interfaces: roles are placed in their design tiers.
+//! The `_tgw` case joins the three through a transit gateway hub of 20 attached VPCs
+//! instead (`large::transit_hub`), so the cross-environment paths cross the hub both ways.
 
 use testkit::large;
 
@@ -141,6 +143,23 @@ fn bench(c: &mut Criterion) {
     // memo of the previous iteration.
     c.bench_function("reach_full_exposure_large", |b| b.iter(|| exposure(&Estate::new(black_box(&envs)))));
     c.bench_function("reach_assertions_and_exposure_large", |b| {
+        b.iter(|| {
+            let estate = Estate::new(black_box(&envs));
+            reach::assert::judge_all(&estate).len() + exposure(&estate)
+        })
+    });
+    // The same estate through a transit gateway hub: the three VPCs and 17 spokes attached.
+    let [mut a, mut b, mut c2] = snaps;
+    large::transit_hub(&mut [&mut a, &mut b, &mut c2], 17);
+    let hub = [a, b, c2];
+    let envs: Vec<Env<'_>> =
+        designs.iter().zip(&hub).map(|(d, s)| Env { name: &d.environment.name, design: d, snapshot: s }).collect();
+    let judged = reach::assert::judge_all(&Estate::new(&envs));
+    let tgw_paths =
+        judged.iter().filter_map(|j| j.answer.path.as_ref()).filter(|p| p.hops.iter().any(|h| h.step == "tgw")).count();
+    assert!(tgw_paths > 0, "some assertion crosses the hub");
+    eprintln!("tgw: {} assertion ports, {tgw_paths} through the hub", judged.len());
+    c.bench_function("reach_assertions_and_exposure_large_tgw", |b| {
         b.iter(|| {
             let estate = Estate::new(black_box(&envs));
             reach::assert::judge_all(&estate).len() + exposure(&estate)

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// Every rule id the engine knows, in catalogue order.
 pub const RULE_IDS: &[&str] = &[
     "route.peering-forbidden",
+    "route.transit-forbidden",
     "route.internet-forbidden",
     "route.internet-missing",
     "route.nat-missing",
@@ -41,6 +42,7 @@ pub const RULE_IDS: &[&str] = &[
     "eks.endpoint-public",
     "eks.admin-undeclared",
     "eks.viewer-missing",
+    "network.vpn-tunnel-down",
     "reach.unexpected",
     "reach.broken",
     "reach.unknown",

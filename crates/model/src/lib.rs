@@ -11,9 +11,13 @@ pub mod limits;
 pub mod org;
 mod resources;
 pub mod source;
+mod transit;
+mod vpn;
 
 pub use controls::*;
 pub use resources::*;
+pub use transit::*;
+pub use vpn::*;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -50,10 +54,16 @@ pub enum Kind {
     Trails,
     EksClusters,
     EksAccessEntries,
+    TransitGateways,
+    TransitGatewayAttachments,
+    TransitGatewayRouteTables,
+    VpnGateways,
+    CustomerGateways,
+    VpnConnections,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 24] = [
+    pub const ALL: [Kind; 30] = [
         Kind::Vpcs,
         Kind::Subnets,
         Kind::RouteTables,
@@ -78,6 +88,12 @@ impl Kind {
         Kind::Trails,
         Kind::EksClusters,
         Kind::EksAccessEntries,
+        Kind::TransitGateways,
+        Kind::TransitGatewayAttachments,
+        Kind::TransitGatewayRouteTables,
+        Kind::VpnGateways,
+        Kind::CustomerGateways,
+        Kind::VpnConnections,
     ];
 
     /// Stable snake_case name, as used in JSON and on the command line.
@@ -107,6 +123,12 @@ impl Kind {
             Kind::Trails => "trails",
             Kind::EksClusters => "eks_clusters",
             Kind::EksAccessEntries => "eks_access_entries",
+            Kind::TransitGateways => "transit_gateways",
+            Kind::TransitGatewayAttachments => "transit_gateway_attachments",
+            Kind::TransitGatewayRouteTables => "transit_gateway_route_tables",
+            Kind::VpnGateways => "vpn_gateways",
+            Kind::CustomerGateways => "customer_gateways",
+            Kind::VpnConnections => "vpn_connections",
         }
     }
 
@@ -137,6 +159,12 @@ impl Kind {
             Kind::Trails => "Trails",
             Kind::EksClusters => "EKS clusters",
             Kind::EksAccessEntries => "EKS access entries",
+            Kind::TransitGateways => "Transit gateways",
+            Kind::TransitGatewayAttachments => "TGW attachments",
+            Kind::TransitGatewayRouteTables => "TGW route tables",
+            Kind::VpnGateways => "VPN gateways",
+            Kind::CustomerGateways => "Customer gateways",
+            Kind::VpnConnections => "VPN connections",
         }
     }
 }
@@ -242,6 +270,18 @@ pub struct Snapshot {
     pub eks_clusters: Vec<EksCluster>,
     #[serde(default)]
     pub eks_access_entries: Vec<EksAccessEntry>,
+    #[serde(default)]
+    pub transit_gateways: Vec<TransitGateway>,
+    #[serde(default)]
+    pub transit_gateway_attachments: Vec<TgwAttachment>,
+    #[serde(default)]
+    pub transit_gateway_route_tables: Vec<TgwRouteTable>,
+    #[serde(default)]
+    pub vpn_gateways: Vec<VpnGateway>,
+    #[serde(default)]
+    pub customer_gateways: Vec<CustomerGateway>,
+    #[serde(default)]
+    pub vpn_connections: Vec<VpnConnection>,
 }
 
 /// Calls `$m!` with every kind and the `Snapshot` field holding its items, so the
@@ -254,7 +294,10 @@ macro_rules! per_kind {
             DbInstances db_instances, DbClusters db_clusters, CacheReplicationGroups cache_replication_groups,
             CacheClusters cache_clusters, Alarms alarms, NetworkAcls network_acls, PrefixLists prefix_lists,
             VpcEndpoints vpc_endpoints, FlowLogs flow_logs, NetworkInterfaces network_interfaces,
-            KmsKeys kms_keys, LaunchTemplates launch_templates, Instances instances, Detectors detectors, Trails trails, EksClusters eks_clusters, EksAccessEntries eks_access_entries
+            KmsKeys kms_keys, LaunchTemplates launch_templates, Instances instances, Detectors detectors, Trails trails, EksClusters eks_clusters, EksAccessEntries eks_access_entries,
+            TransitGateways transit_gateways, TransitGatewayAttachments transit_gateway_attachments,
+            TransitGatewayRouteTables transit_gateway_route_tables, VpnGateways vpn_gateways,
+            CustomerGateways customer_gateways, VpnConnections vpn_connections
         }
     };
 }

@@ -39,6 +39,10 @@ pub struct RouteTable {
     pub main: bool,
     pub associations: Vec<RouteTableAssociation>,
     pub routes: Vec<Route>,
+    /// VPN gateways propagating their routes into this table (`PropagatingVgws`); their
+    /// routes carry origin `EnableVgwRoutePropagation`.
+    #[serde(default)]
+    pub propagating_vgws: Vec<String>,
     #[serde(default)]
     pub tags: Tags,
 }

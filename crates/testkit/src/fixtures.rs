@@ -40,7 +40,15 @@ pub fn rt(id: &str, main: bool, subnets: &[&str], routes: Vec<Route>) -> RouteTa
             main: true,
         });
     }
-    RouteTable { id: id.into(), vpc_id: "vpc-a".into(), main, associations, routes, tags: Tags::new() }
+    RouteTable {
+        id: id.into(),
+        vpc_id: "vpc-a".into(),
+        main,
+        associations,
+        routes,
+        propagating_vgws: vec![],
+        tags: Tags::new(),
+    }
 }
 
 pub fn rule(proto: &str, from: i32, to: i32, peer: RulePeer) -> SgRule {

@@ -1,6 +1,7 @@
 //! The synthetic large environment shared by the benches: 2,000 security groups with
 //! 12,000 rules, 512 route tables, 128 network ACLs of 24 entries (plus the default),
-//! 300 DB instances, 1,000 alarms.
+//! 300 DB instances, 1,000 alarms; and a transit gateway hub joining such environments
+//! with spoke VPCs outside the estate, a VPN and a Direct Connect gateway (`transit_hub`).
 
 use model::*;
 
@@ -57,6 +58,7 @@ pub fn big_snapshot() -> Snapshot {
                 main: i == 0,
             }],
             routes,
+            propagating_vgws: vec![],
             tags: Tags::new(),
         });
     }
@@ -184,4 +186,129 @@ fn large_acls() -> Vec<NetworkAcl> {
         });
     }
     out
+}
+
+/// Join the environments' VPCs (each snapshot's first) through one transit gateway owned by
+/// the first snapshot, with `spokes` more VPCs attached from outside the estate (10.40.0.0/16
+/// on), on-premises (192.168.0.0/16) over a VPN with both tunnels up and 172.16.0.0/12 over
+/// a Direct Connect gateway: one route table, every attachment associated and propagating.
+/// Peering routes between the environments give way to routes to the hub, and every route
+/// table of each environment routes the spokes, on-premises and Direct Connect to it.
+pub fn transit_hub(snaps: &mut [&mut Snapshot], spokes: usize) {
+    let tgw = "tgw-large-hub";
+    let table = "tgw-rtb-large-hub";
+    let vpcs: Vec<(String, String)> =
+        snaps.iter().map(|s| (s.vpcs[0].id.clone(), s.vpcs[0].cidrs[0].clone())).collect();
+    let mut attached: Vec<(String, AttachmentKind, String, String)> =
+        vpcs.iter().map(|(v, c)| (format!("tgw-attach-{v}"), AttachmentKind::Vpc, v.clone(), c.clone())).collect();
+    for k in 0..spokes {
+        attached.push((
+            format!("tgw-attach-spoke-{k}"),
+            AttachmentKind::Vpc,
+            format!("vpc-spoke-{k}"),
+            format!("10.{}.0.0/16", 40 + k),
+        ));
+    }
+    attached.push(("tgw-attach-vpn".into(), AttachmentKind::Vpn, "vpn-large".into(), "192.168.0.0/16".into()));
+    attached.push((
+        "tgw-attach-dx".into(),
+        AttachmentKind::DirectConnectGateway,
+        "dxgw-large".into(),
+        "172.16.0.0/12".into(),
+    ));
+    let attachment = |(id, kind, resource, _): &(String, AttachmentKind, String, String)| TgwAttachment {
+        id: id.clone(),
+        transit_gateway_id: tgw.into(),
+        kind: *kind,
+        resource_id: Some(resource.clone()),
+        resource_owner_id: None,
+        state: "available".into(),
+        route_table_id: Some(table.into()),
+        association_state: Some("associated".into()),
+        peer: None,
+        subnet_ids: vec![],
+        appliance_mode: Some(false),
+        tags: Tags::new(),
+    };
+    let ids: Vec<String> = attached.iter().map(|a| a.0.clone()).collect();
+    let owner = &mut *snaps[0];
+    owner.transit_gateways.push(TransitGateway {
+        id: tgw.into(),
+        owner_id: None,
+        state: "available".into(),
+        default_association_route_table: Some(table.into()),
+        default_propagation_route_table: Some(table.into()),
+        tags: Tags::new(),
+    });
+    owner.transit_gateway_attachments = attached.iter().map(attachment).collect();
+    owner.transit_gateway_route_tables = vec![TgwRouteTable {
+        id: table.into(),
+        transit_gateway_id: tgw.into(),
+        state: "available".into(),
+        default_association: true,
+        default_propagation: true,
+        associations: ids.clone(),
+        propagations: ids,
+        routes: Some(
+            attached
+                .iter()
+                .map(|(id, _, _, cidr)| TgwRoute {
+                    destination: cidr.clone(),
+                    prefix_list_id: None,
+                    route_type: TgwRouteType::Propagated,
+                    state: TgwRouteState::Active,
+                    attachments: vec![id.clone()],
+                })
+                .collect(),
+        ),
+        routes_error: None,
+        tags: Tags::new(),
+    }];
+    let tunnel = |ip: &str| VpnTunnel {
+        outside_ip: ip.into(),
+        status: TunnelStatus::Up,
+        status_message: None,
+        last_status_change: None,
+        accepted_routes: Some(1),
+    };
+    owner.vpn_connections = vec![VpnConnection {
+        id: "vpn-large".into(),
+        state: "available".into(),
+        customer_gateway_id: Some("cgw-large".into()),
+        vpn_gateway_id: None,
+        transit_gateway_id: Some(tgw.into()),
+        static_routes_only: Some(false),
+        routes: vec![],
+        tunnels: vec![tunnel("52.0.0.1"), tunnel("52.0.0.2")],
+        tags: Tags::new(),
+    }];
+    for (i, s) in snaps.iter_mut().enumerate() {
+        // Each account sees its own VPC's attachment.
+        if i > 0 {
+            s.transit_gateway_attachments = vec![attachment(&attached[i])];
+        }
+        let others: Vec<&String> = vpcs.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, v)| &v.1).collect();
+        for rt in &mut s.route_tables {
+            rt.routes.retain(|r| !(r.target_kind == TargetKind::VpcPeering && others.contains(&&r.destination)));
+            let dests = others.iter().map(|c| c.to_string()).chain(attached[vpcs.len()..].iter().map(|a| a.3.clone()));
+            for d in dests {
+                rt.routes.push(Route {
+                    destination: d,
+                    destination_kind: DestinationKind::Ipv4,
+                    target_kind: TargetKind::TransitGateway,
+                    target_id: Some(tgw.into()),
+                    state: RouteState::Active,
+                    origin: None,
+                });
+            }
+        }
+        s.peering_connections.retain(|p| {
+            !(vpcs.iter().any(|v| v.0 == p.requester.vpc_id) && vpcs.iter().any(|v| v.0 == p.accepter.vpc_id))
+        });
+        let ts = s.taken_at;
+        for k in Kind::ALL {
+            let count = s.len_of(k);
+            s.inventory.insert(k, KindStatus { status: FetchStatus::Ok, fetched_at: ts, count, error: None });
+        }
+    }
 }

@@ -65,6 +65,7 @@ fn rt(id: &str, vpc: &str, main: bool, subnets: &[String], routes: Vec<Route>) -
             .map(|s| RouteTableAssociation { id: None, subnet_id: Some(s.clone()), gateway_id: None, main: false })
             .collect(),
         routes,
+        propagating_vgws: vec![],
         tags: Tags::new(),
     }
 }

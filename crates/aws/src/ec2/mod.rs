@@ -1,12 +1,15 @@
 //! EC2 collectors, one file per concern: addresses (`vpc`), routing and what routes lead to
-//! (`routing`), what traffic may pass (`firewall`), what is recorded (`flow_logs`) and
-//! instance metadata on launch templates and instances (`instances`).
+//! (`routing`), what traffic may pass (`firewall`), what is recorded (`flow_logs`),
+//! instance metadata on launch templates and instances (`instances`), transit gateways
+//! (`transit`) and Site-to-Site VPN (`vpn`).
 
 mod firewall;
 mod flow_logs;
 mod instances;
 mod routing;
+mod transit;
 mod vpc;
+mod vpn;
 
 use crate::tag_map;
 use aws_sdk_ec2::types as t;

@@ -141,6 +141,7 @@ fn route_table(r: &t::RouteTable) -> RouteTable {
         main: associations.iter().any(|a| a.main),
         associations,
         routes: r.routes().iter().map(route).collect(),
+        propagating_vgws: r.propagating_vgws().iter().filter_map(|v| v.gateway_id().map(str::to_string)).collect(),
         tags: tags(r.tags()),
     }
 }

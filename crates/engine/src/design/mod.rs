@@ -140,6 +140,13 @@ pub struct Tier {
     pub peering: Peering,
     /// With peering allowed: the peer CIDRs routes may point at (empty: any).
     pub peer_cidrs: Vec<IpNet>,
+    /// Routes to a transit gateway: allowed or forbidden, as for peering (`transit`).
+    pub transit: Peering,
+    /// With transit allowed: the destinations routes to a transit gateway may cover
+    /// (CIDRs and cidr sets resolved; empty: any).
+    pub transit_cidrs: Vec<IpNet>,
+    /// `transit_cidrs` as written, for messages.
+    pub transit_cidrs_text: Vec<String>,
     pub internet: Requirement,
     pub nat: NatRequirement,
     /// What the tier's network ACL must let in and keep out (`[tiers.NAME.nacl]`).
@@ -194,6 +201,16 @@ pub struct Network {
     pub required_endpoints: Vec<String>,
     /// Flow logs every in-scope VPC must have; `None` leaves flow logs unchecked.
     pub flow_logs: Option<FlowLogPolicy>,
+    /// How many tunnels of each VPN connection must be up; `None` leaves VPN unchecked.
+    pub vpn: Option<VpnPolicy>,
+}
+
+/// `[network] vpn = { tunnels_up = N }`.
+#[derive(Debug, Clone)]
+pub struct VpnPolicy {
+    /// 1 or 2: a Site-to-Site VPN connection has two tunnels.
+    pub tunnels_up: usize,
+    pub line: usize,
 }
 
 #[derive(Debug, Clone)]

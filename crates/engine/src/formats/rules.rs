@@ -11,6 +11,12 @@ pub const RULES: &[(&str, Severity, &str, &str)] = &[
         "A route through a VPC peering connection in a route table serving a tier that forbids peering (explicitly or as the main table), or towards a peer CIDR the tier does not allow. Remove the route or allow peering for the tier in the design.",
     ),
     (
+        "route.transit-forbidden",
+        Severity::Critical,
+        "Transit gateway route in a tier that forbids transit",
+        "A route to a transit gateway in a route table serving a tier with transit = \"forbidden\" (explicitly or as the main table), or towards a destination outside the tier's transit_cidrs. Remove the route or allow transit for the tier in the design.",
+    ),
+    (
         "route.internet-forbidden",
         Severity::Critical,
         "Internet route in a tier that forbids internet access",
@@ -203,6 +209,12 @@ pub const RULES: &[(&str, Severity, &str, &str)] = &[
         Severity::Medium,
         "EKS viewer lacks view access",
         "A principal pattern in eks.viewers has no access entry with cluster-wide view access. Where the ConfigMap or RBAC-bound groups may grant it, unknown.",
+    ),
+    (
+        "network.vpn-tunnel-down",
+        Severity::High,
+        "VPN connection with fewer tunnels up than the design asks",
+        "A VPN connection serving an in-scope VPC (through its VPN gateway or a transit gateway) has fewer tunnels UP than network.vpn.tunnels_up; one finding per tunnel down, with AWS's status message. A connection reporting no tunnel telemetry is reported as unknown.",
     ),
     (
         "reach.unexpected",

@@ -86,6 +86,11 @@ pub const NEEDED: &[Kind] = &[
     Kind::NetworkAcls,
     Kind::PrefixLists,
     Kind::NetworkInterfaces,
+    Kind::VpcEndpoints,
+    Kind::TransitGatewayAttachments,
+    Kind::TransitGatewayRouteTables,
+    Kind::VpnGateways,
+    Kind::VpnConnections,
     Kind::DbInstances,
 ];
 

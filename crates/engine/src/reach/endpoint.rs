@@ -26,13 +26,18 @@ pub struct Endpoint {
     pub target: Target,
 }
 
+/// A CIDR, or a single address (`10.0.1.5` is `10.0.1.5/32`).
+fn net(s: &str) -> Option<IpNet> {
+    s.parse::<IpNet>().ok().or_else(|| s.parse::<std::net::IpAddr>().ok().map(IpNet::from))
+}
+
 /// Parse an endpoint as written in a design, on the command line or the query line.
 pub fn parse_endpoint(s: &str) -> Result<Endpoint, String> {
     let s = s.trim();
     if s.is_empty() {
         return Err("empty endpoint; expected `internet`, a CIDR, a role, a tier or a cidr set".into());
     }
-    if let Ok(net) = s.parse::<IpNet>() {
+    if let Some(net) = net(s) {
         return Ok(Endpoint { env: None, target: Target::Cidr(net.trunc()) });
     }
     let parts: Vec<&str> = s.split(':').collect();
@@ -46,9 +51,9 @@ pub fn parse_endpoint(s: &str) -> Result<Endpoint, String> {
         ["internet"] => Target::Internet,
         ["tier", name] if !name.is_empty() => Target::Tier((*name).to_string()),
         ["role", name] if !name.is_empty() => Target::Role((*name).to_string()),
-        [name] if !name.is_empty() => match name.parse::<IpNet>() {
-            Ok(net) => Target::Cidr(net.trunc()),
-            Err(_) => Target::Name((*name).to_string()),
+        [name] if !name.is_empty() => match net(name) {
+            Some(net) => Target::Cidr(net.trunc()),
+            None => Target::Name((*name).to_string()),
         },
         _ => {
             return Err(format!(
@@ -94,7 +99,7 @@ impl Resolved {
 }
 
 fn classes(estate: &Estate<'_>, places: &[Placement]) -> Vec<Class> {
-    type Key = (Option<usize>, Option<String>, Option<(u64, u64)>, Option<IpNet>, Option<IpNet>, Option<SetKey>);
+    type Key = (Option<usize>, Option<String>, Option<(u64, u64)>, Option<IpNet>, Option<IpNet>, Option<SetKey>, bool);
     let mut index: HashMap<Key, usize> = HashMap::new();
     let mut out: Vec<Class> = Vec::new();
     for (n, p) in places.iter().enumerate() {
@@ -102,7 +107,7 @@ fn classes(estate: &Estate<'_>, places: &[Placement]) -> Vec<Class> {
             (Some(e), Some(s)) => estate.index.get(e).map(|ix| ix.fingerprint(s)),
             _ => None,
         };
-        let key = (p.env, p.vpc.clone(), fp, p.addr4, p.addr6, p.groups.clone().map(SetKey));
+        let key = (p.env, p.vpc.clone(), fp, p.addr4, p.addr6, p.groups.clone().map(SetKey), p.vacant);
         let c = *index.entry(key).or_insert_with(|| {
             out.push(Class { members: Vec::new(), subnets: HashMap::new() });
             out.len() - 1
@@ -186,6 +191,8 @@ pub fn resolve(estate: &Estate<'_>, home: usize, text: &str) -> Resolved {
                 tier(estate, env, n)
             } else if let Some(nets) = design.cidr_sets.get(n) {
                 cidrs(estate, nets, format!("cidr set {n} of {}", e.name))
+            } else if super::gateway_endpoint::SERVICES.contains(&n.as_str()) {
+                service(estate, env, n)
             } else {
                 Resolved {
                     label: text.to_string(),
@@ -210,7 +217,10 @@ fn internet() -> Resolved {
     }
 }
 
-/// CIDRs inside a subnet of the estate are placed there (groups unknown); others are outside.
+/// CIDRs inside a subnet of the estate are placed there; others are outside. A single
+/// address takes the groups of the network interface holding it, and is vacant (nothing
+/// answers) when the interfaces are known and none holds it; an address in a VPC of the
+/// estate but in none of its subnets is placed in that VPC alone.
 fn cidrs(estate: &Estate<'_>, nets: &[IpNet], label: String) -> Resolved {
     let mut places = Vec::new();
     for net in nets {
@@ -223,22 +233,107 @@ fn cidrs(estate: &Estate<'_>, nets: &[IpNet], label: String) -> Resolved {
                 };
                 let Some(sub) = sub else { continue };
                 if sub.contains(net) {
-                    inside.push(Placement::in_subnet(i, s, Some(*net), format!("{net} in {}", s.id), None));
+                    inside.push(held(estate, address(i, s, *net)));
                 } else if net.contains(&sub) && ix.in_scope(&s.vpc_id) {
                     inside.push(Placement::in_subnet(i, s, Some(sub), format!("{net} ({})", s.id), None));
                 }
             }
         }
         if inside.is_empty() {
-            let (v4, v6) = match net {
-                IpNet::V4(_) => (Some(*net), None),
-                IpNet::V6(_) => (None, Some(*net)),
-            };
-            places.push(Placement::external(&net.to_string(), v4, v6));
+            // In a VPC of the estate (its subnets read), though in none of its subnets.
+            let vpc = estate.index.iter().enumerate().find_map(|(i, ix)| {
+                if !ix.snap.usable(model::Kind::Subnets) {
+                    return None;
+                }
+                let v = ix.snap.vpcs.iter().filter(|v| ix.in_scope(&v.id)).find(|v| {
+                    v.cidrs.iter().chain(&v.ipv6_cidrs).filter_map(|c| c.parse::<IpNet>().ok()).any(|c| c.contains(net))
+                })?;
+                Some((i, v.id.as_str()))
+            });
+            match vpc {
+                Some((i, v)) => places.push(Placement::in_vpc(i, v, *net, format!("{net} in {v}"))),
+                None => {
+                    let (v4, v6) = match net {
+                        IpNet::V4(_) => (Some(*net), None),
+                        IpNet::V6(_) => (None, Some(*net)),
+                    };
+                    places.push(Placement::external(&net.to_string(), v4, v6));
+                }
+            }
         } else {
             places.extend(inside);
         }
     }
+    Resolved { label, places, ..Default::default() }
+}
+
+/// A range inside subnet `s`. A single address held by a network interface takes its
+/// groups; one that no interface holds (the interfaces being known) is vacant.
+fn address(env_index: usize, s: &Subnet, net: IpNet) -> Placement {
+    Placement::in_subnet(env_index, s, Some(net), format!("{net} in {}", s.id), None)
+}
+
+/// Who holds a single address placed in a subnet: the interface's groups, or vacant.
+fn held(estate: &Estate<'_>, mut p: Placement) -> Placement {
+    let (Some(env), Some(subnet)) = (p.env, p.subnet.clone()) else { return p };
+    let ix = &estate.index[env];
+    let addr = match (p.addr4, p.addr6) {
+        (Some(a @ IpNet::V4(n)), _) if n.prefix_len() == 32 => a,
+        (_, Some(a @ IpNet::V6(n))) if n.prefix_len() == 128 => a,
+        _ => return p,
+    };
+    if !ix.snap.usable(model::Kind::NetworkInterfaces) {
+        return p;
+    }
+    let ip = addr.addr().to_string();
+    let eni = ix
+        .snap
+        .network_interfaces
+        .iter()
+        .find(|n| n.subnet_id == subnet && n.private_ips.iter().chain(&n.ipv6_ips).any(|x| *x == ip));
+    match eni {
+        Some(n) => {
+            p.label = format!("{addr} ({} in {subnet})", n.id);
+            p.groups = Some(Groups::new(n.security_groups.clone()));
+        }
+        None => p.vacant = true,
+    }
+    p
+}
+
+/// `s3` or `dynamodb`: the addresses of the AWS-managed prefix list standing for the
+/// service, as this environment's inventory holds it.
+fn service(estate: &Estate<'_>, env: usize, name: &str) -> Resolved {
+    let ix = &estate.index[env];
+    let label = format!("{name} (gateway endpoint service) of {}", ix.name);
+    if let Some(why) = ix.missing(&[model::Kind::PrefixLists]) {
+        return Resolved { label, unknown: Some(why), ..Default::default() };
+    }
+    let Some(list) = ix.snap.prefix_lists.iter().find(|p| p.aws_service() == Some(name)) else {
+        return Resolved {
+            label,
+            unknown: Some(format!("no AWS prefix list for {name} in {}'s inventory", ix.name)),
+            ..Default::default()
+        };
+    };
+    let Some(entries) = &list.entries else {
+        return Resolved {
+            label,
+            unknown: Some(format!("entries of {} ({name}) unknown", list.id)),
+            ..Default::default()
+        };
+    };
+    let places = entries
+        .iter()
+        .filter_map(|e| e.cidr.parse::<IpNet>().ok())
+        .map(|n| {
+            let (v4, v6) = match n {
+                IpNet::V4(_) => (Some(n), None),
+                IpNet::V6(_) => (None, Some(n)),
+            };
+            Placement::external(&format!("{name} {n} ({})", list.id), v4, v6)
+        })
+        .collect();
     Resolved { label, places, ..Default::default() }
 }
 
@@ -272,7 +367,38 @@ fn tier(estate: &Estate<'_>, env: usize, name: &str) -> Resolved {
             Vec::new()
         };
         if members.is_empty() {
-            places.push(Placement::in_subnet(env, s, None, s.id.clone(), None));
+            // No interface here: the subnet takes the live groups of each role the design
+            // places in this tier; unknown only when no such role has a live group.
+            let by_design: Vec<(&str, Arc<Groups>)> = if enis_known {
+                ix.design
+                    .security
+                    .roles
+                    .iter()
+                    .filter(|r| r.tiers.iter().any(|t| t == name))
+                    .filter_map(|r| Some((r.name.as_str(), ix.role_list(&r.name)?)))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            if by_design.is_empty() {
+                places.push(Placement::in_subnet(env, s, None, s.id.clone(), None));
+            }
+            for (role, g) in by_design {
+                places.push(Placement::in_subnet(
+                    env,
+                    s,
+                    None,
+                    format!("{} (role {role}, placed by design)", s.id),
+                    Some(g),
+                ));
+                let note = format!(
+                    "{} has no network interface: took the live groups of role {role}, placed by design in tier {name}",
+                    s.id
+                );
+                if !notes.contains(&note) {
+                    notes.push(note);
+                }
+            }
         } else {
             places.extend(dedup(members));
         }
@@ -376,8 +502,7 @@ fn role(estate: &Estate<'_>, env: usize, name: &str) -> Resolved {
             return Resolved { label, unknown: Some(why), notes, ..Default::default() };
         }
         // One list for every subnet the role is placed in.
-        let g =
-            if groups.is_empty() { None } else { Some(Groups::new(groups.iter().map(|s| s.to_string()).collect())) };
+        let g = ix.role_list(name);
         for t in &role.tiers {
             for s in ix.tier_subnets(t) {
                 places.push(Placement::in_subnet(

@@ -5,22 +5,30 @@
 
 pub mod acl;
 pub mod assert;
+mod code;
 pub mod endpoint;
 pub mod exposure;
+pub mod gateway_endpoint;
 pub(crate) mod memo;
 pub mod path;
 pub mod peering;
 pub mod route;
 pub mod sg;
+pub mod transit;
+pub mod vpn;
 
 use crate::design::Design;
 use crate::drift::Context;
 use ipnet::IpNet;
-use model::{Kind, NetworkAcl, PeeringConnection, PrefixList, RouteTable, SecurityGroup, Snapshot, Subnet};
+use model::{
+    Kind, NetworkAcl, PeeringConnection, PrefixList, RouteTable, SecurityGroup, Snapshot, Subnet, TgwAttachment,
+    TgwRouteTable, VpcEndpoint, VpnConnection, VpnGateway,
+};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
+pub use code::Code;
 pub use memo::Groups;
 
 /// One environment of the estate: its name, its design and its latest snapshot.
@@ -103,45 +111,6 @@ impl Verdict {
     }
 }
 
-/// Why a path is denied (or, for `NotModelled` / `Unavailable`, why it is unknown).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Code {
-    NoRoute,
-    RouteBlackhole,
-    PeeringNotActive,
-    PeeringWrongVpc,
-    NoInternetGateway,
-    AclDeny,
-    SgNoIngress,
-    SgNoEgress,
-    NoReturnRoute,
-    AclReturnDeny,
-    NotModelled,
-    GroupsUnknown,
-    Unavailable,
-}
-
-impl Code {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Code::NoRoute => "NO_ROUTE",
-            Code::RouteBlackhole => "ROUTE_BLACKHOLE",
-            Code::PeeringNotActive => "PEERING_NOT_ACTIVE",
-            Code::PeeringWrongVpc => "PEERING_WRONG_VPC",
-            Code::NoInternetGateway => "NO_INTERNET_GATEWAY",
-            Code::AclDeny => "ACL_DENY",
-            Code::SgNoIngress => "SG_NO_INGRESS",
-            Code::SgNoEgress => "SG_NO_EGRESS",
-            Code::NoReturnRoute => "NO_RETURN_ROUTE",
-            Code::AclReturnDeny => "ACL_RETURN_DENY",
-            Code::NotModelled => "NOT_MODELLED",
-            Code::GroupsUnknown => "GROUPS_UNKNOWN",
-            Code::Unavailable => "UNAVAILABLE",
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
@@ -175,11 +144,22 @@ pub struct Placement {
     /// Security groups of the member; `None` when unknown (a subnet with no known member).
     pub groups: Option<Arc<Groups>>,
     pub label: String,
+    /// An address in a subnet that no network interface holds: nothing answers there.
+    pub vacant: bool,
 }
 
 impl Placement {
     pub fn external(label: &str, addr4: Option<IpNet>, addr6: Option<IpNet>) -> Self {
-        Placement { env: None, subnet: None, vpc: None, addr4, addr6, groups: None, label: label.to_string() }
+        Placement {
+            env: None,
+            subnet: None,
+            vpc: None,
+            addr4,
+            addr6,
+            groups: None,
+            label: label.to_string(),
+            vacant: false,
+        }
     }
 
     /// The (environment, subnet) a member sits in, when it sits in one.
@@ -203,6 +183,25 @@ impl Placement {
             addr6,
             groups,
             label,
+            vacant: false,
+        }
+    }
+
+    /// An address inside VPC `vpc` of environment `env` that lies in none of its subnets.
+    pub fn in_vpc(env: usize, vpc: &str, addr: IpNet, label: String) -> Self {
+        let (addr4, addr6) = match addr {
+            IpNet::V4(_) => (Some(addr), None),
+            IpNet::V6(_) => (None, Some(addr)),
+        };
+        Placement {
+            env: Some(env),
+            subnet: None,
+            vpc: Some(vpc.to_string()),
+            addr4,
+            addr6,
+            groups: None,
+            label,
+            vacant: false,
         }
     }
 }
@@ -321,6 +320,12 @@ pub(crate) fn answer(
     let best = pick(Verdict::Allowed).or_else(|| pick(Verdict::Unknown)).or_else(|| pick(Verdict::Denied));
     match best {
         Some(p) => {
+            // A VPN with a tunnel down still carries the path: the answer says so.
+            for h in p.hops.iter().filter(|h| h.outcome == Outcome::Pass && h.detail.contains(vpn::DEGRADED)) {
+                if !out.notes.contains(&h.detail) {
+                    out.notes.push(h.detail.clone());
+                }
+            }
             out.verdict = p.verdict;
             out.code = p.code;
             out.reason = p.reason.clone();
@@ -403,11 +408,19 @@ pub(crate) struct Index<'a> {
     groups: HashMap<&'a str, &'a SecurityGroup>,
     prefix_lists: HashMap<&'a str, &'a PrefixList>,
     peerings: HashMap<&'a str, &'a PeeringConnection>,
+    attachments: HashMap<&'a str, &'a TgwAttachment>,
+    tgw_tables: HashMap<&'a str, &'a TgwRouteTable>,
+    vpn_connections: HashMap<&'a str, &'a VpnConnection>,
+    vpn_gateways: HashMap<&'a str, &'a VpnGateway>,
+    endpoints: HashMap<&'a str, &'a VpcEndpoint>,
     /// Per subnet: its route table's and ACL's fingerprints (see `fingerprint`).
     subnet_fp: HashMap<&'a str, (u64, u64)>,
     /// In-scope subnets per tier, in inventory order; in-scope groups per role.
     tiers: HashMap<&'a str, Vec<&'a Subnet>>,
     roles: HashMap<&'a str, BTreeSet<&'a str>>,
+    /// Each role's groups as one shared list (in id order), for placements by design: one
+    /// list per role, so the security group memo compares them by pointer.
+    role_lists: HashMap<&'a str, Arc<Groups>>,
 }
 
 fn route_fp(rt: &RouteTable) -> u64 {
@@ -501,8 +514,17 @@ impl<'a> Index<'a> {
             groups: snap.security_groups.iter().map(|g| (g.id.as_str(), g)).collect(),
             prefix_lists: snap.prefix_lists.iter().map(|p| (p.id.as_str(), p)).collect(),
             peerings: snap.peering_connections.iter().map(|p| (p.id.as_str(), p)).collect(),
+            attachments: snap.transit_gateway_attachments.iter().map(|a| (a.id.as_str(), a)).collect(),
+            tgw_tables: snap.transit_gateway_route_tables.iter().map(|t| (t.id.as_str(), t)).collect(),
+            vpn_connections: snap.vpn_connections.iter().map(|c| (c.id.as_str(), c)).collect(),
+            vpn_gateways: snap.vpn_gateways.iter().map(|g| (g.id.as_str(), g)).collect(),
+            endpoints: snap.vpc_endpoints.iter().map(|e| (e.id.as_str(), e)).collect(),
             subnet_fp,
             tiers,
+            role_lists: roles
+                .iter()
+                .map(|(r, g)| (*r, Groups::new(g.iter().map(|x| x.to_string()).collect())))
+                .collect(),
             roles,
         }
     }
@@ -541,6 +563,26 @@ impl<'a> Index<'a> {
         self.peerings.get(id).copied()
     }
 
+    pub fn attachment(&self, id: &str) -> Option<&'a TgwAttachment> {
+        self.attachments.get(id).copied()
+    }
+
+    pub fn tgw_table(&self, id: &str) -> Option<&'a TgwRouteTable> {
+        self.tgw_tables.get(id).copied()
+    }
+
+    pub fn vpn_connection(&self, id: &str) -> Option<&'a VpnConnection> {
+        self.vpn_connections.get(id).copied()
+    }
+
+    pub fn vpn_gateway(&self, id: &str) -> Option<&'a VpnGateway> {
+        self.vpn_gateways.get(id).copied()
+    }
+
+    pub fn endpoint(&self, id: &str) -> Option<&'a VpcEndpoint> {
+        self.endpoints.get(id).copied()
+    }
+
     /// In-scope subnets of a tier.
     pub fn tier_subnets(&self, tier: &str) -> Vec<&'a Subnet> {
         self.tiers.get(tier).cloned().unwrap_or_default()
@@ -549,6 +591,11 @@ impl<'a> Index<'a> {
     /// In-scope groups classified into a role.
     pub fn role_groups(&self, role: &str) -> BTreeSet<&'a str> {
         self.roles.get(role).cloned().unwrap_or_default()
+    }
+
+    /// A role's groups as the shared list (`None` when it has none).
+    pub fn role_list(&self, role: &str) -> Option<Arc<Groups>> {
+        self.role_lists.get(role).cloned()
     }
 
     /// A one-line reason when any of `kinds` is not usable in this snapshot.

@@ -57,8 +57,8 @@ pub fn check(estate: &Estate<'_>, id: &str, src_vpc: &str, dst_vpc: &str, dest: 
     hop(Outcome::Pass, None, format!("{id} active: {src_vpc} -> {dst_vpc}"), env)
 }
 
-/// Does AWS honour a security group reference between these VPCs? Only across an
-/// active peering in the same region. `None` when no environment could read its
+/// Does AWS honour a security group reference between these VPCs? Across an active
+/// peering in the same region; across a transit gateway it depends on an option not read. `None` when no environment could read its
 /// peerings: a "no" from missing data would turn into a false definite block.
 pub fn honours_group_reference(estate: &Estate<'_>, a_vpc: &str, b_vpc: &str) -> Option<bool> {
     // Only peerings read successfully count: a failed kind's old items prove nothing.
@@ -74,6 +74,22 @@ pub fn honours_group_reference(estate: &Estate<'_>, a_vpc: &str, b_vpc: &str) ->
     });
     if seen {
         return Some(true);
+    }
+    // A transit gateway joining the two VPCs may honour group references (its security
+    // group referencing support, which is not read): unknown, never a false "no".
+    let joined = estate.index.iter().any(|ix| {
+        let atts = &ix.snap.transit_gateway_attachments;
+        atts.iter().filter(|a| a.kind == model::AttachmentKind::Vpc && a.available()).any(|a| {
+            a.resource_id.as_deref() == Some(a_vpc)
+                && atts.iter().any(|b| {
+                    b.transit_gateway_id == a.transit_gateway_id
+                        && b.kind == model::AttachmentKind::Vpc
+                        && b.resource_id.as_deref() == Some(b_vpc)
+                })
+        })
+    });
+    if joined {
+        return None;
     }
     readable().next().is_some().then_some(false)
 }

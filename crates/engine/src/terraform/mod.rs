@@ -64,6 +64,17 @@ pub const MAPPED_TYPES: &[&str] = &[
     "aws_eks_cluster",
     "aws_eks_access_entry",
     "aws_eks_access_policy_association",
+    "aws_ec2_transit_gateway",
+    "aws_ec2_transit_gateway_vpc_attachment",
+    "aws_ec2_transit_gateway_peering_attachment",
+    "aws_ec2_transit_gateway_route_table",
+    "aws_ec2_transit_gateway_route",
+    "aws_ec2_transit_gateway_route_table_association",
+    "aws_ec2_transit_gateway_route_table_propagation",
+    "aws_vpn_gateway",
+    "aws_vpn_gateway_attachment",
+    "aws_vpn_gateway_route_propagation",
+    "aws_vpn_connection",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]

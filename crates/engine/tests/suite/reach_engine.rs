@@ -244,9 +244,18 @@ fn group_reference_needs_known_groups_and_an_honoured_peering() {
     let a = pair.ask("app", "production-pci:alb", 443);
     assert_eq!(a.verdict, Verdict::Allowed, "{a:#?}");
     assert!(deciding_or_sg(&a).contains("sgr-pci-alb-ref"), "{}", deciding_or_sg(&a));
-    // A tier has no known groups: the reference cannot be judged.
+    // A tier subnet with no interface takes the live groups of the roles the design places
+    // in it (app): the reference is judged, and the answer says the groups were placed by design.
+    let t = pair.ask("tier:app", "production-pci:alb", 443);
+    assert_eq!(t.verdict, Verdict::Allowed, "{t:#?}");
+    assert!(t.notes.iter().any(|n| n.contains("placed by design")), "{:?}", t.notes);
+    // With no role placed in the tier, its groups are unknown: the reference cannot be judged.
+    pair.dprod.security.roles.iter_mut().for_each(|r| r.tiers.clear());
     let t = pair.ask("tier:app", "production-pci:alb", 443);
     assert_eq!(t.verdict, Verdict::Unknown, "{t:#?}");
+    pair = Pair::new();
+    fixtures::sg_mut(&mut pair.pci, "sg-pci-alb").ingress =
+        vec![rule("sgr-pci-alb-ref", "tcp", 443, 443, RulePeer::Group("111111111111/sg-prod-app".into()))];
     // The ALB's group does not name the bastion's group.
     let b = pair.ask("bastion", "production-pci:alb", 443);
     assert_eq!((b.verdict, b.code), (Verdict::Denied, Some(Code::NoRoute)), "public tier has no peering route");

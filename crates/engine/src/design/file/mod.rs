@@ -81,6 +81,9 @@ struct TierFile {
     peering: Option<Spanned<String>>,
     #[serde(default)]
     peer_cidrs: Vec<Spanned<String>>,
+    transit: Option<Spanned<String>>,
+    #[serde(default)]
+    transit_cidrs: Vec<Spanned<String>>,
     internet: Option<Spanned<String>>,
     nat: Option<Spanned<String>>,
     nacl: Option<Spanned<NaclFile>>,
@@ -400,6 +403,25 @@ fn convert(cx: &mut Ctx<'_>, f: DesignFile) -> Design {
         {
             cx.err(first.span(), format!("{what}.peer_cidrs: listed, but peering is `forbidden`; expected `peering = \"allowed\"` or no peer_cidrs"));
         }
+        let transit = match &t.transit {
+            Some(s) => cx
+                .choice(
+                    s,
+                    &format!("{what}.transit"),
+                    &[("allowed", Peering::Allowed), ("forbidden", Peering::Forbidden)],
+                )
+                .unwrap_or(Peering::Forbidden),
+            None => Peering::Allowed,
+        };
+        let mut transit_cidrs: Vec<IpNet> = Vec::new();
+        for c in &t.transit_cidrs {
+            transit_cidrs.extend(network::source(cx, c, &format!("{what}.transit_cidrs"), &cidr_sets));
+        }
+        if transit == Peering::Forbidden
+            && let Some(first) = t.transit_cidrs.first()
+        {
+            cx.err(first.span(), format!("{what}.transit_cidrs: listed, but transit is `forbidden`; expected `transit = \"allowed\"` or no transit_cidrs"));
+        }
         let req =
             [("required", Requirement::Required), ("forbidden", Requirement::Forbidden), ("any", Requirement::Any)];
         let internet = match &t.internet {
@@ -427,6 +449,9 @@ fn convert(cx: &mut Ctx<'_>, f: DesignFile) -> Design {
             subnet_tags: t.subnet_tags.clone(),
             peering,
             peer_cidrs,
+            transit,
+            transit_cidrs,
+            transit_cidrs_text: t.transit_cidrs.iter().map(|c| c.get_ref().clone()).collect(),
             internet,
             nat,
             nacl,

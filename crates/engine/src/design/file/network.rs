@@ -1,5 +1,5 @@
 //! The network-level expectations of a design file: per-tier `[tiers.NAME.nacl]` and the
-//! `[network]` section (required VPC endpoints, flow logs), converted and cross-checked
+//! `[network]` section (required VPC endpoints, flow logs, VPN tunnels), converted and cross-checked
 //! (unknown CIDR sets, empty lists and half-given deny clauses are errors).
 
 use super::Ctx;
@@ -22,6 +22,13 @@ pub(super) struct NetworkFile {
     #[serde(default)]
     required_endpoints: Vec<Spanned<String>>,
     flow_logs: Option<Spanned<FlowLogsFile>>,
+    vpn: Option<Spanned<VpnFile>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VpnFile {
+    tunnels_up: Spanned<i64>,
 }
 
 /// `min_retention_days` is read only to refuse it: the retention lives in CloudWatch
@@ -35,7 +42,12 @@ struct FlowLogsFile {
 }
 
 /// A source in `deny_from`: a CIDR written out, or the name of a CIDR set.
-fn source(cx: &mut Ctx<'_>, s: &Spanned<String>, what: &str, sets: &BTreeMap<String, Vec<IpNet>>) -> Vec<IpNet> {
+pub(super) fn source(
+    cx: &mut Ctx<'_>,
+    s: &Spanned<String>,
+    what: &str,
+    sets: &BTreeMap<String, Vec<IpNet>>,
+) -> Vec<IpNet> {
     let text = s.get_ref();
     if let Some(nets) = sets.get(text) {
         return nets.clone();
@@ -156,5 +168,20 @@ pub(super) fn convert_network(cx: &mut Ctx<'_>, f: Option<&NetworkFile>) -> Netw
         };
         Some(FlowLogPolicy { traffic, line: cx.line_of(&fl.span()) })
     });
-    Network { required_endpoints, flow_logs }
+    let vpn = f.vpn.as_ref().and_then(|v| {
+        let n = &v.get_ref().tunnels_up;
+        match *n.get_ref() {
+            1 | 2 => Some(VpnPolicy { tunnels_up: *n.get_ref() as usize, line: cx.line_of(&v.span()) }),
+            other => {
+                cx.err(
+                    n.span(),
+                    format!(
+                        "network.vpn.tunnels_up: found {other}, expected 1 or 2 (a VPN connection has two tunnels)"
+                    ),
+                );
+                None
+            }
+        }
+    });
+    Network { required_endpoints, flow_logs, vpn }
 }

@@ -74,13 +74,18 @@ fn check_endpoint(
         Target::Internet | Target::Cidr(_) => true,
         Target::Tier(t) => tier_names.contains(t),
         Target::Role(r) => roles.contains(&r.as_str()),
-        Target::Name(n) => roles.contains(&n.as_str()) || tier_names.contains(n) || sets.contains_key(n),
+        Target::Name(n) => {
+            roles.contains(&n.as_str())
+                || tier_names.contains(n)
+                || sets.contains_key(n)
+                || crate::reach::gateway_endpoint::SERVICES.contains(&n.as_str())
+        }
     };
     if !ok {
         cx.err(
             end.span(),
             format!(
-                "{what}: `{}` names no role, tier or cidr set of this design; expected `internet`, a CIDR, one of roles [{}], tiers [{}], cidr sets [{}], or `ENV:NAME` for another environment",
+                "{what}: `{}` names no role, tier or cidr set of this design; expected `internet`, a CIDR, one of roles [{}], tiers [{}], cidr sets [{}], a gateway endpoint service (`s3`, `dynamodb`), or `ENV:NAME` for another environment",
                 end.get_ref(),
                 roles.join(", "),
                 tier_names.join(", "),

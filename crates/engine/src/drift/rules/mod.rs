@@ -27,6 +27,7 @@ mod kms_rotation_disabled;
 mod nacl_admin_port_open;
 mod network_endpoint_missing;
 mod network_flow_logs_missing;
+mod network_vpn_tunnel_down;
 mod rds_backup_retention;
 mod rds_common;
 mod rds_deletion_protection;
@@ -39,6 +40,7 @@ mod route_internet_forbidden;
 mod route_internet_missing;
 mod route_nat_missing;
 mod route_peering_forbidden;
+mod route_transit_forbidden;
 mod sg_admin_port_open;
 mod sg_flow_undeclared;
 mod sg_public_ingress;
@@ -101,6 +103,7 @@ pub(crate) const ALARMS: &[Kind] = &[Kind::Alarms];
 
 static CATALOGUE: &[&dyn Rule] = &[
     &route_peering_forbidden::RULE,
+    &route_transit_forbidden::RULE,
     &route_internet_forbidden::RULE,
     &route_internet_missing::RULE,
     &route_nat_missing::RULE,
@@ -135,6 +138,7 @@ static CATALOGUE: &[&dyn Rule] = &[
     &eks_endpoint_public::RULE,
     &eks_admin_undeclared::RULE,
     &eks_viewer_missing::RULE,
+    &network_vpn_tunnel_down::RULE,
 ];
 
 pub fn catalogue() -> &'static [&'static dyn Rule] {
@@ -146,6 +150,7 @@ pub fn default_severity(rule: &str) -> super::Severity {
     use super::Severity::*;
     match rule {
         "route.peering-forbidden"
+        | "route.transit-forbidden"
         | "route.internet-forbidden"
         | "sg.admin-port-open"
         | "nacl.admin-port-open"
@@ -169,6 +174,7 @@ pub fn default_severity(rule: &str) -> super::Severity {
         | "kms.rotation-disabled"
         | "ec2.imdsv2-optional"
         | "detector.guardduty-off"
+        | "network.vpn-tunnel-down"
         | "reach.broken"
         | "reach.unknown"
         | "inventory.unavailable" => High,

@@ -10,8 +10,9 @@
 //! One module per resource family: `vpcs` (VPCs, their default parts, and where a
 //! resource with an unknown VPC lands), `routes` (routes, tables, associations), `groups`
 //! (security groups and their rules), `nacl`, `network` (peering, subnets, gateways,
-//! endpoints), `databases` (RDS, ElastiCache), `alarms`, `controls` (KMS keys, launch
-//! templates, instances, detectors, trails), `eks` (clusters and their access).
+//! endpoints), `transit` (transit gateways and VPN), `databases` (RDS, ElastiCache),
+//! `alarms`, `controls` (KMS keys, launch templates, instances, detectors, trails), `eks`
+//! (clusters and their access).
 
 mod alarms;
 mod controls;
@@ -21,6 +22,7 @@ mod groups;
 mod nacl;
 mod network;
 mod routes;
+mod transit;
 mod vpcs;
 
 pub use vpcs::{DEFAULT_PARTS, UNKNOWN_VPC};
@@ -280,6 +282,7 @@ impl Cx<'_> {
             "aws_vpc" | "aws_vpc_ipv4_cidr_block_association" => self.remove_vpc(s),
             t if CONTROL_TYPES.contains(&t) => self.remove_control(s),
             t if EKS_TYPES.contains(&t) => self.remove_eks(s),
+            t if transit::TYPES.contains(&t) => self.remove_transit(s),
             _ => self.remove_network(s),
         };
         for t in touched {
@@ -318,6 +321,7 @@ impl Cx<'_> {
             "aws_cloudwatch_metric_alarm" | "aws_cloudwatch_composite_alarm" => self.add_alarm(s),
             t if CONTROL_TYPES.contains(&t) => self.add_control(s),
             t if EKS_TYPES.contains(&t) => self.add_eks(s),
+            t if transit::TYPES.contains(&t) => self.add_transit(s),
             _ => {}
         }
     }
@@ -357,6 +361,15 @@ fn member_rank(rtype: &str) -> u8 {
         | "aws_kms_alias"
         | "aws_eks_access_entry" => 2,
         "aws_eks_access_policy_association" => 3,
+        "aws_ec2_transit_gateway_route"
+        | "aws_ec2_transit_gateway_route_table_association"
+        | "aws_ec2_transit_gateway_route_table_propagation"
+        | "aws_vpn_gateway_attachment"
+        | "aws_vpn_gateway_route_propagation" => 2,
+        // Attachments and VPN connections land in the gateway's default route table.
+        "aws_ec2_transit_gateway_vpc_attachment"
+        | "aws_ec2_transit_gateway_peering_attachment"
+        | "aws_vpn_connection" => 2,
         _ => 1,
     }
 }

@@ -140,6 +140,7 @@ impl Cx<'_> {
                     main: false,
                     associations: vec![],
                     routes: local,
+                    propagating_vgws: vec![],
                     tags: Tags::new(),
                 }
             }

@@ -114,6 +114,7 @@ impl Cx<'_> {
                 main: true,
                 associations: vec![RouteTableAssociation { id: None, subnet_id: None, gateway_id: None, main: true }],
                 routes: cidrs.iter().map(local).collect(),
+                propagating_vgws: vec![],
                 tags: Tags::new(),
             });
         }
