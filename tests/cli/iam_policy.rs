@@ -19,6 +19,8 @@ const SERVICE_OF_FILE: &[(&str, &str)] = &[
     ("ec2/firewall.rs", "ec2"),
     ("ec2/flow_logs.rs", "ec2"),
     ("ec2/instances.rs", "ec2"),
+    ("ec2/transit.rs", "ec2"),
+    ("ec2/vpn.rs", "ec2"),
     ("rds.rs", "rds"),
     ("elasticache.rs", "elasticache"),
     ("cloudwatch.rs", "cloudwatch"),
@@ -68,8 +70,9 @@ const VIA_CONFIG: &[(&str, &str, &str, &str)] =
 /// the `TagSet` of a managed prefix list in ec2/routing.rs).
 const PARAMETERS: &[&str] = &["start_time", "start_date", "tag_set"];
 
-/// Read-only verbs: Describe/List/Get, and CloudTrail's LookupEvents.
-const READ_VERBS: &[&str] = &["describe_", "get_", "list_", "lookup_"];
+/// Read-only verbs: Describe/List/Get, CloudTrail's LookupEvents and EC2's
+/// SearchTransitGatewayRoutes.
+const READ_VERBS: &[&str] = &["describe_", "get_", "list_", "lookup_", "search_"];
 
 /// Leading words of AWS operations that change something.
 const MUTATING: &str = "create|delete|modify|put|authorize|revoke|update|start|stop|reboot|terminate|run|attach|\
@@ -125,7 +128,7 @@ struct Scan {
 }
 
 fn scan(file: &str, service: Option<&str>, code: &str) -> Scan {
-    let read = Regex::new(r"\.(describe|get|list|lookup)_([a-z0-9_]+)\(\)").expect("regex");
+    let read = Regex::new(r"\.(describe|get|list|lookup|search)_([a-z0-9_]+)\(\)").expect("regex");
     let write = Regex::new(&format!(r"(\.|::)({MUTATING})_[a-z0-9_]+\(")).expect("regex");
     let client = Regex::new(&format!(r"self\.({CLIENTS})([^a-z0-9_]|$)")).expect("regex");
     let any_op = Regex::new(&format!(r"self\.({CLIENTS})\.([a-z0-9_]+)\(")).expect("regex");
@@ -146,7 +149,7 @@ fn scan(file: &str, service: Option<&str>, code: &str) -> Scan {
         if let Some(action) = beyond_reading(service, &c[2]) {
             out.operations.insert(action.to_string());
         } else if !READ_VERBS.iter().any(|v| c[2].starts_with(v)) {
-            out.problems.push(format!("{file}: `{}` is not a Describe/List/Get operation", &c[2]));
+            out.problems.push(format!("{file}: `{}` is not a Describe/List/Get/Lookup/Search operation", &c[2]));
         }
     }
     for c in read.captures_iter(code) {
@@ -230,9 +233,9 @@ fn every_policy_action_is_read_only_but_the_listed_few() {
     for op in called_operations() {
         let name = op.split(':').nth(1).unwrap_or_default();
         assert!(
-            ["Describe", "List", "Get", "Lookup"].iter().any(|v| name.starts_with(v))
+            ["Describe", "List", "Get", "Lookup", "Search"].iter().any(|v| name.starts_with(v))
                 || BEYOND_READING.iter().any(|(_, _, a)| *a == op),
-            "{op} is not a Describe/List/Get/Lookup operation"
+            "{op} is not a Describe/List/Get/Lookup/Search operation"
         );
     }
 }
