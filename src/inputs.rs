@@ -16,6 +16,21 @@ pub fn load_design(path: &Path) -> Result<Design, ExitCode> {
     })
 }
 
+/// The environments of a command: its `--design` files, and with `--org` every matched
+/// account × region of the organisation (`--region` is refused there: the org file
+/// names the regions).
+pub fn load_estate(paths: &[PathBuf], org: Option<&Path>, aws: &crate::cli::AwsArgs) -> Result<Vec<Design>, ExitCode> {
+    let mut designs = if paths.is_empty() { Vec::new() } else { load_designs(paths)? };
+    if let Some(org) = org {
+        if aws.region.is_some() {
+            return Err(fail("--region does not go with --org: the org file's `regions` name them"));
+        }
+        let mut found = crate::collect::org::designs(org, aws).map_err(fail)?;
+        designs.append(&mut found);
+    }
+    Ok(designs)
+}
+
 /// Every design, or every error of every design; two designs may not share a name.
 pub fn load_designs(paths: &[PathBuf]) -> Result<Vec<Design>, ExitCode> {
     let mut designs = Vec::new();

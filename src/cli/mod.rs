@@ -27,6 +27,10 @@ pub struct Cli {
     #[arg(long = "design", short = 'd', global = false)]
     pub designs: Vec<PathBuf>,
 
+    /// An organisation file for the live console: every matched account × region.
+    #[arg(long, value_name = "FILE", global = false)]
+    pub org: Option<PathBuf>,
+
     /// Terraform plan JSON (`terraform show -json`) to judge in the console's Plan pane.
     #[arg(long = "plan", value_name = "FILE", global = false)]
     pub plan: Option<PathBuf>,
@@ -131,8 +135,12 @@ pub enum Command {
 pub struct CheckArgs {
     /// The documented design (TOML); repeat for an estate: each is one environment, all
     /// checked concurrently, one report each.
-    #[arg(long = "design", short = 'd', required = true)]
+    #[arg(long = "design", short = 'd', required_unless_present = "org")]
     pub designs: Vec<PathBuf>,
+    /// An organisation file (`[organization]`, `[[match]]`, `[[exclude]]`): every matched
+    /// account × region of the organisation is an environment (docs/reference.md).
+    #[arg(long, value_name = "FILE")]
+    pub org: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -143,14 +151,23 @@ pub struct CheckArgs {
     /// designs give one `--snapshot` per `--design`, in the same order.
     #[arg(long = "snapshot", value_name = "FILE")]
     pub snapshots: Vec<PathBuf>,
+    /// Evaluate the snapshots per-account jobs wrote to `s3://BUCKET/PREFIX/` with
+    /// `snapshot --out`: each environment reads `ENVIRONMENT.json` (with `--org`,
+    /// `ACCOUNT/REGION.json`), and says its snapshot's age.
+    #[arg(long = "snapshots", value_name = "S3_URL", conflicts_with = "snapshots")]
+    pub bucket: Option<String>,
 }
 
 #[derive(Args, Debug)]
 pub struct WatchArgs {
     /// The documented design (TOML); repeat for an estate: each environment is watched on
     /// its own schedule, spread over the interval.
-    #[arg(long = "design", short = 'd', required = true)]
+    #[arg(long = "design", short = 'd', required_unless_present = "org")]
     pub designs: Vec<PathBuf>,
+    /// An organisation file (`[organization]`, `[[match]]`, `[[exclude]]`): every matched
+    /// account × region of the organisation is an environment (docs/reference.md).
+    #[arg(long, value_name = "FILE")]
+    pub org: Option<PathBuf>,
     /// Seconds between two evaluations of an environment.
     #[arg(long, default_value_t = 60, value_name = "SECS", value_parser = clap::value_parser!(u64).range(5..))]
     pub interval: u64,
@@ -173,10 +190,14 @@ pub struct HistoryCommandArgs {
 pub struct SnapshotArgs {
     /// The documented design (TOML): gives region, profile and account guard. Repeat for
     /// an estate: the environments are fetched concurrently.
-    #[arg(long = "design", short = 'd', required = true)]
+    #[arg(long = "design", short = 'd', required_unless_present = "org")]
     pub designs: Vec<PathBuf>,
+    /// An organisation file (`[organization]`, `[[match]]`, `[[exclude]]`): every matched
+    /// account × region of the organisation is an environment (docs/reference.md).
+    #[arg(long, value_name = "FILE")]
+    pub org: Option<PathBuf>,
     /// Where to write the snapshot JSON (mode 0600); with several designs, a directory
-    /// that receives one `ENVIRONMENT.json` per design.
+    /// that receives one `ENVIRONMENT.json` per design (with `--org`, `ACCOUNT/REGION.json`).
     #[arg(long, value_name = "FILE|DIR")]
     pub out: PathBuf,
 }

@@ -2,8 +2,10 @@
 //! bound; and the estate, several designs at once. Generic over `model::source::Source`,
 //! so the live AWS adapter and the demo replay are collected by the same code.
 
+pub mod bucket;
 pub mod estate;
 pub mod history;
+pub mod org;
 
 use crate::cli::AwsArgs;
 use aws::{AccountGuard, Aws, AwsOptions};
@@ -83,6 +85,10 @@ pub fn aws_options(design: &Design, args: &AwsArgs) -> AwsOptions {
     opts.endpoint_url = args.endpoint_url.clone();
     opts.operation_timeout = Duration::from_secs(args.timeout.max(1));
     opts.history_rate = args.history_rate;
+    // An environment of an organisation: act in its account through the org's role.
+    if let (Some(org), Some(account)) = (&design.environment.org, &design.environment.account_id) {
+        opts.assume = Some(aws::AssumeRole::new(account, &org.role_name, org.external_id.clone()));
+    }
     // A longer --timeout must also let each attempt run longer, or a slow (large) page
     // would still fail after max_attempts short tries.
     opts.attempt_timeout = opts.attempt_timeout.max(opts.operation_timeout / opts.max_attempts.max(1));

@@ -4,7 +4,7 @@
 
 use crate::cli::{AwsArgs, CheckArgs, Format, HistoryArgs};
 use crate::exit::{EXIT_DRIFT, EXIT_ERROR, EXIT_OK, fail, worst};
-use crate::inputs::{load_designs, read_snapshot};
+use crate::inputs::read_snapshot;
 use engine::design::Design;
 use engine::drift::{self, Report};
 use engine::formats;
@@ -20,9 +20,13 @@ type Fetched = Result<(Snapshot, Option<(engine::history::History, Report)>), St
 fn snapshots(
     designs: &[Design],
     files: &[std::path::PathBuf],
+    bucket: Option<&str>,
     aws: &AwsArgs,
     hist: &HistoryArgs,
 ) -> Result<Vec<Fetched>, ExitCode> {
+    if let Some(url) = bucket {
+        return crate::collect::bucket::read(designs, url, aws).map_err(fail);
+    }
     if !files.is_empty() {
         if files.len() != designs.len() {
             return Err(fail(format!(
@@ -57,11 +61,11 @@ fn snapshots(
 }
 
 pub fn run(args: &CheckArgs, aws: &AwsArgs, hist: &HistoryArgs) -> ExitCode {
-    let designs = match load_designs(&args.designs) {
+    let designs = match crate::inputs::load_estate(&args.designs, args.org.as_deref(), aws) {
         Ok(d) => d,
         Err(code) => return code,
     };
-    let snaps = match snapshots(&designs, &args.snapshots, aws, hist) {
+    let snaps = match snapshots(&designs, &args.snapshots, args.bucket.as_deref(), aws, hist) {
         Ok(s) => s,
         Err(code) => return code,
     };

@@ -45,6 +45,12 @@ pub fn run(cli: &Cli, demo: bool) -> ExitCode {
                 Err(code) => return code,
             }
         }
+        if let Some(org) = &cli.org {
+            match crate::inputs::load_estate(&[], Some(org), &cli.aws) {
+                Ok(mut found) => designs.append(&mut found),
+                Err(code) => return code,
+            }
+        }
         if designs.is_empty() {
             match infer(cli) {
                 Ok((design, text)) => {

@@ -31,7 +31,7 @@ pub fn run(cli: &Cli) -> ExitCode {
         Some(Command::Completions { shell }) => completions::run(*shell),
         Some(Command::Man) => man::run(),
         Some(Command::Watch(args)) => watch::run(args, &cli.aws, &cli.history),
-        None if !cli.designs.is_empty() => console::run(cli, false),
+        None if !cli.designs.is_empty() || cli.org.is_some() => console::run(cli, false),
         // No design: the live account with a design inferred as `init` infers it.
         None if cli.aws.region.is_some() || cli.aws.profile.is_some() => console::run(cli, false),
         None => {

@@ -3,7 +3,6 @@
 
 use crate::cli::{AwsArgs, SnapshotArgs};
 use crate::exit::{EXIT_ERROR, EXIT_OK, fail, worst};
-use crate::inputs::load_designs;
 use engine::design::Design;
 use model::{Kind, Snapshot};
 use std::io::Write;
@@ -11,24 +10,53 @@ use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(args: &SnapshotArgs, aws: &AwsArgs) -> ExitCode {
-    let designs = match load_designs(&args.designs) {
+    let designs = match crate::inputs::load_estate(&args.designs, args.org.as_deref(), aws) {
         Ok(d) => d,
         Err(code) => return code,
     };
+    // One name per environment: `ENVIRONMENT.json`, or `ACCOUNT/REGION.json` for an
+    // environment of an organisation (its name holds a `/`).
+    let names: Vec<String> = designs.iter().map(file_name).collect();
+    let out = args.out.to_string_lossy().to_string();
+    let s3 = if aws::s3::S3Url::is_s3(&out) {
+        match aws::s3::S3Url::parse(&out) {
+            Ok(u) => Some(u),
+            Err(e) => return fail(format!("--out: {e}")),
+        }
+    } else {
+        None
+    };
     // Several environments write into a directory, one file per environment.
-    let targets: Vec<std::path::PathBuf> = if designs.len() == 1 {
+    let targets: Vec<std::path::PathBuf> = if s3.is_some() {
+        names.iter().map(std::path::PathBuf::from).collect()
+    } else if designs.len() == 1 {
         vec![args.out.clone()]
     } else {
-        if let Err(e) = std::fs::create_dir_all(&args.out) {
-            return fail(format!("cannot create the directory {}: {e}", args.out.display()));
+        let targets: Vec<_> = names.iter().map(|n| args.out.join(n)).collect();
+        for dir in targets.iter().filter_map(|t| t.parent()) {
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                return fail(format!("cannot create the directory {}: {e}", dir.display()));
+            }
         }
-        designs.iter().map(|d| args.out.join(format!("{}.json", d.environment.name))).collect()
+        targets
     };
     let rt = match crate::collect::runtime() {
         Ok(rt) => rt,
         Err(e) => return fail(e),
     };
     let snaps = rt.block_on(crate::collect::estate::fetch_estate(&designs, aws, None, |_| Kind::ALL.to_vec()));
+    // The bucket is written with the caller's own credentials (not a member's role).
+    let bucket = match (&s3, designs.first()) {
+        (Some(_), Some(first)) => {
+            let mut opts = crate::collect::aws_options(first, aws);
+            opts.assume = None;
+            match rt.block_on(aws::s3::Bucket::connect(&opts)) {
+                Ok(b) => Some(b),
+                Err(e) => return fail(format!("--out: {e}")),
+            }
+        }
+        _ => None,
+    };
     let mut codes = Vec::new();
     for ((design, snap), out) in designs.iter().zip(snaps).zip(&targets) {
         let snap = match snap {
@@ -39,9 +67,47 @@ pub fn run(args: &SnapshotArgs, aws: &AwsArgs) -> ExitCode {
                 continue;
             }
         };
-        codes.push(write_snapshot(&snap, out, design, designs.len() > 1));
+        let code = match (&s3, &bucket) {
+            (Some(url), Some(b)) => put_snapshot(&rt, b, url, &snap, &out.to_string_lossy(), design),
+            _ => write_snapshot(&snap, out, design, designs.len() > 1),
+        };
+        codes.push(code);
     }
     ExitCode::from(worst(codes))
+}
+
+/// The file an environment's snapshot goes to inside `--out` (what `--snapshots` reads).
+fn file_name(d: &Design) -> String {
+    crate::collect::bucket::name_of(d)
+}
+
+/// Upload one snapshot to `s3://bucket/prefix/NAME` (`snapshot --out s3://...`).
+fn put_snapshot(
+    rt: &tokio::runtime::Runtime,
+    bucket: &aws::s3::Bucket,
+    url: &aws::s3::S3Url,
+    snap: &Snapshot,
+    name: &str,
+    design: &Design,
+) -> u8 {
+    let env = &design.environment.name;
+    let json = match serde_json::to_vec_pretty(snap) {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("driftdeck: {env}: cannot encode the snapshot: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    match rt.block_on(bucket.put(url, name, json)) {
+        Ok(key) => {
+            eprintln!("driftdeck: wrote s3://{}/{key} ({env})", url.bucket);
+            if snap.inventory.values().all(|s| s.usable()) { EXIT_OK } else { EXIT_ERROR }
+        }
+        Err(e) => {
+            eprintln!("driftdeck: {env}: cannot write s3://{}/{}: {}", url.bucket, url.key(name), e.message);
+            EXIT_ERROR
+        }
+    }
 }
 
 fn write_snapshot(snap: &Snapshot, out: &Path, design: &Design, named: bool) -> u8 {

@@ -6,7 +6,6 @@
 use crate::cli::{AwsArgs, HistoryArgs, WatchArgs};
 use crate::collect::{Budget, aws_options, fetch_all_within, guard};
 use crate::exit::{EXIT_OK, fail};
-use crate::inputs::load_designs;
 use engine::design::Design;
 use engine::drift::Report;
 use engine::watch::{Event, Origin, Watch, to_json};
@@ -19,7 +18,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 pub fn run(args: &WatchArgs, aws: &AwsArgs, hist: &HistoryArgs) -> ExitCode {
-    let designs = match load_designs(&args.designs) {
+    let designs = match crate::inputs::load_estate(&args.designs, args.org.as_deref(), aws) {
         Ok(d) => d,
         Err(code) => return code,
     };

@@ -35,7 +35,8 @@ const SERVICE_OF_FILE: &[(&str, &str)] = &[
     ("s3.rs", "s3"),
 ];
 
-const CLIENTS: &str = "ec2|rds|elasticache|cloudwatch|cloudtrail|sts|kms|eks|guardduty|securityhub|sqs|s3|organizations";
+const CLIENTS: &str =
+    "ec2|rds|elasticache|cloudwatch|cloudtrail|sts|kms|eks|guardduty|securityhub|sqs|s3|organizations";
 
 /// The only calls that are not Describe/List/Get, by service and SDK method, with the IAM
 /// action each needs. Receiving from the events queue and deleting a message once applied

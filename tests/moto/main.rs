@@ -10,6 +10,7 @@ mod history;
 mod init;
 mod limits_binary;
 mod network;
+mod org;
 mod pair;
 mod reach;
 mod watch;

@@ -30,8 +30,8 @@ mod kms;
 pub mod limit;
 pub mod organizations;
 mod rds;
-mod securityhub;
 pub mod s3;
+mod securityhub;
 pub mod sqs;
 
 use aws_config::retry::RetryConfig;

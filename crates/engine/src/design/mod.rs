@@ -100,6 +100,21 @@ pub struct Environment {
     pub account_id: Option<String>,
     pub profile: Option<String>,
     pub criticality: Criticality,
+    /// Set for an environment of an organisation (`--org`), never by a design file: the
+    /// role assumed in `account_id`, and where the account sits under the root.
+    pub org: Option<OrgPlace>,
+}
+
+/// An environment's place in an organisation (`--org`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgPlace {
+    /// The role assumed in the environment's account (`arn:aws:iam::ACCOUNT:role/ROLE`).
+    pub role_name: String,
+    pub external_id: Option<String>,
+    /// OU names from under the root, `/`-joined; `""` at the root.
+    pub ou_path: String,
+    /// `FILE:LINE` of the `[[match]]` that chose the design.
+    pub rule: String,
 }
 
 /// Which VPCs the design covers. A VPC is in scope when it matches any listed id, CIDR or tag.

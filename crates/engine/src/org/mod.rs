@@ -152,6 +152,26 @@ impl OrgFile {
     }
 }
 
+impl Environment {
+    /// The design this environment is checked against, made its own: its name, region and
+    /// account (the guard) are the environment's, the profile the org file's (it signs
+    /// the AssumeRole call), and it carries the role and its place in the organisation.
+    pub fn design(&self, base: &crate::design::Design, org: &OrgFile) -> crate::design::Design {
+        let mut d = base.clone();
+        d.environment.name = self.name.clone();
+        d.environment.region = self.region.clone();
+        d.environment.account_id = Some(self.account.clone());
+        d.environment.profile = org.profile.clone();
+        d.environment.org = Some(crate::design::OrgPlace {
+            role_name: org.role_name.clone(),
+            external_id: org.external_id.clone(),
+            ou_path: self.ou_path.clone(),
+            rule: self.rule.clone(),
+        });
+        d
+    }
+}
+
 /// What an org file makes of an organisation.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Resolved {

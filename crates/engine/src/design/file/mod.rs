@@ -566,6 +566,7 @@ fn convert(cx: &mut Ctx<'_>, f: DesignFile) -> Design {
             account_id: env.account_id.as_ref().map(|a| a.get_ref().clone()),
             profile: env.profile.clone(),
             criticality,
+            org: None,
         },
         scope,
         cidr_sets,

@@ -1,0 +1,116 @@
+//! `--org` against moto: an organisation of 3 matched member accounts × 2 regions (OUs,
+//! tags, one unmatched, one suspended), each reached by assuming its role; and snapshots
+//! written to S3 by `snapshot --out s3://` and read back by `check --snapshots s3://`.
+
+use crate::harness as common;
+
+/// (environment, account, region, rules) of each environment of a `check --format json`.
+fn environments(v: &serde_json::Value) -> Vec<(String, String, String, Vec<String>)> {
+    let envs = v["environments"].as_array().cloned().unwrap_or_else(|| vec![v.clone()]);
+    envs.iter()
+        .map(|e| {
+            let rules = e["findings"]
+                .as_array()
+                .map(|f| f.iter().map(|f| format!("{} {}", f["rule"], f["resource"])).collect())
+                .unwrap_or_default();
+            (
+                e["environment"].as_str().unwrap_or_default().to_string(),
+                e["account"].as_str().unwrap_or_default().to_string(),
+                e["region"].as_str().unwrap_or_default().to_string(),
+                rules,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn check_with_an_org_reaches_every_matched_account_and_region_through_its_role() {
+    let (moto, _g) = common::Moto::shared();
+    moto.reset();
+    let ids = moto.seed("org", true);
+    let cards = ids["account_cards"].as_str().expect("cards").to_string();
+    let out = moto
+        .driftdeck()
+        .args(["check", "--org", "tests/moto/org/org.toml", "--format", "json", "--no-history"])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    let envs = environments(&v);
+    let mut names: Vec<&str> = envs.iter().map(|e| e.0.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        [
+            "cards/eu-west-2",
+            "cards/us-east-1",
+            "payments/eu-west-2",
+            "payments/us-east-1",
+            "web/eu-west-2",
+            "web/us-east-1"
+        ],
+        "{stderr}"
+    );
+    for (name, account, region, _) in &envs {
+        assert!(name.ends_with(region.as_str()), "{name} reports its region: {region}");
+        assert_eq!(account.len(), 12, "{name} reports its account: {account}");
+        assert_ne!(account, "123456789012", "{name} is a member account, reached by its role");
+    }
+    // Each account left out is said once, with why.
+    for (who, why) in [("sandbox-alice", "no [[match]]"), ("legacy", "SUSPENDED"), ("123456789012", "excluded")] {
+        let lines: Vec<&str> = stderr.lines().filter(|l| l.contains(who) && l.contains("skipped")).collect();
+        assert_eq!(lines.len(), 1, "{who} said once: {stderr}");
+        assert!(lines[0].to_lowercase().contains(&why.to_lowercase()), "{who}: {} ({why})", lines[0]);
+    }
+    // The drift planted in cards' eu-west-2 app group, and only there.
+    let drifted: Vec<&String> =
+        envs.iter().filter(|e| e.3.iter().any(|r| r.contains("sg.admin-port-open"))).map(|e| &e.0).collect();
+    assert_eq!(drifted, [&"cards/eu-west-2".to_string()], "{v}");
+    let cards_env = envs.iter().find(|e| e.0 == "cards/eu-west-2").expect("cards");
+    assert_eq!(cards_env.1, cards);
+    assert_eq!(out.status.code(), Some(1), "drift: exit 1 ({stderr})");
+}
+
+#[test]
+fn snapshots_go_to_s3_per_account_and_one_gate_reads_them() {
+    let (moto, _g) = common::Moto::shared();
+    moto.reset();
+    moto.seed("org", true);
+    let mut mk = std::process::Command::new(common::python());
+    mk.arg("-c")
+        .arg("import boto3,sys; boto3.client('s3', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='testing', aws_secret_access_key='testing').create_bucket(Bucket='snaps')")
+        .arg(&moto.endpoint);
+    assert!(mk.status().expect("python").success());
+    let out = moto
+        .driftdeck()
+        .args(["snapshot", "--org", "tests/moto/org/org.toml", "--out", "s3://snaps/estate/"])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let written = stderr.lines().filter(|l| l.contains("wrote s3://snaps/estate/")).count();
+    assert_eq!(written, 6, "one object per account and region: {stderr}");
+    // One gate reads them all back: the same answer as live.
+    let out = moto
+        .driftdeck()
+        .args(["check", "--org", "tests/moto/org/org.toml", "--snapshots", "s3://snaps/estate/"])
+        .args(["--format", "json"])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    let envs = environments(&v);
+    assert_eq!(envs.len(), 6, "{stderr}");
+    assert_eq!(stderr.matches(", taken ").count(), 6, "each environment says its snapshot's age: {stderr}");
+    let drifted: Vec<&String> =
+        envs.iter().filter(|e| e.3.iter().any(|r| r.contains("sg.admin-port-open"))).map(|e| &e.0).collect();
+    assert_eq!(drifted, [&"cards/eu-west-2".to_string()]);
+    // A prefix with nothing in it: each environment fails, none reads as clean.
+    let out = moto
+        .driftdeck()
+        .args(["check", "--org", "tests/moto/org/org.toml", "--snapshots", "s3://snaps/nothing/"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no snapshot at s3://snaps/nothing/"));
+}
