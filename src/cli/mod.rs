@@ -168,9 +168,15 @@ pub struct WatchArgs {
     /// account × region of the organisation is an environment (docs/reference.md).
     #[arg(long, value_name = "FILE")]
     pub org: Option<PathBuf>,
-    /// Seconds between two evaluations of an environment.
+    /// Seconds between two evaluations of an environment (with `--events`, a safety net:
+    /// 900 is plenty).
     #[arg(long, default_value_t = 60, value_name = "SECS", value_parser = clap::value_parser!(u64).range(5..))]
     pub interval: u64,
+    /// An SQS queue receiving the organisation's "AWS API Call via CloudTrail" events from
+    /// EventBridge (assets/events/): a write re-polls only what it touched, in seconds,
+    /// and its actor is the finding's `changed_by`.
+    #[arg(long, value_name = "QUEUE_URL")]
+    pub events: Option<String>,
 }
 
 #[derive(Args, Debug)]

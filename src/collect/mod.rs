@@ -4,6 +4,7 @@
 
 pub mod bucket;
 pub mod estate;
+pub mod events;
 pub mod history;
 pub mod org;
 

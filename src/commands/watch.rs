@@ -4,6 +4,7 @@
 //! SIGTERM or Ctrl-C ends it cleanly, after the line being written.
 
 use crate::cli::{AwsArgs, HistoryArgs, WatchArgs};
+use crate::collect::events::{Nudge, Route};
 use crate::collect::{Budget, aws_options, fetch_all_within, guard};
 use crate::exit::{EXIT_OK, fail};
 use engine::design::Design;
@@ -32,13 +33,30 @@ pub fn run(args: &WatchArgs, aws: &AwsArgs, hist: &HistoryArgs) -> ExitCode {
         let (tx, mut rx) = mpsc::channel::<Value>(1024);
         let budget = Budget::default();
         let n = designs.len() as u32;
+        let mut routes = Vec::new();
+        let queue_opts = designs.first().map(|d| {
+            let mut o = crate::collect::aws_options(d, aws);
+            // The queue is read with the caller's own credentials, not a member's role.
+            o.assume = None;
+            o
+        });
         for (i, design) in designs.into_iter().enumerate() {
             // Spread the first evaluations over the interval (the first at once).
             let offset = interval.mul_f64(f64::from(i as u32) / f64::from(n.max(1)));
+            let (nudge_tx, nudges) = mpsc::channel::<Nudge>(64);
+            routes.push(Route {
+                region: design.environment.region.clone(),
+                account: design.environment.account_id.clone(),
+                tx: nudge_tx,
+            });
             let job = Job { design, aws: aws.clone(), hist: hist.clone(), interval, budget: budget.clone() };
-            tokio::spawn(job.run(offset, tx.clone()));
+            tokio::spawn(job.run(offset, tx.clone(), nudges));
         }
         drop(tx);
+        if let (Some(url), Some(opts)) = (&args.events, queue_opts) {
+            let (queue, _) = aws::sqs::Queue::connect(&opts, url).await.map_err(|e| format!("--events: {e}"))?;
+            tokio::spawn(crate::collect::events::listen(queue, routes));
+        }
         let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             Ok(s) => s,
             Err(e) => return Err(format!("cannot listen for SIGTERM: {e}")),
@@ -73,8 +91,9 @@ struct Job {
 }
 
 impl Job {
-    async fn run(self, offset: Duration, tx: mpsc::Sender<Value>) {
+    async fn run(self, offset: Duration, tx: mpsc::Sender<Value>, mut nudges: mpsc::Receiver<Nudge>) {
         tokio::time::sleep(offset).await;
+        let mut last: Option<model::Snapshot> = None;
         let kinds: Vec<Kind> = engine::needed_kinds(&self.design).into_iter().collect();
         let mut watch = Watch::default();
         let mut conn: Option<aws::Aws> = None;
@@ -104,6 +123,7 @@ impl Job {
                 let key = c.account().unwrap_or_else(|| self.design.environment.name.clone());
                 let snap = fetch_all_within(c, &kinds, deadline, bound, Some(self.budget.for_account(&key))).await;
                 let mut report = engine::drift::evaluate(&self.design, &snap);
+                last = Some(snap.clone());
                 // This environment's own reach assertions.
                 let _ = engine::reach::assert::add_to_check(&[(&self.design, &snap)], &mut [&mut report]);
                 let started = watch.started();
@@ -128,8 +148,69 @@ impl Job {
                     }
                 }
             }
-            tokio::time::sleep(self.interval).await;
+            // Until the next full evaluation, apply what the events queue says changed.
+            let next = tokio::time::sleep(self.interval);
+            tokio::pin!(next);
+            loop {
+                tokio::select! {
+                    _ = &mut next => break,
+                    Some(n) = nudges.recv() => {
+                        if let (Some(c), Some(snap)) = (&conn, last.as_mut()) && watch.started() {
+                            if !self.apply(c, snap, &mut watch, &n, &tx).await {
+                                return;
+                            }
+                        }
+                        let _ = n.applied.send(());
+                    }
+                }
+            }
         }
+    }
+
+    /// One change from the events queue: re-poll only the kinds it touched, evaluate, and
+    /// print what changed with the event's actor as `changed_by` (no LookupEvents call).
+    /// False when the output is gone.
+    async fn apply(
+        &self,
+        c: &aws::Aws,
+        snap: &mut model::Snapshot,
+        watch: &mut Watch,
+        n: &Nudge,
+        tx: &mpsc::Sender<Value>,
+    ) -> bool {
+        if c.account().is_some_and(|a| a != n.account) {
+            return true; // another account of the same region
+        }
+        let kinds: Vec<Kind> = n.kinds.iter().copied().filter(|k| snap.inventory.contains_key(k)).collect();
+        if kinds.is_empty() {
+            return true;
+        }
+        let bound = Duration::from_secs(self.aws.timeout.max(1));
+        let deadline = tokio::time::Instant::now() + bound;
+        let key = c.account().unwrap_or_else(|| self.design.environment.name.clone());
+        let mut part = fetch_all_within(c, &kinds, deadline, bound, Some(self.budget.for_account(&key))).await;
+        for k in &kinds {
+            snap.take_kind_from(*k, &mut part);
+            if let Some(st) = part.inventory.get(k) {
+                snap.inventory.insert(*k, st.clone());
+            }
+        }
+        let mut report = engine::drift::evaluate(&self.design, snap);
+        let _ = engine::reach::assert::add_to_check(&[(&self.design, &*snap)], &mut [&mut report]);
+        let lines = watch.observe(&report, snap);
+        let first_seen = report.generated_at.unwrap_or_else(jiff::Timestamp::now);
+        let window = n.change.time - jiff::SignedDuration::from_secs(60);
+        let account = snap.account.clone();
+        for line in &lines {
+            let by = line.finding.as_ref().filter(|_| line.event == Event::FindingAppeared).map(|f| {
+                let a = engine::history::attribute(f, std::slice::from_ref(&n.change), first_seen, window);
+                engine::formats::history::changed_by_json(&a)
+            });
+            if tx.send(to_json(line, &self.origin(account.as_deref()), by)).await.is_err() {
+                return false;
+            }
+        }
+        true
     }
 
     fn origin<'a>(&'a self, account: Option<&'a str>) -> Origin<'a> {

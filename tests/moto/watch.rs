@@ -9,14 +9,11 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-#[test]
-fn watch_prints_the_baseline_then_a_change_with_its_actor_and_stops_on_sigterm() {
-    let (moto, _g) = common::Moto::shared();
-    moto.reset();
-    let ids = moto.seed("client-a", false);
-    let sg_app = ids["sg_app"].as_str().expect("sg_app").to_string();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_driftdeck"))
-        .args(["watch", "--design", "config/designs/client-a-prod.toml", "--interval", "5"])
+/// `driftdeck watch` with these extra arguments, against moto, output piped.
+fn spawn_watch(moto: &common::Moto, extra: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_driftdeck"))
+        .args(["watch", "--design", "config/designs/client-a-prod.toml"])
+        .args(extra)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -30,7 +27,11 @@ fn watch_prints_the_baseline_then_a_change_with_its_actor_and_stops_on_sigterm()
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("watch starts");
+        .expect("watch starts")
+}
+
+/// Lines of stdout (parsed) and of stderr, as they come.
+fn read(child: &mut std::process::Child) -> (mpsc::Receiver<serde_json::Value>, mpsc::Receiver<String>) {
     let stdout = child.stdout.take().expect("stdout");
     let (tx, rx) = mpsc::channel::<serde_json::Value>();
     std::thread::spawn(move || {
@@ -48,15 +49,44 @@ fn watch_prints_the_baseline_then_a_change_with_its_actor_and_stops_on_sigterm()
             let _ = said.send(line);
         }
     });
+    (rx, heard)
+}
+
+fn open_ssh(moto: &common::Moto, group: &str) {
+    let mut seed = Command::new(common::python());
+    seed.arg(format!("{}/tests/moto/seed.py", env!("CARGO_MANIFEST_DIR"))).arg(&moto.endpoint).arg("ssh-open");
+    assert!(seed.env("DRIFTDECK_GROUP", group).status().expect("seed").success());
+}
+
+fn stop(child: &mut std::process::Child) {
+    let ok = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(ok.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            assert!(status.success(), "{status:?}");
+            return;
+        }
+        assert!(Instant::now() < deadline, "watch did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn watch_prints_the_baseline_then_a_change_with_its_actor_and_stops_on_sigterm() {
+    let (moto, _g) = common::Moto::shared();
+    moto.reset();
+    let ids = moto.seed("client-a", false);
+    let sg_app = ids["sg_app"].as_str().expect("sg_app").to_string();
+    let mut child = spawn_watch(moto, &["--interval", "5"]);
+    let (rx, heard) = read(&mut child);
     let next = |within: u64| rx.recv_timeout(Duration::from_secs(within));
     // The clean seed matches its design: the baseline is empty, and stderr says it is done.
     let baseline = heard.recv_timeout(Duration::from_secs(60)).expect("the baseline is said");
     assert_eq!(baseline, "driftdeck: watching client-a-prod: baseline of 0 finding(s); from now on, changes only");
     assert!(next(1).is_err(), "no line for an environment as designed");
     // A change through the API, by the deploy role.
-    let mut seed = Command::new(common::python());
-    seed.arg(format!("{}/tests/moto/seed.py", env!("CARGO_MANIFEST_DIR"))).arg(&moto.endpoint).arg("ssh-open");
-    assert!(seed.env("DRIFTDECK_GROUP", &sg_app).status().expect("seed").success());
+    open_ssh(moto, &sg_app);
     let opened = Instant::now();
     let line = loop {
         let v = next(30).expect("the change appears");
@@ -77,15 +107,61 @@ fn watch_prints_the_baseline_then_a_change_with_its_actor_and_stops_on_sigterm()
     assert_eq!(line["changed_by"]["event"], "AuthorizeSecurityGroupIngress");
     assert!(line["changed_by"]["actor"].as_str().is_some_and(|a| a.contains("platform-deploy")), "{line}");
     // SIGTERM: a clean exit.
-    let ok = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
-    assert!(ok.success());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            assert!(status.success(), "{status:?}");
-            break;
+    stop(&mut child);
+}
+
+/// With `--events`, a change is seen within seconds while the poll interval is 600 s:
+/// the harness puts each recorded write call on the queue as an EventBridge event
+/// (tests/moto/events.py, built from the real calls), and the actor comes from the
+/// event itself. Every message is deleted once applied; duplicates change nothing.
+#[test]
+fn with_events_a_change_shows_within_seconds_with_its_actor() {
+    let (moto, _g) = common::Moto::shared();
+    moto.reset();
+    let ids = moto.seed("client-a", false);
+    let sg_app = ids["sg_app"].as_str().expect("sg_app").to_string();
+    let mut mk = Command::new(common::python());
+    mk.arg("-c")
+        .arg("import boto3,sys; print(boto3.client('sqs', endpoint_url=sys.argv[1], region_name='eu-west-2', aws_access_key_id='testing', aws_secret_access_key='testing').create_queue(QueueName='driftdeck-events')['QueueUrl'])")
+        .arg(&moto.endpoint);
+    let out = mk.output().expect("python");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let queue = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let body = serde_json::json!({"queue_url": queue, "region": "eu-west-2", "duplicates": true}).to_string();
+    moto.http("POST", "/_driftdeck/events", &body).expect("events on");
+    let mut child = spawn_watch(moto, &["--interval", "600", "--events", &queue]);
+    let (rx, heard) = read(&mut child);
+    let baseline = heard.recv_timeout(Duration::from_secs(60)).expect("the baseline is said");
+    assert!(baseline.contains("baseline of 0 finding(s)"), "{baseline}");
+    open_ssh(moto, &sg_app);
+    let opened = Instant::now();
+    let mut printed = Vec::new();
+    let line = loop {
+        let v = rx.recv_timeout(Duration::from_secs(30)).expect("the change appears");
+        printed.push(v.clone());
+        if v["rule"] == "sg.admin-port-open" {
+            break v;
         }
-        assert!(Instant::now() < deadline, "watch did not stop on SIGTERM");
-        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(opened.elapsed() < Duration::from_secs(5), "seen in {:?} with a 600 s interval", opened.elapsed());
+    assert_eq!(line["changed_by"]["status"], "changed", "{line}");
+    assert_eq!(line["changed_by"]["event"], "AuthorizeSecurityGroupIngress");
+    assert!(line["changed_by"]["actor"].as_str().is_some_and(|a| a.contains("platform-deploy")), "{line}");
+    // The same change may make several findings (SSH open is also public ingress), each
+    // once: the duplicate of the event printed nothing more.
+    while let Ok(v) = rx.recv_timeout(Duration::from_secs(2)) {
+        printed.push(v);
     }
+    let mut keys: Vec<String> =
+        printed.iter().map(|v| format!("{} {} {}", v["event"], v["rule"], v["resource"])).collect();
+    let n = keys.len();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), n, "each finding once: {printed:#?}");
+    assert!(
+        printed.iter().all(|v| v["event"] == "finding_appeared" && v["resource"] == sg_app.as_str()),
+        "{printed:#?}"
+    );
+    moto.http("DELETE", "/_driftdeck/events", "").expect("events off");
+    stop(&mut child);
 }
