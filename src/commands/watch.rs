@@ -155,10 +155,11 @@ impl Job {
                 tokio::select! {
                     _ = &mut next => break,
                     Some(n) = nudges.recv() => {
-                        if let (Some(c), Some(snap)) = (&conn, last.as_mut()) && watch.started() {
-                            if !self.apply(c, snap, &mut watch, &n, &tx).await {
-                                return;
-                            }
+                        if let (Some(c), Some(snap)) = (&conn, last.as_mut())
+                            && watch.started()
+                            && !self.apply(c, snap, &mut watch, &n, &tx).await
+                        {
+                            return;
                         }
                         let _ = n.applied.send(());
                     }
