@@ -293,3 +293,23 @@ fn clients_never_leave_the_adapter() {
         }
     }
 }
+
+/// The organisation role templates (`assets/org/`) carry exactly the shipped policy:
+/// `scripts/org-role.py` writes them from it, and this holds them to it.
+#[test]
+fn the_org_role_templates_carry_the_policy() {
+    let read = |p: &str| std::fs::read_to_string(root().join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    let policy: serde_json::Value = serde_json::from_str(&read("assets/iam-policy.json")).expect("policy");
+    let terraform: serde_json::Value = serde_json::from_str(&read("assets/org/terraform/policy.json")).expect("tf");
+    assert_eq!(terraform, policy, "run scripts/org-role.py");
+    let stackset = read("assets/org/stackset.yaml");
+    for st in policy["Statement"].as_array().expect("statements") {
+        for a in st["Action"].as_array().expect("actions") {
+            let a = a.as_str().expect("str");
+            assert!(
+                stackset.contains(&format!("\"{a}\"")),
+                "{a} missing from assets/org/stackset.yaml: run scripts/org-role.py"
+            );
+        }
+    }
+}
