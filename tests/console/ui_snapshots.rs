@@ -195,3 +195,50 @@ fn estate_with_one_environment_failing() {
     app.update(Action::Tick(at(30)));
     insta::assert_snapshot!(to_text(&render(&app, 140, 12)));
 }
+
+/// The Overview's Controls card: keys drifting (no rotation), GuardDuty off, Security Hub
+/// on, and EKS unreadable: unknown, never "as designed".
+#[test]
+fn overview_controls_card() {
+    use model::*;
+    let design = fixtures::design_with(
+        "client-a-prod",
+        "[kms]\nkeys = [\"alias/client-a-data\"]\nrotation = true\n\n[detectors]\nguardduty = true\nsecurityhub = true\n\n[eks]\npublic_endpoint_from = []\n",
+    );
+    let mut app = driftdeck::console::app(vec![design], driftdeck::console::config::Config::default(), true, at(0));
+    let g = app.env().generation;
+    app.update(Action::Connected { env: 0, generation: g, account: Some("123456789012".into()) });
+    let mut s = drifted();
+    s.kms_keys.push(KmsKey {
+        id: "1234abcd".into(),
+        arn: "arn:aws:kms:eu-west-2:123456789012:key/1234abcd".into(),
+        aliases: vec!["alias/client-a-data".into()],
+        state: "Enabled".into(),
+        deletion_date: None,
+        rotation_enabled: Some(false),
+        rotation_period_days: None,
+        manager: "CUSTOMER".into(),
+        key_spec: Some("SYMMETRIC_DEFAULT".into()),
+        rotation_error: None,
+    });
+    s.detectors.push(Detector {
+        service: DetectorService::SecurityHub,
+        id: "arn:aws:securityhub:eu-west-2:123456789012:hub/default".into(),
+        status: "ENABLED".into(),
+        error: None,
+    });
+    for kind in driftdeck::console::state::polled_kinds(&app.envs[0].design) {
+        let a = if matches!(kind, Kind::EksClusters | Kind::EksAccessEntries) {
+            failed(&app, kind, "eks:ListClusters: AccessDeniedException", false, 0)
+        } else {
+            fetched(&app, kind, &s, 0)
+        };
+        app.update(a);
+    }
+    app.update(Action::Tick(at(10)));
+    let screen = to_text(&render(&app, 120, 32));
+    assert!(screen.contains("KMS keys  ✗ 1: kms.rotation-disabled"), "{screen}");
+    assert!(screen.contains("Detectors ✗ 1: detector.guardduty-off"), "{screen}");
+    assert!(screen.contains("EKS       UNKNOWN: eks_clusters unavailable"), "{screen}");
+    insta::assert_snapshot!(screen);
+}

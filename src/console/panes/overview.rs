@@ -61,7 +61,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .row_highlight_style(th.selected);
     frame.render_stateful_widget(table, left, &mut state);
 
-    let [sev_area, alarm_area] = Layout::vertical([Constraint::Length(9), Constraint::Min(3)]).areas(right);
+    let controls = crate::console::view::controls::controls(app);
+    let controls_h = if controls.is_empty() { 0 } else { controls.len() as u16 + 2 };
+    let [sev_area, controls_area, alarm_area] =
+        Layout::vertical([Constraint::Length(9), Constraint::Length(controls_h), Constraint::Min(3)]).areas(right);
+    if !controls.is_empty() {
+        draw_controls(frame, controls_area, app, &controls);
+    }
     let counts = env.report.counts();
     let mut lines: Vec<Line> = Severity::ALL_DESC
         .iter()
@@ -104,5 +110,28 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             Block::default().borders(Borders::ALL).border_style(th.dim).title(Span::styled(" In ALARM ", th.title)),
         ),
         alarm_area,
+    );
+}
+
+/// The account controls the design checks, drift marked (`6` lists the findings).
+fn draw_controls(frame: &mut Frame, area: Rect, app: &App, controls: &[crate::console::view::controls::Control]) {
+    use crate::console::view::controls::Standing;
+    let th = &app.theme;
+    let lines: Vec<Line> = controls
+        .iter()
+        .map(|c| {
+            let (text, style) = match &c.standing {
+                Standing::AsDesigned => ("as designed".to_string(), th.ok),
+                Standing::Drift { count, worst, rule } => (format!("✗ {count}: {rule}"), th.severity(*worst)),
+                Standing::Unknown(why) => (format!("UNKNOWN: {why}"), th.failed),
+            };
+            Line::from(vec![Span::styled(format!(" {:<10}", c.label), th.dim), Span::styled(text, style)])
+        })
+        .collect();
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default().borders(Borders::ALL).border_style(th.dim).title(Span::styled(" Controls (6: findings) ", th.title)),
+        ),
+        area,
     );
 }

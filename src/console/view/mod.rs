@@ -4,6 +4,7 @@
 
 pub mod alarms;
 pub mod columns;
+pub mod controls;
 pub mod databases;
 pub mod estate;
 pub mod findings;
