@@ -65,3 +65,37 @@ fn who_can_reach_the_database() {
     assert!(app.reach.rows.iter().any(|r| r.section == "who"), "someone reaches the database");
     insta::assert_snapshot!(to_text(&render(&app, 150, 24)));
 }
+
+/// The Network pane with production on a transit gateway hub: each attachment with the
+/// route table it is associated with, and the VPN connection with one tunnel down and
+/// AWS's message for it.
+#[test]
+fn network_pane_shows_transit_attachments_and_vpn_tunnels() {
+    use testkit::transit::*;
+    let mut prod = testkit::reach::side("prod");
+    let mut pci = testkit::reach::side("pci");
+    hub(&mut prod, &mut pci);
+    for v in prod.vpn_connections.iter_mut() {
+        v.tunnels = vec![tunnel("203.0.113.10", true, None), tunnel("203.0.113.11", false, Some("IPSEC IS DOWN"))];
+    }
+    let designs = vec![testkit::fixtures::design("production")];
+    let mut app = driftdeck::console::app(designs, driftdeck::console::config::Config::default(), true, at(0));
+    let g = app.env().generation;
+    app.update(Action::Connected { env: 0, generation: g, account: Some("111111111111".into()) });
+    for kind in driftdeck::console::state::polled_kinds(&app.envs[0].design)
+        .into_iter()
+        .chain([model::Kind::TransitGatewayAttachments, model::Kind::VpnConnections, model::Kind::VpnGateways])
+    {
+        let a = fetched(&app, kind, &prod, 0);
+        app.update(a);
+    }
+    app.update(Action::Tick(at(10)));
+    app.update(Action::Pane(Pane::Network));
+    app.update(Action::Bottom);
+    let screen = to_text(&render(&app, 150, 40));
+    assert!(screen.contains("Transit gateway attachments"), "{screen}");
+    assert!(screen.contains(&format!("→ {TABLE}")), "{screen}");
+    assert!(screen.contains("1/2 tunnels UP"), "{screen}");
+    assert!(screen.contains("203.0.113.11 DOWN: IPSEC IS DOWN"), "{screen}");
+    insta::assert_snapshot!(screen);
+}

@@ -105,10 +105,10 @@ pub fn draw_items(frame: &mut Frame, area: Rect, app: &App, pane: Pane, title: L
     // widened by the rows on screen (rows made when read).
     let mut natural: Vec<usize> = (0..cols.len()).map(|i| cached_widths.get(i).copied().unwrap_or(0)).collect();
     for (row, it) in window.iter().zip(&rows_data[start..end]) {
-        if it.header {
-            continue;
-        }
-        for (i, c) in row.iter().enumerate().take(cols.len()) {
+        // A header row (a VPC, a section) names it in its first cell only: that cell
+        // counts, so a section title is not cut in the middle.
+        let take = if it.header { 1 } else { cols.len() };
+        for (i, c) in row.iter().enumerate().take(take) {
             natural[i] = natural[i].max(c.width());
         }
     }

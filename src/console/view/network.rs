@@ -18,6 +18,8 @@ pub const KINDS: &[Kind] = &[
     Kind::InternetGateways,
     Kind::PeeringConnections,
     Kind::NetworkAcls,
+    Kind::TransitGatewayAttachments,
+    Kind::VpnConnections,
 ];
 
 pub fn items(app: &App) -> Vec<Item> {
@@ -146,7 +148,86 @@ pub fn items(app: &App) -> Vec<Item> {
             ]));
         }
     }
+    transit(app, &mut out);
     out
+}
+
+/// Transit gateway attachments of the in-scope VPCs' gateways, with the route table each
+/// is associated with, and the VPN connections with their tunnels.
+fn transit(app: &App, out: &mut Vec<Item>) {
+    let th = &app.theme;
+    let env = app.env();
+    let snap = &env.snapshot;
+    let cx = env.context();
+    // The gateways an in-scope VPC is attached to, and everything attached to them.
+    let gateways: BTreeSet<&str> = snap
+        .transit_gateway_attachments
+        .iter()
+        .filter(|a| a.resource_id.as_ref().is_some_and(|r| cx.vpcs.contains(r)))
+        .map(|a| a.transit_gateway_id.as_str())
+        .collect();
+    let attachments: Vec<_> =
+        snap.transit_gateway_attachments.iter().filter(|a| gateways.contains(a.transit_gateway_id.as_str())).collect();
+    if !attachments.is_empty() {
+        out.push(Item::new(vec![Line::from("Transit gateway attachments"), Line::from(""), Line::from(""), Line::from("")]).header());
+        for a in attachments {
+            let table = match (&a.route_table_id, &a.association_state) {
+                (Some(t), Some(s)) if s == "associated" => Span::raw(format!("→ {t}")),
+                (Some(t), Some(s)) => Span::styled(format!("→ {t} ({s})"), th.stale),
+                _ => Span::styled("no route table associated", th.stale),
+            };
+            let findings: Vec<&std::sync::Arc<Finding>> = env.findings_for(&a.id).collect();
+            out.push(
+                Item::new(vec![
+                    Line::from(format!("  {}", a.id)),
+                    Line::from(format!("{} {}", a.kind.label(), a.resource_id.as_deref().unwrap_or("?"))),
+                    Line::from(vec![Span::raw(format!("{} {} ", a.transit_gateway_id, a.state)), table]),
+                    drift_cell(app, findings.first().map(|f| f.as_ref())),
+                ])
+                .with_finding(findings.first().copied()),
+            );
+        }
+    }
+    let vpns: Vec<_> = snap
+        .vpn_connections
+        .iter()
+        .filter(|v| {
+            v.transit_gateway_id.as_deref().is_some_and(|t| gateways.contains(t))
+                || v.vpn_gateway_id.as_deref().is_some_and(|g| {
+                    snap.vpn_gateways.iter().any(|x| x.id == g && x.vpc_attachments.iter().any(|at| cx.vpcs.contains(&at.vpc_id)))
+                })
+        })
+        .collect();
+    if !vpns.is_empty() {
+        out.push(Item::new(vec![Line::from("VPN connections"), Line::from(""), Line::from(""), Line::from("")]).header());
+        for v in vpns {
+            let up = v.tunnels_up();
+            let state = if v.tunnels.is_empty() {
+                Span::styled("tunnels unknown (no telemetry)", th.stale)
+            } else if up == v.tunnels.len() {
+                Span::styled(format!("{up}/{} tunnels UP", v.tunnels.len()), th.ok)
+            } else {
+                Span::styled(format!("{up}/{} tunnels UP", v.tunnels.len()), th.severity(engine::drift::Severity::High))
+            };
+            let down: Vec<String> = v
+                .tunnels
+                .iter()
+                .filter(|t| t.status != model::TunnelStatus::Up)
+                .map(|t| format!("{} DOWN: {}", t.outside_ip, t.status_message.as_deref().unwrap_or("no message")))
+                .collect();
+            let ends = v.transit_gateway_id.as_deref().or(v.vpn_gateway_id.as_deref()).unwrap_or("?");
+            let findings: Vec<&std::sync::Arc<Finding>> = env.findings_for(&v.id).collect();
+            out.push(
+                Item::new(vec![
+                    Line::from(format!("  {}", v.id)),
+                    Line::from(state),
+                    Line::from(format!("{ends} {}  {}", v.state, down.join("; "))),
+                    drift_cell(app, findings.first().map(|f| f.as_ref())),
+                ])
+                .with_finding(findings.first().copied()),
+            );
+        }
+    }
 }
 
 /// The ACLs a tier's subnets use (association, else the VPC default), each with its
