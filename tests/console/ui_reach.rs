@@ -82,10 +82,11 @@ fn network_pane_shows_transit_attachments_and_vpn_tunnels() {
     let mut app = driftdeck::console::app(designs, driftdeck::console::config::Config::default(), true, at(0));
     let g = app.env().generation;
     app.update(Action::Connected { env: 0, generation: g, account: Some("111111111111".into()) });
-    for kind in driftdeck::console::state::polled_kinds(&app.envs[0].design)
-        .into_iter()
-        .chain([model::Kind::TransitGatewayAttachments, model::Kind::VpnConnections, model::Kind::VpnGateways])
-    {
+    for kind in driftdeck::console::state::polled_kinds(&app.envs[0].design).into_iter().chain([
+        model::Kind::TransitGatewayAttachments,
+        model::Kind::VpnConnections,
+        model::Kind::VpnGateways,
+    ]) {
         let a = fetched(&app, kind, &prod, 0);
         app.update(a);
     }

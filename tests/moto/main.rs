@@ -13,4 +13,5 @@ mod network;
 mod org;
 mod pair;
 mod reach;
+mod transit;
 mod watch;

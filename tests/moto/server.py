@@ -132,6 +132,49 @@ def _read_body(environ):
     return body
 
 
+def _search_tgw_routes(environ, start_response, body):
+    """SearchTransitGatewayRoutes as EC2 answers it: the table's routes that pass the
+    `state` / `type` filters, each with its attachment (id, resource id and type)."""
+    from urllib.parse import parse_qsl
+    from xml.sax.saxutils import escape
+    from moto.ec2.models import ec2_backends
+    try:
+        from moto.iam.models import get_account_id_from
+        account = get_account_id_from(history.access_key(environ))
+    except Exception:
+        account = "123456789012"
+    params = dict(parse_qsl(body.decode(), keep_blank_values=True))
+    wanted = {}
+    for k, v in params.items():
+        m = re.match(r"Filter\.(\d+)\.Name$", k)
+        if m:
+            n = m.group(1)
+            wanted[v] = {params[x] for x in params if x.startswith(f"Filter.{n}.Value.")}
+    table = ec2_backends[account][history.region_of(environ)].transit_gateways_route_tables.get(
+        params.get("TransitGatewayRouteTableId", ""))
+    items = []
+    for r in (table.routes.values() if table else []):
+        if any(r.get(key) not in values for key, values in wanted.items() if key in ("state", "type")):
+            continue
+        atts = r.get("transitGatewayAttachments") or []
+        atts = [atts] if isinstance(atts, dict) else atts
+        att_xml = "".join(
+            "<item><resourceId>{}</resourceId><transitGatewayAttachmentId>{}</transitGatewayAttachmentId>"
+            "<resourceType>{}</resourceType></item>".format(
+                escape(a.get("resourceId") or ""), escape(a.get("transitGatewayAttachmentId") or ""),
+                escape(a.get("resourceType") or "")) for a in atts)
+        items.append(
+            f"<item><destinationCidrBlock>{escape(r.get('destinationCidrBlock') or '')}</destinationCidrBlock>"
+            f"<transitGatewayAttachments>{att_xml}</transitGatewayAttachments>"
+            f"<type>{escape(r.get('type') or 'static')}</type><state>{escape(r.get('state') or 'active')}</state></item>")
+    out = ('<?xml version="1.0" encoding="UTF-8"?>\n<SearchTransitGatewayRoutesResponse '
+           'xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>driftdeck-harness</requestId>'
+           f'<routeSet>{"".join(items)}</routeSet><additionalRoutesAvailable>false</additionalRoutesAvailable>'
+           '</SearchTransitGatewayRoutesResponse>').encode()
+    start_response("200 OK", [("Content-Type", "text/xml"), ("Content-Length", str(len(out)))])
+    return [out]
+
+
 def _service_of(environ):
     auth = environ.get("HTTP_AUTHORIZATION", "")
     m = re.search(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/", auth)
@@ -347,6 +390,12 @@ def make_app():
         if path.startswith("/_driftdeck/"):
             return _control(environ, start_response, body)
         action = _action_of(environ, body)
+        if action == "SearchTransitGatewayRoutes":
+            # moto 5.2 fails (500) on the MaxResults the real SDK sends, and answers with
+            # each route's attachments empty (it stores one attachment as a dict where its
+            # serializer reads a list): served here from moto's own routes, which the
+            # real CreateTransitGatewayRoute calls made, in the EC2 query wire format.
+            return _search_tgw_routes(environ, start_response, body)
         with _faults_lock:
             rule = next((r for r in _faults if r.get("action") in ("*", action)), None)
             if rule:

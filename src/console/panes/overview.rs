@@ -130,7 +130,10 @@ fn draw_controls(frame: &mut Frame, area: Rect, app: &App, controls: &[crate::co
         .collect();
     frame.render_widget(
         Paragraph::new(lines).block(
-            Block::default().borders(Borders::ALL).border_style(th.dim).title(Span::styled(" Controls (6: findings) ", th.title)),
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(th.dim)
+                .title(Span::styled(" Controls (6: findings) ", th.title)),
         ),
         area,
     );

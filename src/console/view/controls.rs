@@ -11,7 +11,11 @@ use model::Kind;
 pub enum Standing {
     AsDesigned,
     /// Findings of the control: how many, the worst severity, the first rule.
-    Drift { count: usize, worst: Severity, rule: String },
+    Drift {
+        count: usize,
+        worst: Severity,
+        rule: String,
+    },
     /// A kind it reads could not be fetched, or a finding says "unknown".
     Unknown(String),
 }
@@ -48,7 +52,8 @@ pub fn controls(app: &App) -> Vec<Control> {
                 kinds.iter().filter(|k| env.report.unavailable.contains(k)).map(|k| k.as_str()).collect();
             let mine: Vec<_> =
                 env.report.findings.iter().filter(|f| prefixes.iter().any(|p| f.rule.starts_with(p))).collect();
-            let unknown = mine.iter().find(|f| f.evidence.iter().any(|(k, v)| k == "verdict" && v.as_str() == "unknown"));
+            let unknown =
+                mine.iter().find(|f| f.evidence.iter().any(|(k, v)| k == "verdict" && v.as_str() == "unknown"));
             let standing = if !unread.is_empty() {
                 Standing::Unknown(format!("{} unavailable", unread.join(", ")))
             } else if let Some(f) = unknown {

@@ -169,7 +169,10 @@ fn transit(app: &App, out: &mut Vec<Item>) {
     let attachments: Vec<_> =
         snap.transit_gateway_attachments.iter().filter(|a| gateways.contains(a.transit_gateway_id.as_str())).collect();
     if !attachments.is_empty() {
-        out.push(Item::new(vec![Line::from("Transit gateway attachments"), Line::from(""), Line::from(""), Line::from("")]).header());
+        out.push(
+            Item::new(vec![Line::from("Transit gateway attachments"), Line::from(""), Line::from(""), Line::from("")])
+                .header(),
+        );
         for a in attachments {
             let table = match (&a.route_table_id, &a.association_state) {
                 (Some(t), Some(s)) if s == "associated" => Span::raw(format!("→ {t}")),
@@ -194,12 +197,16 @@ fn transit(app: &App, out: &mut Vec<Item>) {
         .filter(|v| {
             v.transit_gateway_id.as_deref().is_some_and(|t| gateways.contains(t))
                 || v.vpn_gateway_id.as_deref().is_some_and(|g| {
-                    snap.vpn_gateways.iter().any(|x| x.id == g && x.vpc_attachments.iter().any(|at| cx.vpcs.contains(&at.vpc_id)))
+                    snap.vpn_gateways
+                        .iter()
+                        .any(|x| x.id == g && x.vpc_attachments.iter().any(|at| cx.vpcs.contains(&at.vpc_id)))
                 })
         })
         .collect();
     if !vpns.is_empty() {
-        out.push(Item::new(vec![Line::from("VPN connections"), Line::from(""), Line::from(""), Line::from("")]).header());
+        out.push(
+            Item::new(vec![Line::from("VPN connections"), Line::from(""), Line::from(""), Line::from("")]).header(),
+        );
         for v in vpns {
             let up = v.tunnels_up();
             let state = if v.tunnels.is_empty() {
