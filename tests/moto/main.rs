@@ -3,6 +3,7 @@
 
 mod client_a;
 mod console_tmux;
+mod controls;
 mod errors_binary;
 mod estate;
 mod harness;

@@ -504,6 +504,46 @@ def busy_history(endpoint, drift):
     return ids
 
 
+def controls(endpoint, drift):
+    """client-a-prod clean, plus the account controls of issue 23 in eu-west-2: a
+    customer key `alias/client-a-data` (rotating unless --drift), a launch template
+    requiring IMDSv2 (its version 2 optional with --drift), Security Hub enabled, a
+    multi-region trail with validation, logging, and an EKS cluster whose public endpoint
+    is open to the devops ranges (0.0.0.0/0 with --drift). No GuardDuty detector: with
+    `guardduty = true` that is always drift."""
+    ids = client_a(endpoint, False)
+    kw = dict(endpoint_url=endpoint, region_name="eu-west-2", **CREDS)
+    kms = boto3.client("kms", **kw)
+    key = kms.create_key(Description="client-a data")["KeyMetadata"]["KeyId"]
+    kms.create_alias(AliasName="alias/client-a-data", TargetKeyId=key)
+    if not drift:
+        kms.enable_key_rotation(KeyId=key)
+    ids["kms_key"] = key
+    ec2 = boto3.client("ec2", **kw)
+    lt = ec2.create_launch_template(LaunchTemplateName="client-a-app", LaunchTemplateData={
+        "ImageId": "ami-12c6146b", "MetadataOptions": {"HttpTokens": "required", "HttpPutResponseHopLimit": 1}})
+    ids["launch_template"] = lt["LaunchTemplate"]["LaunchTemplateId"]
+    if drift:
+        ec2.create_launch_template_version(LaunchTemplateId=ids["launch_template"], LaunchTemplateData={
+            "ImageId": "ami-12c6146b", "MetadataOptions": {"HttpTokens": "optional"}})
+        ec2.modify_launch_template(LaunchTemplateId=ids["launch_template"], DefaultVersion="2")
+    boto3.client("securityhub", **kw).enable_security_hub()
+    s3 = boto3.client("s3", **kw)
+    s3.create_bucket(Bucket="client-a-trail", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+    ct = boto3.client("cloudtrail", **kw)
+    ct.create_trail(Name="org-trail", S3BucketName="client-a-trail", IsMultiRegionTrail=True,
+                    EnableLogFileValidation=True)
+    ct.start_logging(Name="org-trail")
+    iam = boto3.client("iam", **{**kw, "region_name": "us-east-1"})
+    role = iam.create_role(RoleName="eks-cluster", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    eks = boto3.client("eks", **kw)
+    eks.create_cluster(name="client-a", roleArn=role, resourcesVpcConfig={
+        "subnetIds": [ids["subnet_app_a"]] if "subnet_app_a" in ids else [],
+        "endpointPublicAccess": True,
+        "publicAccessCidrs": ["0.0.0.0/0"] if drift else DEVOPS})
+    return ids
+
+
 def ssh_open(endpoint, drift):
     """One write on a running account: the deploy role opens SSH to the world on the group
     named by DRIFTDECK_GROUP (`watch` sees it appear, with its actor)."""
@@ -588,7 +628,7 @@ def main():
     drift = "--drift" in sys.argv[3:]
     scenarios = {"client-a": client_a, "pair": pair, "pair-accounts": pair_accounts, "pair-hub": pair_hub,
                  "network": network, "paging": paging, "history": history, "busy-history": busy_history,
-                 "ssh-open": ssh_open, "org": org}
+                 "ssh-open": ssh_open, "org": org, "controls": controls}
     ids = scenarios[scenario](endpoint, drift)
     print(json.dumps(ids, sort_keys=True))
 
