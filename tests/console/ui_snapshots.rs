@@ -242,3 +242,40 @@ fn overview_controls_card() {
     assert!(screen.contains("EKS       UNKNOWN: eks_clusters unavailable"), "{screen}");
     insta::assert_snapshot!(screen);
 }
+
+/// An organisation's environments roll up under their OU on the Estate pane, and Enter
+/// opens the environment the row names even though headers sit between the rows.
+#[test]
+fn estate_rolls_up_an_organisation_by_ou() {
+    use driftdeck::console::config::Config;
+    use engine::design::OrgPlace;
+    let place = |ou: &str| OrgPlace {
+        role_name: "driftdeck-readonly".into(),
+        external_id: None,
+        ou_path: ou.into(),
+        rule: "org.toml:12".into(),
+    };
+    let mut designs = Vec::new();
+    for (name, ou) in [("web/eu-west-2", "Prod"), ("cards/eu-west-2", "Prod/PCI"), ("payments/eu-west-2", "Prod")] {
+        let mut d = fixtures::design("client-a-prod");
+        d.environment.name = name.into();
+        d.environment.org = Some(place(ou));
+        designs.push(d);
+    }
+    let mut app = driftdeck::console::app(designs, Config::default(), true, at(0));
+    for env in 0..3 {
+        let g = app.envs[env].generation;
+        app.update(Action::Connected { env, generation: g, account: Some("123456789012".into()) });
+        load_env(&mut app, env, &if env == 1 { drifted() } else { fixtures::client_a() }, 0);
+    }
+    app.update(Action::Tick(at(30)));
+    let screen = to_text(&render(&app, 140, 14));
+    assert!(screen.contains("OU Root/Prod ") && screen.contains("OU Root/Prod/PCI"), "{screen}");
+    insta::assert_snapshot!(screen);
+    // The second row under the first header is payments (OU Prod, in --design order).
+    app.update(Action::Top);
+    app.update(Action::Down);
+    app.update(Action::Down);
+    app.update(Action::Open);
+    assert_eq!(app.env().design.environment.name, "payments/eu-west-2");
+}

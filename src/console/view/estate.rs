@@ -8,8 +8,52 @@ use engine::drift::Severity;
 use ratatui::text::{Line, Span};
 
 /// One row per environment, in `--design` order (until sorted: a row names its environment).
+/// An organisation's environments (`--org`) are rolled up under their OU: a header per OU
+/// path with how many environments it holds, how many fail, and its worst finding.
 pub fn items(app: &App) -> Vec<Item> {
-    app.envs.iter().enumerate().map(|(i, env)| row(app, i, env)).collect()
+    let rows: Vec<Item> = app.envs.iter().enumerate().map(|(i, env)| row(app, i, env)).collect();
+    if app.envs.iter().all(|e| e.design.environment.org.is_none()) {
+        return rows;
+    }
+    let ou = |i: usize| {
+        app.envs[i].design.environment.org.as_ref().map_or_else(
+            || "(not in the organisation)".to_string(),
+            |o| {
+                if o.ou_path.is_empty() { "Root".to_string() } else { format!("Root/{}", o.ou_path) }
+            },
+        )
+    };
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by_key(|i| ou(*i));
+    let mut out = Vec::with_capacity(rows.len() + 8);
+    let mut current: Option<String> = None;
+    for i in order {
+        let path = ou(i);
+        if current.as_deref() != Some(path.as_str()) {
+            let members: Vec<&EnvState> =
+                app.envs.iter().enumerate().filter(|(j, _)| ou(*j) == path).map(|(_, e)| e).collect();
+            let failing = members.iter().filter(|e| matches!(e.status(), EnvStatus::Failed(_))).count();
+            let worst = members.iter().flat_map(|e| e.report.findings.iter().map(|f| f.severity)).max();
+            let th = &app.theme;
+            let mut summary = vec![Span::styled(format!("{} environments", members.len()), th.dim)];
+            if failing > 0 {
+                summary.push(Span::styled(format!(", {failing} failing"), th.failed));
+            }
+            if let Some(w) = worst {
+                summary.push(Span::styled(format!(", worst {}", w.as_str()), th.severity(w)));
+            }
+            // The summary goes in the last (widest) column; the OU names the row.
+            let mut cells = vec![Line::from(Span::styled(format!("OU {path}"), th.title))];
+            cells.extend(std::iter::repeat_n(Line::from(""), 6));
+            cells.push(Line::from(summary));
+            out.push(Item::new(cells).header());
+            current = Some(path);
+        }
+        if let Some(r) = rows.get(i) {
+            out.push(r.clone());
+        }
+    }
+    out
 }
 
 fn row(app: &App, i: usize, env: &EnvState) -> Item {
