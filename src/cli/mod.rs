@@ -27,7 +27,7 @@ pub struct Cli {
     #[arg(long = "design", short = 'd', global = false)]
     pub designs: Vec<PathBuf>,
 
-    /// An organisation file for the live console: every matched account × region.
+    /// An organisation file for the live console: every matched account, in each of its regions.
     #[arg(long, value_name = "FILE", global = false)]
     pub org: Option<PathBuf>,
 
@@ -138,7 +138,7 @@ pub struct CheckArgs {
     #[arg(long = "design", short = 'd', required_unless_present = "org")]
     pub designs: Vec<PathBuf>,
     /// An organisation file (`[organization]`, `[[match]]`, `[[exclude]]`): every matched
-    /// account × region of the organisation is an environment (docs/reference.md).
+    /// account of the organisation, in each of its regions, is an environment (docs/reference.md).
     #[arg(long, value_name = "FILE")]
     pub org: Option<PathBuf>,
     /// Output format.
@@ -165,7 +165,7 @@ pub struct WatchArgs {
     #[arg(long = "design", short = 'd', required_unless_present = "org")]
     pub designs: Vec<PathBuf>,
     /// An organisation file (`[organization]`, `[[match]]`, `[[exclude]]`): every matched
-    /// account × region of the organisation is an environment (docs/reference.md).
+    /// account of the organisation, in each of its regions, is an environment (docs/reference.md).
     #[arg(long, value_name = "FILE")]
     pub org: Option<PathBuf>,
     /// Seconds between two evaluations of an environment (with `--events`, a safety net:
@@ -199,7 +199,7 @@ pub struct SnapshotArgs {
     #[arg(long = "design", short = 'd', required_unless_present = "org")]
     pub designs: Vec<PathBuf>,
     /// An organisation file (`[organization]`, `[[match]]`, `[[exclude]]`): every matched
-    /// account × region of the organisation is an environment (docs/reference.md).
+    /// account of the organisation, in each of its regions, is an environment (docs/reference.md).
     #[arg(long, value_name = "FILE")]
     pub org: Option<PathBuf>,
     /// Where to write the snapshot JSON (mode 0600); with several designs, a directory
