@@ -31,6 +31,11 @@ pub struct Cli {
     #[arg(long, value_name = "FILE", global = false)]
     pub org: Option<PathBuf>,
 
+    /// An SQS queue receiving the organisation's CloudTrail write events (EventBridge):
+    /// a change re-polls what it touched at once, its actor attributed without LookupEvents.
+    #[arg(long, value_name = "QUEUE_URL", global = false)]
+    pub events: Option<String>,
+
     /// Terraform plan JSON (`terraform show -json`) to judge in the console's Plan pane.
     #[arg(long = "plan", value_name = "FILE", global = false)]
     pub plan: Option<PathBuf>,

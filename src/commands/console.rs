@@ -76,7 +76,23 @@ pub fn run(cli: &Cli, demo: bool) -> ExitCode {
     let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let history = (!cli.history.no_history).then_some(cli.history.since);
     let plan = cli.plan.clone();
-    match crate::console::run(ConsoleOptions { designs, mode, config, intervals, colour, history, plan, inferred }) {
+    // The queue is read with the caller's own credentials (not a member's role).
+    let events = cli.events.as_ref().zip(designs.first()).filter(|_| !demo).map(|(url, d)| {
+        let mut opts = crate::collect::aws_options(d, &cli.aws);
+        opts.assume = None;
+        (url.clone(), opts)
+    });
+    match crate::console::run(ConsoleOptions {
+        designs,
+        mode,
+        config,
+        intervals,
+        colour,
+        history,
+        plan,
+        inferred,
+        events,
+    }) {
         Ok(()) => ExitCode::from(EXIT_OK),
         Err(e) => fail(e),
     }

@@ -204,6 +204,13 @@ pub enum Action {
         width: u16,
         height: u16,
     },
+    /// The events queue says a write touched these kinds of environment `env` (`--events`):
+    /// the change joins its history at once and the kinds are fetched now.
+    Nudged {
+        env: usize,
+        kinds: Vec<model::Kind>,
+        change: Box<engine::history::ChangeEvent>,
+    },
     /// The inferred design was written (`:write FILE`), or why not.
     DesignWritten {
         path: String,
@@ -230,6 +237,8 @@ pub enum Effect {
     LoadPlan(std::path::PathBuf),
     /// Put this text on the clipboard (OSC 52: over SSH and through tmux).
     Copy(String),
+    /// Fetch these kinds of this environment now (a change arrived from the events queue).
+    RefreshKinds(usize, Vec<model::Kind>),
     /// Write the inferred design to `path` (`:write FILE`; over an existing file only
     /// with `force`, `:write! FILE`), then send `DesignWritten`.
     WriteDesign {

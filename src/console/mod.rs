@@ -61,6 +61,8 @@ pub struct ConsoleOptions {
     /// The design's text when it was inferred from the live account (no `--design`):
     /// the banner says so and `:write FILE` saves it.
     pub inferred: Option<String>,
+    /// The events queue (`--events`): its URL and the options to read it with.
+    pub events: Option<(String, aws::AwsOptions)>,
 }
 
 /// Write the inferred design for `Action::DesignWritten` (I/O stays out of `update`):
@@ -81,6 +83,34 @@ pub fn write_design(path: &std::path::Path, text: &str, force: bool) -> Action {
         _ => format!("cannot write {}: {e}", path.display()),
     });
     Action::DesignWritten { path: path.display().to_string(), result }
+}
+
+/// `--events`: read the queue in the background; each change goes to the environments of
+/// its account and region as `Action::Nudged` (acknowledged once the loop has it, so the
+/// message is deleted only then).
+async fn listen_events(url: &str, opts: &aws::AwsOptions, app: &App, tx: &mpsc::Sender<Action>) -> anyhow::Result<()> {
+    let (queue, _) = aws::sqs::Queue::connect(opts, url).await.map_err(|e| anyhow::anyhow!("--events: {e}"))?;
+    let mut routes = Vec::new();
+    for (env, e) in app.envs.iter().enumerate() {
+        let (nudge_tx, mut nudges) = mpsc::channel::<crate::collect::events::Nudge>(64);
+        routes.push(crate::collect::events::Route {
+            region: e.design.environment.region.clone(),
+            account: e.design.environment.account_id.clone().or_else(|| e.snapshot.account.clone()),
+            tx: nudge_tx,
+        });
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            while let Some(n) = nudges.recv().await {
+                let action = Action::Nudged { env, kinds: n.kinds, change: Box::new(n.change) };
+                if tx.send(action).await.is_err() {
+                    return;
+                }
+                let _ = n.applied.send(());
+            }
+        });
+    }
+    tokio::spawn(crate::collect::events::listen(queue, routes));
+    Ok(())
 }
 
 /// Read and parse a plan file for `Action::PlanLoaded` (I/O stays out of `update`).
@@ -337,6 +367,9 @@ async fn event_loop(
         history_poll,
     };
     lp.start_all(&app);
+    if let Some((url, opts)) = &opts.events {
+        listen_events(url, opts, &app, &lp.tx).await?;
+    }
 
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -402,6 +435,11 @@ async fn event_loop(
                 app.update(read_plan(&path));
             }
             Some(Effect::Copy(text)) => copy_to_clipboard(&text),
+            Some(Effect::RefreshKinds(env, kinds)) => {
+                if let Some(Some(p)) = lp.pollers.get(env) {
+                    p.refresh_kinds(&kinds);
+                }
+            }
             Some(Effect::WriteDesign { path, text, force }) => {
                 app.update(write_design(&path, &text, force));
             }

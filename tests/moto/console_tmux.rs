@@ -344,3 +344,54 @@ fn live_console_without_a_design_infers_one_and_writes_it() {
     t.keys("q");
     t.wait_for("DRIFTDECK_EXIT=0", 10);
 }
+
+/// `--events` in the console: with every interval at 600 s, a change made through the
+/// API reaches the Findings pane within seconds (the harness puts each recorded write on
+/// the queue as an EventBridge event, built from the real calls), with its actor.
+#[test]
+fn live_console_with_events_shows_a_change_within_seconds() {
+    let (moto, _g) = common::Moto::shared();
+    moto.reset();
+    let ids = moto.seed("client-a", false);
+    let sg_app = ids["sg_app"].as_str().expect("sg_app").to_string();
+    let out = Command::new(common::python())
+        .arg("-c")
+        .arg("import boto3,sys; print(boto3.client('sqs', endpoint_url=sys.argv[1], region_name='eu-west-2', aws_access_key_id='testing', aws_secret_access_key='testing').create_queue(QueueName='console-events')['QueueUrl'])")
+        .arg(&moto.endpoint)
+        .output()
+        .expect("python");
+    let queue = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let body = serde_json::json!({"queue_url": queue, "region": "eu-west-2"}).to_string();
+    moto.http("POST", "/_driftdeck/events", &body).expect("events on");
+    let cmd = format!(
+        "--design config/designs/client-a-prod.toml --events {queue} --intervals alarms=600,network=600,security=600,databases=600"
+    );
+    let t = Tmux::start(
+        "events",
+        &cmd,
+        &[
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+            ("AWS_CONFIG_FILE", "/dev/null"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+            ("AWS_ENDPOINT_URL", &moto.endpoint),
+        ],
+    );
+    t.wait_for("AS DESIGNED", 60);
+    t.keys("6");
+    let seed = Command::new(common::python())
+        .arg(format!("{}/tests/moto/seed.py", env!("CARGO_MANIFEST_DIR")))
+        .arg(&moto.endpoint)
+        .arg("ssh-open")
+        .env("DRIFTDECK_GROUP", &sg_app)
+        .status()
+        .expect("seed");
+    assert!(seed.success());
+    let opened = std::time::Instant::now();
+    t.wait_for("sg.admin-port-open", 15);
+    assert!(opened.elapsed() < Duration::from_secs(10), "seen in {:?} with 600 s intervals", opened.elapsed());
+    moto.http("DELETE", "/_driftdeck/events", "").expect("events off");
+    t.keys("q");
+    t.wait_for("DRIFTDECK_EXIT=0", 10);
+}

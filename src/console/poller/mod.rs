@@ -22,6 +22,8 @@ const BACKOFF_CAP: Duration = Duration::from_secs(600);
 pub struct Pollers {
     tasks: JoinSet<()>,
     refresh: Arc<Notify>,
+    /// Each kind's own wake-up, for a change that touched it (`--events`).
+    each: std::collections::HashMap<Kind, Arc<Notify>>,
 }
 
 impl Pollers {
@@ -35,8 +37,11 @@ impl Pollers {
     ) -> Pollers {
         let refresh = Arc::new(Notify::new());
         let mut tasks = JoinSet::new();
+        let mut each = std::collections::HashMap::new();
         for kind in kinds {
             let base = intervals.get(kind);
+            let mine = Arc::new(Notify::new());
+            each.insert(kind, Arc::clone(&mine));
             let (source, tx, refresh, limit) = (source.clone(), tx.clone(), refresh.clone(), limit.clone());
             tasks.spawn(async move {
                 let mut interval = base;
@@ -55,11 +60,22 @@ impl Pollers {
                     tokio::select! {
                         _ = tokio::time::sleep(jittered(interval, env, kind)) => {}
                         _ = refresh.notified() => {}
+                        _ = mine.notified() => {}
                     }
                 }
             });
         }
-        Pollers { tasks, refresh }
+        Pollers { tasks, refresh, each }
+    }
+
+    /// Fetch these kinds now (a change touched them); the others keep their schedule.
+    pub fn refresh_kinds(&self, kinds: &[Kind]) {
+        for k in kinds {
+            if let Some(n) = self.each.get(k) {
+                // A permit is kept if the task is mid-fetch: it fetches again right after.
+                n.notify_one();
+            }
+        }
     }
 
     /// Fetch every kind now (each task skips the rest of its sleep).

@@ -269,6 +269,26 @@ impl App {
                 return None;
             }
             Action::History(h) => return self.on_history(*h),
+            Action::Nudged { env, kinds, change } => {
+                // The event's actor attributes at once (no LookupEvents); the kinds it
+                // touched are fetched now, not at their next interval.
+                if let Some(e) = self.envs.get(env) {
+                    let fetched = crate::console::action::HistoryFetched {
+                        env,
+                        generation: e.generation,
+                        history_generation: e.history.generation,
+                        history: engine::history::History { events: vec![*change], ..Default::default() },
+                        incremental: true,
+                        partial: false,
+                        at: self.now,
+                    };
+                    if self.hist.on {
+                        let _ = self.on_history(fetched);
+                    }
+                    return Some(Effect::RefreshKinds(env, kinds));
+                }
+                return None;
+            }
             Action::SourceFailed { env: i, generation, error } => {
                 if let Some(env) = self.envs.get_mut(i).filter(|e| e.generation == generation) {
                     env.connected = true;
