@@ -70,6 +70,25 @@ impl Budget {
     }
 }
 
+/// The wait before the next fetch, moved by up to a tenth of it either way, differently
+/// for each environment and kind (`salt`): 200 environments connected in the same second then
+/// spread their refreshes instead of calling AWS together on every beat. The clock's
+/// nanoseconds vary it between cycles too.
+pub fn jittered(interval: Duration, env: usize, salt: u64) -> Duration {
+    let spread = interval.as_millis() as u64 / 10;
+    if spread == 0 {
+        return interval;
+    }
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    // A small mix (splitmix64) of the environment, the kind and the clock.
+    let mut x = (env as u64) << 32 ^ salt << 16 ^ u64::from(nanos);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^= x >> 31;
+    let offset = x % (2 * spread + 1);
+    Duration::from_millis((interval.as_millis() as u64).saturating_sub(spread) + offset)
+}
+
 /// The one async runtime a headless command builds.
 pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_multi_thread()

@@ -1,6 +1,6 @@
 //! `driftdeck watch`: the live engine without the screen. Each environment is fetched and
-//! evaluated on its own schedule (spread over the interval so an estate does not refresh
-//! in one second); what changed is printed as one JSON object per line (`engine::watch`).
+//! evaluated on its own schedule (jittered so an estate does not refresh in one second);
+//! what changed is printed as one JSON object per line (`engine::watch`).
 //! SIGTERM or Ctrl-C ends it cleanly, after the line being written.
 
 use crate::cli::{AwsArgs, HistoryArgs, WatchArgs};
@@ -32,7 +32,6 @@ pub fn run(args: &WatchArgs, aws: &AwsArgs, hist: &HistoryArgs) -> ExitCode {
         // Bounded: a stalled stdout slows the environments down instead of growing memory.
         let (tx, mut rx) = mpsc::channel::<Value>(1024);
         let budget = Budget::default();
-        let n = designs.len() as u32;
         let mut routes = Vec::new();
         let queue_opts = designs.first().map(|d| {
             let mut o = crate::collect::aws_options(d, aws);
@@ -41,8 +40,6 @@ pub fn run(args: &WatchArgs, aws: &AwsArgs, hist: &HistoryArgs) -> ExitCode {
             o
         });
         for (i, design) in designs.into_iter().enumerate() {
-            // Spread the first evaluations over the interval (the first at once).
-            let offset = interval.mul_f64(f64::from(i as u32) / f64::from(n.max(1)));
             let (nudge_tx, nudges) = mpsc::channel::<Nudge>(64);
             routes.push(Route {
                 region: design.environment.region.clone(),
@@ -50,7 +47,7 @@ pub fn run(args: &WatchArgs, aws: &AwsArgs, hist: &HistoryArgs) -> ExitCode {
                 tx: nudge_tx,
             });
             let job = Job { design, aws: aws.clone(), hist: hist.clone(), interval, budget: budget.clone() };
-            tokio::spawn(job.run(offset, tx.clone(), nudges));
+            tokio::spawn(job.run(i, tx.clone(), nudges));
         }
         drop(tx);
         if let (Some(url), Some(opts)) = (&args.events, queue_opts) {
@@ -91,8 +88,9 @@ struct Job {
 }
 
 impl Job {
-    async fn run(self, offset: Duration, tx: mpsc::Sender<Value>, mut nudges: mpsc::Receiver<Nudge>) {
-        tokio::time::sleep(offset).await;
+    /// Evaluate at once (the global limit of calls in flight paces a large estate), then
+    /// every interval, jittered per environment so an estate does not refresh in step.
+    async fn run(self, i: usize, tx: mpsc::Sender<Value>, mut nudges: mpsc::Receiver<Nudge>) {
         let mut last: Option<model::Snapshot> = None;
         let kinds: Vec<Kind> = engine::needed_kinds(&self.design).into_iter().collect();
         let mut watch = Watch::default();
@@ -149,7 +147,7 @@ impl Job {
                 }
             }
             // Until the next full evaluation, apply what the events queue says changed.
-            let next = tokio::time::sleep(self.interval);
+            let next = tokio::time::sleep(crate::collect::jittered(self.interval, i, 0));
             tokio::pin!(next);
             loop {
                 tokio::select! {

@@ -58,7 +58,7 @@ impl Pollers {
                         return; // the console is gone
                     }
                     tokio::select! {
-                        _ = tokio::time::sleep(jittered(interval, env, kind)) => {}
+                        _ = tokio::time::sleep(crate::collect::jittered(interval, env, kind as u64)) => {}
                         _ = refresh.notified() => {}
                         _ = mine.notified() => {}
                     }
@@ -88,25 +88,6 @@ impl Pollers {
     }
 }
 
-/// The wait before the next fetch, moved by up to a tenth of it either way, differently
-/// for each environment and kind: 200 environments connected in the same second then
-/// spread their refreshes instead of calling AWS together on every beat. The clock's
-/// nanoseconds vary it between cycles too.
-pub fn jittered(interval: Duration, env: usize, kind: Kind) -> Duration {
-    let spread = interval.as_millis() as u64 / 10;
-    if spread == 0 {
-        return interval;
-    }
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-    // A small mix (splitmix64) of the environment, the kind and the clock.
-    let mut x = (env as u64) << 32 ^ (kind as u64) << 16 ^ u64::from(nanos);
-    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^= x >> 31;
-    let offset = x % (2 * spread + 1);
-    Duration::from_millis((interval.as_millis() as u64).saturating_sub(spread) + offset)
-}
-
 /// Double the wait after throttling, back to the configured interval after a success.
 pub fn next_interval(current: Duration, base: Duration, throttled: bool) -> Duration {
     if throttled { (current * 2).clamp(base, BACKOFF_CAP.max(base)) } else { base }
@@ -119,11 +100,12 @@ mod tests {
     #[test]
     fn jitter_stays_within_a_tenth_and_spreads_environments() {
         let base = Duration::from_secs(60);
-        let waits: Vec<Duration> = (0..200).map(|env| jittered(base, env, Kind::SecurityGroups)).collect();
+        let waits: Vec<Duration> =
+            (0..200).map(|env| crate::collect::jittered(base, env, Kind::SecurityGroups as u64)).collect();
         assert!(waits.iter().all(|w| *w >= Duration::from_secs(54) && *w <= Duration::from_secs(66)), "{waits:?}");
         let distinct: std::collections::BTreeSet<_> = waits.iter().collect();
         assert!(distinct.len() > 150, "200 environments spread: {} distinct waits", distinct.len());
-        assert_eq!(jittered(Duration::from_millis(5), 3, Kind::Vpcs), Duration::from_millis(5));
+        assert_eq!(crate::collect::jittered(Duration::from_millis(5), 3, Kind::Vpcs as u64), Duration::from_millis(5));
     }
 
     #[test]
