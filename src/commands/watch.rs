@@ -194,6 +194,9 @@ impl Job {
                 snap.inventory.insert(*k, st.clone());
             }
         }
+        // The evaluation is of now: a finding the change made is first seen after it (the
+        // attribution only blames changes made before a finding was seen).
+        snap.taken_at = part.taken_at.or(snap.taken_at);
         let mut report = engine::drift::evaluate(&self.design, snap);
         let _ = engine::reach::assert::add_to_check(&[(&self.design, &*snap)], &mut [&mut report]);
         let lines = watch.observe(&report, snap);
