@@ -36,6 +36,10 @@ pub struct Cli {
     #[arg(long, value_name = "QUEUE_URL", global = false)]
     pub events: Option<String>,
 
+    /// Poll the snapshots per-account jobs write to `s3://BUCKET/PREFIX/` instead of AWS.
+    #[arg(long, value_name = "S3_URL", global = false)]
+    pub snapshots: Option<String>,
+
     /// Terraform plan JSON (`terraform show -json`) to judge in the console's Plan pane.
     #[arg(long = "plan", value_name = "FILE", global = false)]
     pub plan: Option<PathBuf>,
@@ -182,6 +186,10 @@ pub struct WatchArgs {
     /// and its actor is the finding's `changed_by`.
     #[arg(long, value_name = "QUEUE_URL")]
     pub events: Option<String>,
+    /// Watch the snapshots per-account jobs write to `s3://BUCKET/PREFIX/` (`snapshot
+    /// --out`) instead of calling each account.
+    #[arg(long, value_name = "S3_URL")]
+    pub snapshots: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -53,3 +53,112 @@ pub fn read(designs: &[Design], url: &str, aws: &AwsArgs) -> Result<Vec<Fetched>
         })
         .collect())
 }
+
+/// One environment's snapshot in the bucket as a `Source`: the console and `watch` poll it
+/// like a live account. One GET serves every kind of a refresh (kept for a few seconds);
+/// a kind the snapshot could not fetch is that kind's error, as it was when written.
+pub struct BucketSource {
+    bucket: std::sync::Arc<aws::s3::Bucket>,
+    bucket_name: String,
+    key: String,
+    region: String,
+    cache: tokio::sync::Mutex<Option<(std::time::Instant, std::sync::Arc<Snapshot>)>>,
+    account: std::sync::Mutex<Option<String>>,
+    calls: std::sync::atomic::AtomicU64,
+    errors: std::sync::atomic::AtomicU64,
+}
+
+/// How long one read of the object serves the kinds that ask for it.
+const REUSE: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl BucketSource {
+    /// The source of `design`'s snapshot under `url` (named as `snapshot --out` names it).
+    pub async fn connect(design: &Design, url: &str, aws: &AwsArgs) -> Result<BucketSource, String> {
+        let url = aws::s3::S3Url::parse(url).map_err(|e| format!("--snapshots: {e}"))?;
+        let mut opts = super::aws_options(design, aws);
+        opts.assume = None;
+        let bucket = aws::s3::Bucket::connect(&opts).await.map_err(|e| format!("--snapshots: {e}"))?;
+        Ok(BucketSource {
+            bucket: std::sync::Arc::new(bucket),
+            bucket_name: url.bucket.clone(),
+            key: url.key(&name_of(design)),
+            region: design.environment.region.clone(),
+            cache: tokio::sync::Mutex::new(None),
+            account: std::sync::Mutex::new(design.environment.account_id.clone()),
+            calls: Default::default(),
+            errors: Default::default(),
+        })
+    }
+
+    async fn latest(&self) -> Result<std::sync::Arc<Snapshot>, model::source::FetchError> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let mut cache = self.cache.lock().await;
+        if let Some((at, snap)) = cache.as_ref()
+            && at.elapsed() < REUSE
+        {
+            return Ok(std::sync::Arc::clone(snap));
+        }
+        self.calls.fetch_add(1, Relaxed);
+        let where_ = format!("s3://{}/{}", self.bucket_name, self.key);
+        let read = async {
+            let object = self.bucket.get(&self.bucket_name, &self.key).await?;
+            let text = String::from_utf8(object.bytes)
+                .map_err(|_| model::source::FetchError::new(format!("{where_} is not UTF-8 JSON")))?;
+            Snapshot::from_json(&text).map_err(|e| model::source::FetchError::new(format!("{where_}: {e}")))
+        };
+        match read.await {
+            Ok(snap) => {
+                if let Ok(mut a) = self.account.lock()
+                    && snap.account.is_some()
+                {
+                    a.clone_from(&snap.account);
+                }
+                let snap = std::sync::Arc::new(snap);
+                *cache = Some((std::time::Instant::now(), std::sync::Arc::clone(&snap)));
+                Ok(snap)
+            }
+            Err(e) => {
+                self.errors.fetch_add(1, Relaxed);
+                Err(e)
+            }
+        }
+    }
+}
+
+impl model::source::Source for BucketSource {
+    fn fetch_kind(
+        &self,
+        kind: model::Kind,
+    ) -> futures::future::BoxFuture<'_, Result<Snapshot, model::source::FetchError>> {
+        Box::pin(async move {
+            let snap = self.latest().await?;
+            let age = snap.taken_at.map(|t| (jiff::Timestamp::now().as_second() - t.as_second()) / 60);
+            match snap.inventory.get(&kind) {
+                Some(st) if st.usable() => Ok(snap.only(kind)),
+                Some(st) => Err(model::source::FetchError::new(format!(
+                    "{kind}: not in the snapshot ({})",
+                    st.error.as_deref().unwrap_or("its fetch failed")
+                ))),
+                None => Err(model::source::FetchError::new(format!(
+                    "{kind}: the snapshot s3://{}/{} holds no {kind}{}",
+                    self.bucket_name,
+                    self.key,
+                    age.map(|m| format!(" (taken {m} min ago)")).unwrap_or_default()
+                ))),
+            }
+        })
+    }
+
+    fn region(&self) -> &str {
+        &self.region
+    }
+
+    fn account(&self) -> Option<String> {
+        self.account.lock().ok().and_then(|a| a.clone())
+    }
+
+    fn call_stats(&self) -> (u64, u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        (self.calls.load(Relaxed), self.errors.load(Relaxed))
+    }
+}

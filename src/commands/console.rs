@@ -61,9 +61,15 @@ pub fn run(cli: &Cli, demo: bool) -> ExitCode {
             }
         }
         let args = cli.aws.clone();
+        let bucket = cli.snapshots.clone();
         let factory: crate::console::SourceFactory = std::sync::Arc::new(move |design: &Design| {
-            let (design, args) = (design.clone(), args.clone());
+            let (design, args, bucket) = (design.clone(), args.clone(), bucket.clone());
             Box::pin(async move {
+                // `--snapshots s3://...`: the environment's snapshot in the bucket, polled.
+                if let Some(url) = bucket {
+                    let b = crate::collect::bucket::BucketSource::connect(&design, &url, &args).await?;
+                    return Ok(std::sync::Arc::new(b) as std::sync::Arc<dyn Source>);
+                }
                 let aws = crate::collect::connect(&design, &args).await?;
                 Ok(std::sync::Arc::new(aws) as std::sync::Arc<dyn Source>)
             })

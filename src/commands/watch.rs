@@ -46,7 +46,14 @@ pub fn run(args: &WatchArgs, aws: &AwsArgs, hist: &HistoryArgs) -> ExitCode {
                 account: design.environment.account_id.clone(),
                 tx: nudge_tx,
             });
-            let job = Job { design, aws: aws.clone(), hist: hist.clone(), interval, budget: budget.clone() };
+            let job = Job {
+                design,
+                aws: aws.clone(),
+                hist: hist.clone(),
+                interval,
+                budget: budget.clone(),
+                snapshots: args.snapshots.clone(),
+            };
             tokio::spawn(job.run(i, tx.clone(), nudges));
         }
         drop(tx);
@@ -85,6 +92,8 @@ struct Job {
     hist: HistoryArgs,
     interval: Duration,
     budget: Budget,
+    /// `--snapshots s3://...`: read the environment's snapshot there instead of AWS.
+    snapshots: Option<String>,
 }
 
 impl Job {
@@ -94,19 +103,34 @@ impl Job {
         let mut last: Option<model::Snapshot> = None;
         let kinds: Vec<Kind> = engine::needed_kinds(&self.design).into_iter().collect();
         let mut watch = Watch::default();
-        let mut conn: Option<aws::Aws> = None;
+        // The source polled, and the live connection behind it when there is one (history
+        // is read only from a live account).
+        let mut conn: Option<std::sync::Arc<dyn Source>> = None;
+        let mut live: Option<std::sync::Arc<aws::Aws>> = None;
         loop {
             let bound = Duration::from_secs(self.aws.timeout.max(1));
             let deadline = tokio::time::Instant::now() + bound;
             if conn.is_none() {
-                match aws::connect_checked(
-                    &aws_options(&self.design, &self.aws),
-                    &guard(&self.design),
-                    Some((deadline, bound)),
-                )
-                .await
-                {
-                    Ok(c) => conn = Some(c),
+                let connected = match &self.snapshots {
+                    Some(url) => crate::collect::bucket::BucketSource::connect(&self.design, url, &self.aws)
+                        .await
+                        .map(|b| (std::sync::Arc::new(b) as std::sync::Arc<dyn Source>, None)),
+                    None => aws::connect_checked(
+                        &aws_options(&self.design, &self.aws),
+                        &guard(&self.design),
+                        Some((deadline, bound)),
+                    )
+                    .await
+                    .map(|c| {
+                        let c = std::sync::Arc::new(c);
+                        (std::sync::Arc::clone(&c) as std::sync::Arc<dyn Source>, Some(c))
+                    }),
+                };
+                match connected {
+                    Ok((c, l)) => {
+                        conn = Some(c);
+                        live = l;
+                    }
                     Err(e) => {
                         if let Some(line) = watch.failed(&e) {
                             let v = to_json(&line, &self.origin(None), None);
@@ -119,7 +143,8 @@ impl Job {
             }
             if let Some(c) = &conn {
                 let key = c.account().unwrap_or_else(|| self.design.environment.name.clone());
-                let snap = fetch_all_within(c, &kinds, deadline, bound, Some(self.budget.for_account(&key))).await;
+                let snap =
+                    fetch_all_within(c.as_ref(), &kinds, deadline, bound, Some(self.budget.for_account(&key))).await;
                 let mut report = engine::drift::evaluate(&self.design, &snap);
                 last = Some(snap.clone());
                 // This environment's own reach assertions.
@@ -135,7 +160,10 @@ impl Job {
                         report.findings.len()
                     );
                 }
-                let changed = if started { self.attribute(c, &report, &lines).await } else { Vec::new() };
+                let changed = match (&live, started) {
+                    (Some(l), true) => self.attribute(l, &report, &lines).await,
+                    _ => Vec::new(),
+                };
                 let account = snap.account.clone();
                 for line in &lines {
                     let by = line.finding.as_ref().filter(|_| line.event == Event::FindingAppeared).and_then(|f| {
@@ -155,7 +183,7 @@ impl Job {
                     Some(n) = nudges.recv() => {
                         if let (Some(c), Some(snap)) = (&conn, last.as_mut())
                             && watch.started()
-                            && !self.apply(c, snap, &mut watch, &n, &tx).await
+                            && !self.apply(c.as_ref(), snap, &mut watch, &n, &tx).await
                         {
                             return;
                         }
@@ -171,7 +199,7 @@ impl Job {
     /// False when the output is gone.
     async fn apply(
         &self,
-        c: &aws::Aws,
+        c: &dyn Source,
         snap: &mut model::Snapshot,
         watch: &mut Watch,
         n: &Nudge,

@@ -395,3 +395,42 @@ fn live_console_with_events_shows_a_change_within_seconds() {
     t.keys("q");
     t.wait_for("DRIFTDECK_EXIT=0", 10);
 }
+
+/// `--snapshots s3://...` in the console: the environment's snapshot written by a
+/// per-account job (`snapshot --out s3://`) is polled from the bucket like an account.
+#[test]
+fn console_reads_an_environment_from_its_snapshot_in_s3() {
+    let (moto, _g) = common::Moto::shared();
+    moto.reset();
+    moto.seed("client-a", true);
+    let mk = Command::new(common::python())
+        .arg("-c")
+        .arg("import boto3,sys; boto3.client('s3', endpoint_url=sys.argv[1], region_name='eu-west-2', aws_access_key_id='testing', aws_secret_access_key='testing').create_bucket(Bucket='jobs', CreateBucketConfiguration={'LocationConstraint': 'eu-west-2'})")
+        .arg(&moto.endpoint)
+        .status()
+        .expect("python");
+    assert!(mk.success());
+    let out = moto
+        .driftdeck()
+        .args(["snapshot", "--design", "config/designs/client-a-prod.toml", "--out", "s3://jobs/prod/"])
+        .output()
+        .expect("snapshot");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let t = Tmux::start(
+        "bucket",
+        "--design config/designs/client-a-prod.toml --snapshots s3://jobs/prod/ --no-history",
+        &[
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+            ("AWS_CONFIG_FILE", "/dev/null"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+            ("AWS_ENDPOINT_URL", &moto.endpoint),
+        ],
+    );
+    t.wait_for("DRIFT:", 60);
+    t.keys("6");
+    t.wait_for("route.peering-forbidden", 10);
+    t.keys("q");
+    t.wait_for("DRIFTDECK_EXIT=0", 10);
+}

@@ -105,6 +105,44 @@ fn snapshots_go_to_s3_per_account_and_one_gate_reads_them() {
     let drifted: Vec<&String> =
         envs.iter().filter(|e| e.3.iter().any(|r| r.contains("sg.admin-port-open"))).map(|e| &e.0).collect();
     assert_eq!(drifted, [&"cards/eu-west-2".to_string()]);
+    // `watch` reads the same bucket as its source: the baseline is the snapshots' findings.
+    let mut w = std::process::Command::new(env!("CARGO_BIN_EXE_driftdeck"))
+        .args(["watch", "--org", "tests/moto/org/org.toml", "--snapshots", "s3://snaps/estate/"])
+        .args(["--interval", "600", "--no-history"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", std::env::temp_dir())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL", &moto.endpoint)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("watch");
+    let stdout = w.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel::<serde_json::Value>();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(serde_json::from_str(&line).expect("JSON")).is_err() {
+                return;
+            }
+        }
+    });
+    let line = loop {
+        let v = rx.recv_timeout(std::time::Duration::from_secs(60)).expect("a baseline line from the bucket");
+        if v["rule"] == "sg.admin-port-open" {
+            break v;
+        }
+    };
+    assert_eq!(line["environment"], "cards/eu-west-2", "{line}");
+    assert_eq!(line["event"], "finding_appeared");
+    let _ = w.kill();
+    let _ = w.wait();
     // A prefix with nothing in it: each environment fails, none reads as clean.
     let out = moto
         .driftdeck()

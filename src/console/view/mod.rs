@@ -175,7 +175,7 @@ pub fn build(app: &App, pane: Pane) -> crate::console::state::Built {
     }
     let raw = match pane {
         Pane::Overview => Vec::new(),
-        // One row per environment, unfiltered: a row's index is its environment.
+        // One row per environment (under its OU with `--org`).
         Pane::Estate => estate::items(app),
         Pane::Network => network::items(app),
         Pane::Security => security::items(app),
@@ -187,8 +187,10 @@ pub fn build(app: &App, pane: Pane) -> crate::console::state::Built {
         Pane::Plan => plan::items(app),
     };
     let widths = widths_of(&raw);
+    // The Estate filters too (`/prod`, drift only): its rows name their environment, so a
+    // filtered or sorted row still opens the right one.
     let rows = match pane {
-        Pane::Overview | Pane::Estate => raw,
+        Pane::Overview => raw,
         _ => visible(app, raw),
     };
     crate::console::state::Built { rows: Arc::new(sorted(app, pane, rows)), widths }
