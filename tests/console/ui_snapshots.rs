@@ -241,6 +241,9 @@ fn overview_controls_card() {
     assert!(screen.contains("Detectors ✗ 1: detector.guardduty-off"), "{screen}");
     assert!(screen.contains("EKS       UNKNOWN: eks_clusters unavailable"), "{screen}");
     insta::assert_snapshot!(screen);
+    // Enter opens the findings the card summarises.
+    app.update(Action::Open);
+    assert_eq!(app.pane, Pane::Findings);
 }
 
 /// An organisation's environments roll up under their OU on the Estate pane, and Enter
@@ -278,4 +281,13 @@ fn estate_rolls_up_an_organisation_by_ou() {
     app.update(Action::Down);
     app.update(Action::Open);
     assert_eq!(app.env().design.environment.name, "payments/eu-west-2");
+    // The Estate filters: only the matching environment, under its OU.
+    app.update(Action::Pane(Pane::Estate));
+    app.update(Action::StartFilter);
+    type_text(&mut app, "cards");
+    app.update(Action::Submit);
+    let screen = to_text(&render(&app, 140, 14));
+    let table: String = screen.lines().filter(|l| l.starts_with('│')).collect::<Vec<_>>().join("\n");
+    assert!(table.contains("cards/eu-west-2") && table.contains("OU Root/Prod/PCI"), "{screen}");
+    assert!(!table.contains("payments/eu-west-2") && !table.contains("OU Root/Prod "), "{screen}");
 }

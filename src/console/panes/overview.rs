@@ -133,7 +133,7 @@ fn draw_controls(frame: &mut Frame, area: Rect, app: &App, controls: &[crate::co
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(th.dim)
-                .title(Span::styled(" Controls (6: findings) ", th.title)),
+                .title(Span::styled(" Controls (Enter: findings) ", th.title)),
         ),
         area,
     );

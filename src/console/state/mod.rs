@@ -422,6 +422,8 @@ impl App {
                 self.switch_env(i);
                 self.set_pane(Pane::Overview);
             }
+            // The Overview's cards summarise findings: Enter opens them.
+            Action::Open if self.pane == Pane::Overview => self.set_pane(Pane::Findings),
             Action::Open if self.detail.is_none() => self.detail = selected_finding(self),
             Action::ResourceHistory => self.open_resource_history(),
             Action::Copy { arn } => return self.copy_selected(arn),
