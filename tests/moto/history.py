@@ -190,6 +190,16 @@ def _resources(params, action, answer):
     return found
 
 
+def _account_of(key):
+    """The account moto acts in for this access key (an assumed role's keys belong to its
+    account): where CloudTrail would record the call."""
+    try:
+        from moto.iam.models import get_account_id_from
+        return get_account_id_from(key)
+    except Exception:
+        return ACCOUNT
+
+
 def record(environ, service, action, params, status, answer, before):
     """Record one mutating call that moto answered (`answer`: response body bytes)."""
     if not action or READ.match(action) or service not in SOURCES:
@@ -207,7 +217,7 @@ def record(environ, service, action, params, status, answer, before):
         "eventName": action, "awsRegion": region_of(environ), "sourceIPAddress": environ.get("REMOTE_ADDR", ""),
         "userAgent": environ.get("HTTP_USER_AGENT", ""), "requestParameters": params, "responseElements": None,
         "requestID": str(uuid.uuid4()), "eventID": str(uuid.uuid4()), "readOnly": False,
-        "eventType": "AwsApiCall", "managementEvent": True, "recipientAccountId": ACCOUNT,
+        "eventType": "AwsApiCall", "managementEvent": True, "recipientAccountId": _account_of(key),
         "eventCategory": "Management", "_t": now, "_key": key,
         "_resources": _resources(params, action, answer) if status.startswith("2") else [],
     }

@@ -152,3 +152,91 @@ fn snapshots_go_to_s3_per_account_and_one_gate_reads_them() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no snapshot at s3://snaps/nothing/"));
 }
+
+/// The end to end: an organisation of 3 member accounts × 2 regions, two designs
+/// matched by OU and tag (one extends the other), one unmatched and one suspended account;
+/// `watch --org --events` with every interval at 600 s sees a change made in a member
+/// account through the API within 5 s, with its actor. The harness puts each recorded
+/// write on the queue as an EventBridge event (built from the real calls, in the account
+/// the call was made in).
+#[test]
+fn watch_over_an_organisation_sees_a_member_accounts_change_within_seconds() {
+    let (moto, _g) = common::Moto::shared();
+    moto.reset();
+    let ids = moto.seed("org", false);
+    let cards = ids["account_cards"].as_str().expect("cards").to_string();
+    let group = ids["cards_eu-west-2_sg_app"].as_str().expect("group").to_string();
+    let py = |code: &str, args: &[&str]| {
+        let out = std::process::Command::new(common::python()).arg("-c").arg(code).args(args).output().expect("python");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    let queue = py(
+        "import boto3,sys; print(boto3.client('sqs', endpoint_url=sys.argv[1], region_name='eu-west-2', aws_access_key_id='testing', aws_secret_access_key='testing').create_queue(QueueName='org-events')['QueueUrl'])",
+        &[&moto.endpoint],
+    );
+    let body = serde_json::json!({"queue_url": queue, "region": "eu-west-2"}).to_string();
+    moto.http("POST", "/_driftdeck/events", &body).expect("events on");
+    let mut w = std::process::Command::new(env!("CARGO_BIN_EXE_driftdeck"))
+        .args(["watch", "--org", "tests/moto/org/org.toml", "--events", &queue, "--interval", "600"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", std::env::temp_dir())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL", &moto.endpoint)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("watch");
+    let (stdout, stderr) = (w.stdout.take().expect("stdout"), w.stderr.take().expect("stderr"));
+    let (tx, rx) = std::sync::mpsc::channel::<serde_json::Value>();
+    let (etx, erx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(serde_json::from_str(&line).expect("JSON"));
+        }
+    });
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = etx.send(line);
+        }
+    });
+    // Every environment's baseline (6), the skipped accounts said once.
+    let mut baselines = 0;
+    let mut said = Vec::new();
+    while baselines < 6 {
+        let line = erx.recv_timeout(std::time::Duration::from_secs(90)).expect("six baselines");
+        if line.contains("baseline of") {
+            baselines += 1;
+        }
+        said.push(line);
+    }
+    assert!(said.iter().any(|l| l.contains("sandbox-alice") && l.contains("skipped")), "{said:#?}");
+    // The change, made in cards' account by assuming its role.
+    let opened = std::time::Instant::now();
+    py(
+        "import boto3,sys; e,acct,g=sys.argv[1:4]; s=boto3.client('sts', endpoint_url=e, region_name='us-east-1', aws_access_key_id='testing', aws_secret_access_key='testing'); c=s.assume_role(RoleArn=f'arn:aws:iam::{acct}:role/OrganizationAccountAccessRole', RoleSessionName='oncall')['Credentials']; boto3.client('ec2', endpoint_url=e, region_name='eu-west-2', aws_access_key_id=c['AccessKeyId'], aws_secret_access_key=c['SecretAccessKey'], aws_session_token=c['SessionToken']).authorize_security_group_ingress(GroupId=g, IpPermissions=[{'IpProtocol':'tcp','FromPort':22,'ToPort':22,'IpRanges':[{'CidrIp':'0.0.0.0/0'}]}])",
+        &[&moto.endpoint, &cards, &group],
+    );
+    let line = loop {
+        let v = rx.recv_timeout(std::time::Duration::from_secs(30)).expect("the change appears");
+        if v["rule"] == "sg.admin-port-open" {
+            break v;
+        }
+    };
+    assert!(opened.elapsed() < std::time::Duration::from_secs(5), "seen in {:?}", opened.elapsed());
+    assert_eq!(line["environment"], "cards/eu-west-2", "{line}");
+    assert_eq!(line["account"], cards.as_str());
+    assert_eq!(line["changed_by"]["status"], "changed", "{line}");
+    assert_eq!(line["changed_by"]["event"], "AuthorizeSecurityGroupIngress");
+    moto.http("DELETE", "/_driftdeck/events", "").expect("events off");
+    let _ = w.kill();
+    let _ = w.wait();
+}
