@@ -256,3 +256,68 @@ impl Estate {
         c
     }
 }
+
+/// A long-running `driftdeck ARGS` against `moto` (isolated like `driftdeck_isolated`),
+/// its stdout read as JSON lines and its stderr as text lines, as they come.
+pub struct Running {
+    pub child: std::process::Child,
+    pub lines: std::sync::mpsc::Receiver<serde_json::Value>,
+    pub said: std::sync::mpsc::Receiver<String>,
+}
+
+impl Moto {
+    pub fn spawn(&self, args: &[&str]) -> Running {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_driftdeck"))
+            .args(args)
+            .current_dir(root())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", std::env::temp_dir())
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_CONFIG_FILE", "/dev/null")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_ENDPOINT_URL", &self.endpoint)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("driftdeck starts");
+        let (stdout, stderr) = (child.stdout.take().expect("stdout"), child.stderr.take().expect("stderr"));
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let v: serde_json::Value =
+                    serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+                if tx.send(v).is_err() {
+                    return;
+                }
+            }
+        });
+        let (etx, said) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = etx.send(line);
+            }
+        });
+        Running { child, lines, said }
+    }
+
+    /// A queue on this server that receives every recorded write call as an EventBridge
+    /// event (tests/moto/events.py, built from the real calls); its URL.
+    pub fn events_queue(&self, name: &str) -> String {
+        let out = Command::new(python())
+            .arg("-c")
+            .arg("import boto3,sys; print(boto3.client('sqs', endpoint_url=sys.argv[1], region_name='eu-west-2', aws_access_key_id='testing', aws_secret_access_key='testing').create_queue(QueueName=sys.argv[2])['QueueUrl'])")
+            .arg(&self.endpoint)
+            .arg(name)
+            .output()
+            .expect("python");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let queue = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let body = serde_json::json!({"queue_url": queue, "region": "eu-west-2"}).to_string();
+        self.http("POST", "/_driftdeck/events", &body).expect("events on");
+        queue
+    }
+}

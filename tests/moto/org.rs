@@ -106,33 +106,16 @@ fn snapshots_go_to_s3_per_account_and_one_gate_reads_them() {
         envs.iter().filter(|e| e.3.iter().any(|r| r.contains("sg.admin-port-open"))).map(|e| &e.0).collect();
     assert_eq!(drifted, [&"cards/eu-west-2".to_string()]);
     // `watch` reads the same bucket as its source: the baseline is the snapshots' findings.
-    let mut w = std::process::Command::new(env!("CARGO_BIN_EXE_driftdeck"))
-        .args(["watch", "--org", "tests/moto/org/org.toml", "--snapshots", "s3://snaps/estate/"])
-        .args(["--interval", "600", "--no-history"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", std::env::temp_dir())
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_ENDPOINT_URL", &moto.endpoint)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("watch");
-    let stdout = w.stdout.take().expect("stdout");
-    let (tx, rx) = std::sync::mpsc::channel::<serde_json::Value>();
-    std::thread::spawn(move || {
-        use std::io::BufRead;
-        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(serde_json::from_str(&line).expect("JSON")).is_err() {
-                return;
-            }
-        }
-    });
+    let common::Running { child: mut w, lines: rx, .. } = moto.spawn(&[
+        "watch",
+        "--org",
+        "tests/moto/org/org.toml",
+        "--snapshots",
+        "s3://snaps/estate/",
+        "--interval",
+        "600",
+        "--no-history",
+    ]);
     let line = loop {
         let v = rx.recv_timeout(std::time::Duration::from_secs(60)).expect("a baseline line from the bucket");
         if v["rule"] == "sg.admin-port-open" {
@@ -171,43 +154,9 @@ fn watch_over_an_organisation_sees_a_member_accounts_change_within_seconds() {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     };
-    let queue = py(
-        "import boto3,sys; print(boto3.client('sqs', endpoint_url=sys.argv[1], region_name='eu-west-2', aws_access_key_id='testing', aws_secret_access_key='testing').create_queue(QueueName='org-events')['QueueUrl'])",
-        &[&moto.endpoint],
-    );
-    let body = serde_json::json!({"queue_url": queue, "region": "eu-west-2"}).to_string();
-    moto.http("POST", "/_driftdeck/events", &body).expect("events on");
-    let mut w = std::process::Command::new(env!("CARGO_BIN_EXE_driftdeck"))
-        .args(["watch", "--org", "tests/moto/org/org.toml", "--events", &queue, "--interval", "600"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", std::env::temp_dir())
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_ENDPOINT_URL", &moto.endpoint)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("watch");
-    let (stdout, stderr) = (w.stdout.take().expect("stdout"), w.stderr.take().expect("stderr"));
-    let (tx, rx) = std::sync::mpsc::channel::<serde_json::Value>();
-    let (etx, erx) = std::sync::mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        use std::io::BufRead;
-        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(serde_json::from_str(&line).expect("JSON"));
-        }
-    });
-    std::thread::spawn(move || {
-        use std::io::BufRead;
-        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = etx.send(line);
-        }
-    });
+    let queue = moto.events_queue("org-events");
+    let common::Running { child: mut w, lines: rx, said: erx } =
+        moto.spawn(&["watch", "--org", "tests/moto/org/org.toml", "--events", &queue, "--interval", "600"]);
     // Every environment's baseline (6), the skipped accounts said once.
     let mut baselines = 0;
     let mut said = Vec::new();

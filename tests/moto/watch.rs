@@ -4,52 +4,14 @@
 
 use crate::harness as common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-/// `driftdeck watch` with these extra arguments, against moto, output piped.
-fn spawn_watch(moto: &common::Moto, extra: &[&str]) -> std::process::Child {
-    Command::new(env!("CARGO_BIN_EXE_driftdeck"))
-        .args(["watch", "--design", "config/designs/client-a-prod.toml"])
-        .args(extra)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", std::env::temp_dir())
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_ENDPOINT_URL", &moto.endpoint)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("watch starts")
-}
-
-/// Lines of stdout (parsed) and of stderr, as they come.
-fn read(child: &mut std::process::Child) -> (mpsc::Receiver<serde_json::Value>, mpsc::Receiver<String>) {
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel::<serde_json::Value>();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let v = serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
-            if tx.send(v).is_err() {
-                return;
-            }
-        }
-    });
-    let stderr = child.stderr.take().expect("stderr");
-    let (said, heard) = mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = said.send(line);
-        }
-    });
-    (rx, heard)
+/// `driftdeck watch` over client-a-prod with these extra arguments.
+fn spawn_watch(moto: &common::Moto, extra: &[&str]) -> common::Running {
+    let mut args = vec!["watch", "--design", "config/designs/client-a-prod.toml"];
+    args.extend_from_slice(extra);
+    moto.spawn(&args)
 }
 
 fn open_ssh(moto: &common::Moto, group: &str) {
@@ -78,8 +40,7 @@ fn watch_prints_the_baseline_then_a_change_with_its_actor_and_stops_on_sigterm()
     moto.reset();
     let ids = moto.seed("client-a", false);
     let sg_app = ids["sg_app"].as_str().expect("sg_app").to_string();
-    let mut child = spawn_watch(moto, &["--interval", "5"]);
-    let (rx, heard) = read(&mut child);
+    let common::Running { mut child, lines: rx, said: heard } = spawn_watch(moto, &["--interval", "5"]);
     let next = |within: u64| rx.recv_timeout(Duration::from_secs(within));
     // The clean seed matches its design: the baseline is empty, and stderr says it is done.
     let baseline = heard.recv_timeout(Duration::from_secs(60)).expect("the baseline is said");
@@ -120,17 +81,12 @@ fn with_events_a_change_shows_within_seconds_with_its_actor() {
     moto.reset();
     let ids = moto.seed("client-a", false);
     let sg_app = ids["sg_app"].as_str().expect("sg_app").to_string();
-    let mut mk = Command::new(common::python());
-    mk.arg("-c")
-        .arg("import boto3,sys; print(boto3.client('sqs', endpoint_url=sys.argv[1], region_name='eu-west-2', aws_access_key_id='testing', aws_secret_access_key='testing').create_queue(QueueName='driftdeck-events')['QueueUrl'])")
-        .arg(&moto.endpoint);
-    let out = mk.output().expect("python");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let queue = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let queue = moto.events_queue("driftdeck-events");
+    // Each event sent twice: a duplicate must change nothing.
     let body = serde_json::json!({"queue_url": queue, "region": "eu-west-2", "duplicates": true}).to_string();
-    moto.http("POST", "/_driftdeck/events", &body).expect("events on");
-    let mut child = spawn_watch(moto, &["--interval", "600", "--events", &queue]);
-    let (rx, heard) = read(&mut child);
+    moto.http("POST", "/_driftdeck/events", &body).expect("events twice");
+    let common::Running { mut child, lines: rx, said: heard } =
+        spawn_watch(moto, &["--interval", "600", "--events", &queue]);
     let baseline = heard.recv_timeout(Duration::from_secs(60)).expect("the baseline is said");
     assert!(baseline.contains("baseline of 0 finding(s)"), "{baseline}");
     open_ssh(moto, &sg_app);
