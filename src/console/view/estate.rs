@@ -15,6 +15,7 @@ pub fn items(app: &App) -> Vec<Item> {
     if app.envs.iter().all(|e| e.design.environment.org.is_none()) {
         return rows;
     }
+    // The Estate is built on every draw: each environment's OU is worked out once.
     let ou = |i: usize| {
         app.envs[i].design.environment.org.as_ref().map_or_else(
             || "(not in the organisation)".to_string(),
@@ -23,15 +24,16 @@ pub fn items(app: &App) -> Vec<Item> {
             },
         )
     };
+    let ous: Vec<String> = (0..app.envs.len()).map(ou).collect();
     let mut order: Vec<usize> = (0..rows.len()).collect();
-    order.sort_by_key(|i| ou(*i));
+    order.sort_by(|a, b| ous[*a].cmp(&ous[*b]));
     let mut out = Vec::with_capacity(rows.len() + 8);
     let mut current: Option<String> = None;
     for i in order {
-        let path = ou(i);
+        let path = ous[i].clone();
         if current.as_deref() != Some(path.as_str()) {
             let members: Vec<&EnvState> =
-                app.envs.iter().enumerate().filter(|(j, _)| ou(*j) == path).map(|(_, e)| e).collect();
+                app.envs.iter().zip(&ous).filter(|(_, o)| **o == path).map(|(e, _)| e).collect();
             let failing = members.iter().filter(|e| matches!(e.status(), EnvStatus::Failed(_))).count();
             let worst = members.iter().flat_map(|e| e.report.findings.iter().map(|f| f.severity)).max();
             let th = &app.theme;
